@@ -1,0 +1,204 @@
+/**
+ * Chunks → choices. Takes parsed stream chunks (or one complete response, whose `message` is treated as a
+ * delta) and yields typed events while building the result: content, reasoning, tool calls, logprobs,
+ * finish reason per choice (interleaved by `index` when n > 1), usage, and the model that answered.
+ */
+import type { ChatEvent, ChatResult, ChoiceResult, LogprobEntry, ToolCallResult, Usage } from './api';
+import { ThinkSplitter } from './think';
+
+interface ToolCallState {
+  index: number;
+  id: string | null;
+  name: string;
+  arguments: string;
+}
+
+class ChoiceState {
+  content = '';
+  reasoning = '';
+  finishReason: string | null = null;
+  logprobs: LogprobEntry[] | null = null;
+  readonly calls: ToolCallState[] = [];
+  readonly think = new ThinkSplitter();
+
+  constructor(readonly index: number) {}
+
+  callFor(key: { index?: number; id?: string }): ToolCallState {
+    let call: ToolCallState | undefined;
+    if (key.index !== undefined) call = this.calls.find((c) => c.index === key.index);
+    else if (key.id !== undefined) call = this.calls.find((c) => c.id === key.id);
+    else call = this.calls[this.calls.length - 1];
+    if (!call) {
+      call = { index: key.index ?? this.calls.length, id: null, name: '', arguments: '' };
+      this.calls.push(call);
+    }
+    return call;
+  }
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+/** True when `args` is what a function may be called with: empty (no arguments) or valid JSON. */
+export function argumentsAreValid(args: string): boolean {
+  if (args.trim() === '') return true;
+  try {
+    JSON.parse(args);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export class StreamAssembler {
+  private readonly choices = new Map<number, ChoiceState>();
+  private id: string | null = null;
+  private model: string | null = null;
+  private usage: Usage | null = null;
+
+  /** Takes one parsed chunk (or a complete response) and returns the events it produced. */
+  push(chunk: unknown): ChatEvent[] {
+    const events: ChatEvent[] = [];
+    if (!isRecord(chunk)) return events;
+    if (this.id === null && typeof chunk.id === 'string') this.id = chunk.id;
+    const model = str(chunk.model);
+    if (model && model !== this.model) {
+      this.model = model;
+      events.push({ type: 'model', model });
+    }
+    const choices = chunk.choices;
+    if (Array.isArray(choices)) {
+      for (const raw of choices) {
+        if (isRecord(raw)) this.pushChoice(raw, events);
+      }
+    }
+    if (isRecord(chunk.usage)) {
+      this.usage = chunk.usage as Usage;
+      events.push({ type: 'usage', usage: this.usage });
+    }
+    return events;
+  }
+
+  private choice(index: number): ChoiceState {
+    let c = this.choices.get(index);
+    if (!c) {
+      c = new ChoiceState(index);
+      this.choices.set(index, c);
+    }
+    return c;
+  }
+
+  private pushChoice(raw: Record<string, unknown>, events: ChatEvent[]): void {
+    const index = typeof raw.index === 'number' ? raw.index : 0;
+    const c = this.choice(index);
+    const delta = isRecord(raw.delta) ? raw.delta : isRecord(raw.message) ? raw.message : undefined;
+    if (delta) {
+      // Some builds send both fields with the same text: count it once, preferring the current name.
+      const reasoning = str(delta.reasoning) || str(delta.reasoning_content);
+      if (reasoning) {
+        c.think.allowLoneClose = false;
+        c.reasoning += reasoning;
+        events.push({ type: 'reasoning', index, text: reasoning });
+      }
+      const content = str(delta.content);
+      if (content) this.pushContent(c, content, events);
+      if (Array.isArray(delta.tool_calls)) {
+        for (const tc of delta.tool_calls) if (isRecord(tc)) this.pushToolCall(c, tc, events);
+      }
+      if (isRecord(delta.function_call)) this.pushToolCall(c, { function: delta.function_call }, events);
+    }
+    const lp = raw.logprobs;
+    if (isRecord(lp) && Array.isArray(lp.content) && lp.content.length > 0) {
+      const entries = lp.content.filter(isRecord) as unknown as LogprobEntry[];
+      (c.logprobs ??= []).push(...entries);
+      events.push({ type: 'logprobs', index, entries });
+    }
+    const finish = str(raw.finish_reason);
+    if (finish) {
+      this.flushContent(c, events);
+      c.finishReason = finish;
+      events.push({ type: 'finish', index, reason: finish });
+    }
+  }
+
+  private pushContent(c: ChoiceState, content: string, events: ChatEvent[]): void {
+    for (const piece of c.think.push(content)) this.applyPiece(c, piece.kind, piece.text, events);
+  }
+
+  private flushContent(c: ChoiceState, events: ChatEvent[]): void {
+    for (const piece of c.think.flush()) this.applyPiece(c, piece.kind, piece.text, events);
+  }
+
+  private applyPiece(c: ChoiceState, kind: 'text' | 'reasoning' | 'textWasReasoning', text: string, events: ChatEvent[]): void {
+    const index = c.index;
+    if (kind === 'text') {
+      c.content += text;
+      events.push({ type: 'text', index, text });
+    } else if (kind === 'reasoning') {
+      c.reasoning += text;
+      events.push({ type: 'reasoning', index, text });
+    } else {
+      c.content = c.content.slice(0, c.content.length - text.length);
+      c.reasoning += text;
+      events.push({ type: 'textWasReasoning', index, text });
+    }
+  }
+
+  private pushToolCall(c: ChoiceState, tc: Record<string, unknown>, events: ChatEvent[]): void {
+    const fn = isRecord(tc.function) ? tc.function : {};
+    const id = str(tc.id) || undefined;
+    const call = c.callFor({ index: typeof tc.index === 'number' ? tc.index : undefined, id });
+    if (id && call.id === null) call.id = id;
+    const name = str(fn.name);
+    // Servers differ: most send the name once, some repeat it whole on every piece.
+    if (name && name !== call.name) call.name += name;
+    const args = typeof fn.arguments === 'string' ? fn.arguments : isRecord(fn.arguments) ? JSON.stringify(fn.arguments) : '';
+    call.arguments += args;
+    events.push({ type: 'toolCall', index: c.index, callIndex: call.index, id: call.id, name: call.name, argumentsDelta: args });
+  }
+
+  /** True once every choice seen has a finish reason: a stream may then end without `[DONE]`. */
+  allFinished(): boolean {
+    if (this.choices.size === 0) return false;
+    for (const c of this.choices.values()) if (c.finishReason === null) return false;
+    return true;
+  }
+
+  /** Anything at all arrived (used to keep partial answers). */
+  hasContent(): boolean {
+    return this.choices.size > 0 || this.usage !== null;
+  }
+
+  /** Releases text held back while deciding on a think tag (end of stream). */
+  end(): ChatEvent[] {
+    const events: ChatEvent[] = [];
+    for (const c of this.choices.values()) this.flushContent(c, events);
+    return events;
+  }
+
+  result(): ChatResult {
+    const choices: ChoiceResult[] = [...this.choices.values()]
+      .sort((a, b) => a.index - b.index)
+      .map((c) => ({
+        index: c.index,
+        content: c.content,
+        reasoning: c.reasoning,
+        tool_calls: c.calls.map(
+          (call): ToolCallResult => ({
+            index: call.index,
+            id: call.id,
+            name: call.name,
+            arguments: call.arguments,
+            complete:
+              c.finishReason !== null && c.finishReason !== 'length' && call.name !== '' && argumentsAreValid(call.arguments),
+          }),
+        ),
+        finish_reason: c.finishReason,
+        logprobs: c.logprobs,
+      }));
+    return { id: this.id, model: this.model, choices, usage: this.usage };
+  }
+}

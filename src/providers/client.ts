@@ -1,0 +1,357 @@
+/**
+ * The one OpenAI-compatible client. `streamChat` yields typed events ending with `done`; `completeChat` returns
+ * the assembled result. Both take a required AbortSignal; aborting closes the socket. Failures are ArceeErrors
+ * that keep whatever had arrived in `partial`.
+ */
+import type { ChatEvent, ChatRequest, ChatResult, ModelInfo } from './api';
+import {
+  ArceeError,
+  errorFromHttp,
+  errorFromNetwork,
+  errorFromStreamPayload,
+  leadSentence,
+  redactSecrets,
+  shorten,
+} from './errors';
+import { parseModelList } from './models';
+import { RetryPolicy, type RetryInfo } from './retry';
+import { ChatStreamParser, truncatedError } from './stream';
+import { resolveEndpoints, type Endpoints } from './url';
+
+export interface ClientLogger {
+  info(message: string): void;
+  debug(message: string): void;
+  warn(message: string): void;
+}
+
+export interface ClientConfig {
+  baseUrl: string;
+  /** Empty for servers that need no key (a local llama.cpp). */
+  apiKey?: string;
+  headers?: Record<string, string>;
+  /** From sending the request to the first byte of the answer. */
+  firstByteTimeoutMs?: number;
+  /** Longest silence between two chunks of an answer. */
+  idleTimeoutMs?: number;
+  retry?: Partial<RetryPolicy>;
+  userAgent?: string;
+  logger?: ClientLogger;
+  fetch?: typeof fetch;
+  /** For tests: how to wait between retries. */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  random?: () => number;
+  now?: () => number;
+}
+
+export interface RequestOptions {
+  signal: AbortSignal;
+  onRetry?: (info: RetryInfo) => void;
+}
+
+export const DEFAULT_FIRST_BYTE_TIMEOUT_MS = 60_000;
+export const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
+
+class TimeoutReason {
+  constructor(readonly which: 'first byte' | 'idle', readonly ms: number) {}
+}
+
+/** Aborts a request when the server stays silent too long; re-armed on every chunk. */
+class Watchdog {
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  constructor(private readonly controller: AbortController) {}
+  arm(which: 'first byte' | 'idle', ms: number): void {
+    this.clear();
+    this.timer = setTimeout(() => this.controller.abort(new TimeoutReason(which, ms)), ms);
+  }
+  clear(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}
+
+/** Drops `null`/`undefined` fields: "leave it to the server". */
+export function buildBody(request: ChatRequest, stream: boolean): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(request)) {
+    if (v !== null && v !== undefined) body[k] = v;
+  }
+  body.stream = stream;
+  if (stream) {
+    const so = typeof body.stream_options === 'object' && body.stream_options !== null ? body.stream_options : {};
+    body.stream_options = { include_usage: true, ...so };
+  } else {
+    delete body.stream_options;
+  }
+  return body;
+}
+
+function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) {
+      reject(new ArceeError('cancelled', leadSentence('cancelled')));
+      return;
+    }
+    const onAbort = (): void => {
+      clearTimeout(t);
+      reject(new ArceeError('cancelled', leadSentence('cancelled')));
+    };
+    const t = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+interface OpenResponse {
+  response: Response;
+  controller: AbortController;
+  watchdog: Watchdog;
+  unlink: () => void;
+  started: number;
+}
+
+export class ArceeClient {
+  readonly endpoints: Endpoints;
+  private readonly retry: RetryPolicy;
+  private readonly firstByteMs: number;
+  private readonly idleMs: number;
+  private readonly fetchImpl: typeof fetch;
+  private readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  private readonly now: () => number;
+
+  constructor(private readonly config: ClientConfig) {
+    this.endpoints = resolveEndpoints(config.baseUrl);
+    this.retry = new RetryPolicy(config.retry, config.random);
+    this.firstByteMs = config.firstByteTimeoutMs ?? DEFAULT_FIRST_BYTE_TIMEOUT_MS;
+    this.idleMs = config.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+    this.fetchImpl = config.fetch ?? ((input, init) => fetch(input, init));
+    this.sleep = config.sleep ?? defaultSleep;
+    this.now = config.now ?? Date.now;
+  }
+
+  /** Streams a chat completion. The last event is `done` with the assembled result. */
+  streamChat(request: ChatRequest, options: RequestOptions): AsyncGenerator<ChatEvent, void, undefined> {
+    return this.run(request, true, options);
+  }
+
+  /** A non-streaming chat completion (the server may still stream; both are handled). */
+  async completeChat(request: ChatRequest, options: RequestOptions): Promise<ChatResult> {
+    for await (const ev of this.run(request, false, options)) {
+      if (ev.type === 'done') return ev.result;
+    }
+    throw new ArceeError('truncated', leadSentence('truncated'));
+  }
+
+  /** `GET /models`, normalised. */
+  async listModels(options: RequestOptions): Promise<ModelInfo[]> {
+    return parseModelList(await this.getJson(this.endpoints.models, options));
+  }
+
+  /** `GET /usage/credits` → the balance in USD, or null when the server does not say. */
+  async getCredits(options: RequestOptions): Promise<number | null> {
+    const json = await this.getJson(this.endpoints.credits, options);
+    const v = typeof json === 'object' && json !== null ? (json as Record<string, unknown>).credit_balance : undefined;
+    const n = typeof v === 'number' ? v : typeof v === 'string' ? Number(v) : NaN;
+    return Number.isFinite(n) ? n : null;
+  }
+
+  private headers(stream: boolean, hasBody: boolean): Record<string, string> {
+    const h: Record<string, string> = {
+      Accept: stream ? 'text/event-stream, application/json' : 'application/json',
+      'User-Agent': this.config.userAgent ?? 'arcee-vscode',
+    };
+    if (hasBody) h['Content-Type'] = 'application/json';
+    for (const [k, v] of Object.entries(this.config.headers ?? {})) h[k] = v;
+    const key = this.config.apiKey?.trim();
+    if (key) h.Authorization = `Bearer ${key}`;
+    return h;
+  }
+
+  private log(level: keyof ClientLogger, message: string): void {
+    const secrets = this.config.apiKey ? [this.config.apiKey] : [];
+    this.config.logger?.[level](redactSecrets(message, secrets));
+  }
+
+  /** Sends a request, retrying what may be retried, until an OK response's headers arrive. */
+  private async open(url: string, init: { method: string; body?: string; stream: boolean }, options: RequestOptions): Promise<OpenResponse> {
+    const { signal } = options;
+    const host = this.endpoints.host;
+    let waited = 0;
+    for (let attempt = 1; ; attempt++) {
+      if (signal.aborted) throw new ArceeError('cancelled', leadSentence('cancelled'));
+      const controller = new AbortController();
+      const onAbort = (): void => controller.abort(signal.reason);
+      signal.addEventListener('abort', onAbort, { once: true });
+      const unlink = (): void => signal.removeEventListener('abort', onAbort);
+      const watchdog = new Watchdog(controller);
+      watchdog.arm('first byte', this.firstByteMs);
+      const started = this.now();
+      let error: ArceeError;
+      try {
+        const response = await this.fetchImpl(url, {
+          method: init.method,
+          headers: this.headers(init.stream, init.body !== undefined),
+          body: init.body,
+          signal: controller.signal,
+        });
+        if (response.ok) {
+          this.log('debug', `${init.method} ${url} → ${response.status} in ${this.now() - started} ms (attempt ${attempt})`);
+          return { response, controller, watchdog, unlink, started };
+        }
+        const body = await readText(response, watchdog, this.idleMs);
+        watchdog.clear();
+        unlink();
+        error = errorFromHttp({
+          status: response.status,
+          host,
+          contentType: response.headers.get('content-type') ?? '',
+          body,
+          headers: response.headers,
+          now: this.now(),
+        });
+      } catch (e) {
+        watchdog.clear();
+        unlink();
+        error = this.classify(e, controller, signal, host);
+      }
+      this.log('warn', `${init.method} ${url} failed (attempt ${attempt}): ${error.kind}${error.status ? ` ${error.status}` : ''}: ${error.message}`);
+      const delay = this.retry.delayBeforeRetry(error, attempt, waited);
+      if (delay === null) throw error;
+      waited += delay;
+      const info: RetryInfo = { attempt: attempt + 1, maxAttempts: this.retry.maxAttempts, delayMs: delay, error };
+      options.onRetry?.(info);
+      this.log('info', `retrying in ${delay} ms (attempt ${attempt + 1} of ${this.retry.maxAttempts}) after ${error.kind}`);
+      await this.sleep(delay, signal);
+    }
+  }
+
+  private classify(e: unknown, controller: AbortController, signal: AbortSignal, host: string, partial?: ChatResult): ArceeError {
+    if (e instanceof ArceeError) return e;
+    const reason: unknown = controller.signal.reason;
+    if (signal.aborted) return new ArceeError('cancelled', leadSentence('cancelled'), { partial });
+    if (controller.signal.aborted && reason instanceof TimeoutReason) {
+      const what = reason.which === 'first byte' ? 'started to answer' : 'sent the next part of the answer';
+      return new ArceeError(
+        'timeout',
+        `${host} has not ${what} within ${Math.round(reason.ms / 1000)} s. Try again, or raise the ${reason.which === 'first byte' ? 'first-byte' : 'idle'} timeout in the settings.`,
+        { partial },
+      );
+    }
+    return errorFromNetwork(e, host);
+  }
+
+  private async getJson(url: string, options: RequestOptions): Promise<unknown> {
+    const opened = await this.open(url, { method: 'GET', stream: false }, options);
+    try {
+      const text = await readText(opened.response, opened.watchdog, this.idleMs);
+      return parseJsonBody(text, this.endpoints.host);
+    } catch (e) {
+      throw this.classify(e, opened.controller, options.signal, this.endpoints.host);
+    } finally {
+      opened.watchdog.clear();
+      opened.unlink();
+    }
+  }
+
+  private async *run(request: ChatRequest, stream: boolean, options: RequestOptions): AsyncGenerator<ChatEvent, void, undefined> {
+    const url = this.endpoints.chatCompletions;
+    const body = JSON.stringify(buildBody(request, stream));
+    this.log('info', `POST ${url} model=${request.model} stream=${stream} messages=${request.messages.length}`);
+    const opened = await this.open(url, { method: 'POST', body, stream }, options);
+    const { response, controller, watchdog } = opened;
+    const parser = new ChatStreamParser();
+    const host = this.endpoints.host;
+    let bodyDone = false;
+    let firstByteAt: number | undefined;
+    try {
+      const contentType = response.headers.get('content-type') ?? '';
+      if (!/text\/event-stream/i.test(contentType)) {
+        // A JSON answer (also to a streaming request) is the complete response.
+        const text = await readText(response, watchdog, this.idleMs);
+        bodyDone = true;
+        const json = parseJsonBody(text, host);
+        if (typeof json === 'object' && json !== null && 'error' in json) throw errorFromStreamPayload(json);
+        yield* parser.assembler.push(json);
+        yield* parser.assembler.end();
+        yield this.done(parser.assembler.result(), opened.started);
+        return;
+      }
+      const reader = response.body?.getReader();
+      if (!reader) throw truncatedError(undefined, `${host} sent no body`);
+      for (;;) {
+        let chunk: ReadableStreamReadResult<Uint8Array>;
+        try {
+          chunk = await reader.read();
+        } catch (e) {
+          const err = this.classify(e, controller, options.signal, host);
+          // A connection cut after the answer started is a truncated answer, not a network failure to retry.
+          throw err.kind === 'network' && firstByteAt !== undefined ? truncatedError(parser.partial(), 'the connection closed mid-answer') : err;
+        }
+        if (chunk.done) {
+          bodyDone = true;
+          const last = parser.end();
+          const done = last.pop();
+          yield* last;
+          if (done?.type === 'done') yield this.done(done.result, opened.started);
+          return;
+        }
+        if (firstByteAt === undefined) {
+          firstByteAt = this.now();
+          this.log('debug', `first byte after ${firstByteAt - opened.started} ms`);
+        }
+        watchdog.arm('idle', this.idleMs);
+        yield* parser.push(chunk.value);
+        if (parser.sawDone) {
+          const last = parser.end();
+          const done = last.pop();
+          yield* last;
+          if (done?.type === 'done') yield this.done(done.result, opened.started);
+          return;
+        }
+      }
+    } catch (e) {
+      const err = e instanceof ArceeError ? e : this.classify(e, controller, options.signal, host);
+      if (!err.partial) err.partial = parser.partial();
+      throw err;
+    } finally {
+      watchdog.clear();
+      opened.unlink();
+      // Leaving before the body ended (consumer stopped, error, [DONE] on a kept-alive socket) closes the socket.
+      if (!bodyDone) controller.abort();
+    }
+  }
+
+  private done(result: ChatResult, started: number): ChatEvent {
+    const u = result.usage;
+    this.log(
+      'info',
+      `done in ${this.now() - started} ms model=${result.model ?? '?'} finish=${result.choices.map((c) => c.finish_reason ?? 'none').join(',')}` +
+        (u ? ` tokens=${u.prompt_tokens ?? '?'}+${u.completion_tokens ?? '?'}` : ''),
+    );
+    return { type: 'done', result };
+  }
+}
+
+function parseJsonBody(text: string, host: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ArceeError('bad_request', `${host} answered with something that is not JSON: ${shorten(text, 120) || '(empty)'}. Check the base URL.`);
+  }
+}
+
+/** Reads a whole body, keeping the idle watchdog armed between chunks. */
+async function readText(response: Response, watchdog: Watchdog, idleMs: number): Promise<string> {
+  const reader = response.body?.getReader();
+  if (!reader) return '';
+  const decoder = new TextDecoder();
+  let text = '';
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    watchdog.arm('idle', idleMs);
+    text += decoder.decode(value, { stream: true });
+  }
+  return text + decoder.decode();
+}

@@ -1,0 +1,88 @@
+/**
+ * SSE bytes → typed events, with no I/O: the decoder, the `[DONE]` / in-band error rules and the assembler in
+ * one place, so the client, the tests and the benchmark run exactly the same code.
+ */
+import type { ChatEvent, ChatResult } from './api';
+import { StreamAssembler } from './assemble';
+import { ArceeError, errorFromStreamPayload, leadSentence, shorten } from './errors';
+import { SseDecoder, type SseMessage } from './sse';
+
+export class ChatStreamParser {
+  private readonly decoder = new SseDecoder();
+  readonly assembler = new StreamAssembler();
+  /** `data: [DONE]` arrived; anything after it is ignored. */
+  sawDone = false;
+
+  /** Feeds bytes; returns the events they completed. Throws an ArceeError (with the partial answer) on in-band errors. */
+  push(bytes: Uint8Array | string): ChatEvent[] {
+    if (this.sawDone) return [];
+    return this.handle(this.decoder.push(bytes));
+  }
+
+  /**
+   * The body ended. Returns the last events, ending with `done`; throws `truncated` (partial kept) when the
+   * stream stopped with neither `[DONE]` nor a finish reason on every choice.
+   */
+  end(): ChatEvent[] {
+    const events = this.sawDone ? [] : this.handle(this.decoder.end(), true);
+    events.push(...this.assembler.end());
+    if (!this.sawDone && !this.assembler.allFinished()) {
+      throw truncatedError(this.assembler.result(), 'the stream ended without a finish reason or [DONE]');
+    }
+    events.push({ type: 'done', result: this.assembler.result() });
+    return events;
+  }
+
+  /** What has arrived so far, for a failure's `partial`. */
+  partial(): ChatResult | undefined {
+    return this.assembler.hasContent() ? this.assembler.result() : undefined;
+  }
+
+  private handle(messages: SseMessage[], atEnd = false): ChatEvent[] {
+    let events: ChatEvent[] = [];
+    for (const m of messages) {
+      if (m.data === '[DONE]' || m.data.trim() === '[DONE]') {
+        this.sawDone = true;
+        break;
+      }
+      let chunk: unknown;
+      try {
+        chunk = parseEvent(m);
+      } catch (e) {
+        // An unterminated last event that is not valid JSON is a stream cut mid-chunk.
+        if (atEnd && e instanceof MalformedChunk) throw truncatedError(this.partial(), 'the stream ended in the middle of a chunk');
+        if (e instanceof ArceeError && !e.partial) e.partial = this.partial();
+        throw e;
+      }
+      const produced = this.assembler.push(chunk);
+      events = events.length === 0 ? produced : events.concat(produced);
+    }
+    return events;
+  }
+}
+
+class MalformedChunk extends ArceeError {
+  constructor(data: string) {
+    super('stream_error', `${leadSentence('stream_error')} (a chunk was not valid JSON: ${shorten(data, 80)})`);
+  }
+}
+
+export function truncatedError(partial: ChatResult | undefined, why: string): ArceeError {
+  return new ArceeError('truncated', `${leadSentence('truncated')} (${why}). The partial answer is kept.`, { partial });
+}
+
+/** One SSE event → a chunk object; in-band errors and malformed JSON throw (never swallowed). */
+function parseEvent(m: SseMessage): unknown {
+  let json: unknown;
+  try {
+    json = JSON.parse(m.data);
+  } catch {
+    if (m.event === 'error') throw errorFromStreamPayload(m.data);
+    throw new MalformedChunk(m.data);
+  }
+  if (m.event === 'error') throw errorFromStreamPayload(json);
+  if (typeof json === 'object' && json !== null && 'error' in json && (json as { error: unknown }).error != null) {
+    throw errorFromStreamPayload(json);
+  }
+  return json;
+}

@@ -1,0 +1,124 @@
+/**
+ * Splits inline reasoning (`<think>…</think>`) out of a choice's streamed content. A tag may be split across
+ * deltas, so a possible tag prefix at the end of a delta is held back until the next one decides it.
+ *
+ * Only an opening tag at the very start of the content counts, and only the first closing tag: an answer that
+ * talks about `</think>` later on is left alone. A lone `</think>` (the model's template opened the block)
+ * means everything before it was reasoning.
+ */
+
+const OPEN = '<think>';
+const CLOSE = '</think>';
+
+export type ThinkPiece =
+  | { kind: 'text'; text: string }
+  | { kind: 'reasoning'; text: string }
+  /** The text emitted so far was reasoning after all. */
+  | { kind: 'textWasReasoning'; text: string };
+
+type Mode = 'start' | 'text' | 'think' | 'plain';
+
+export class ThinkSplitter {
+  private mode: Mode = 'start';
+  private pending = '';
+  private emittedText = '';
+  private trimLeading = false;
+  /** Set when structured reasoning arrived: then a lone `</think>` is not taken as a boundary. */
+  allowLoneClose = true;
+
+  push(delta: string): ThinkPiece[] {
+    if (this.mode === 'plain' && this.pending === '') return delta ? this.text(delta) : [];
+    const out: ThinkPiece[] = [];
+    let buf = this.pending + delta;
+    this.pending = '';
+    for (;;) {
+      if (this.mode === 'start') {
+        const lead = buf.length - buf.trimStart().length;
+        const rest = buf.slice(lead);
+        if (rest.startsWith(OPEN)) {
+          this.mode = 'think';
+          buf = rest.slice(OPEN.length);
+          continue;
+        }
+        if (rest === '' || OPEN.startsWith(rest)) {
+          this.pending = buf;
+          return out;
+        }
+        this.mode = 'text';
+        continue;
+      }
+      if (this.mode === 'think') {
+        const i = buf.indexOf(CLOSE);
+        if (i >= 0) {
+          if (i > 0) out.push({ kind: 'reasoning', text: buf.slice(0, i) });
+          buf = buf.slice(i + CLOSE.length);
+          this.mode = 'plain';
+          this.trimLeading = true;
+          continue;
+        }
+        const hold = heldPrefix(buf, CLOSE);
+        if (buf.length > hold) out.push({ kind: 'reasoning', text: buf.slice(0, buf.length - hold) });
+        this.pending = buf.slice(buf.length - hold);
+        return out;
+      }
+      if (this.mode === 'text') {
+        if (!this.allowLoneClose) {
+          this.mode = 'plain';
+          continue;
+        }
+        const i = buf.indexOf(CLOSE);
+        if (i >= 0 && (this.emittedText + buf.slice(0, i)).includes(OPEN)) {
+          // Text that shows an opening tag is talking about tags, not reasoning opened by a template.
+          this.mode = 'plain';
+          continue;
+        }
+        if (i >= 0) {
+          if (this.emittedText) out.push({ kind: 'textWasReasoning', text: this.emittedText });
+          this.emittedText = '';
+          if (i > 0) out.push({ kind: 'reasoning', text: buf.slice(0, i) });
+          buf = buf.slice(i + CLOSE.length);
+          this.mode = 'plain';
+          this.trimLeading = true;
+          continue;
+        }
+        const hold = heldPrefix(buf, CLOSE);
+        if (buf.length > hold) out.push(...this.text(buf.slice(0, buf.length - hold)));
+        this.pending = buf.slice(buf.length - hold);
+        return out;
+      }
+      // plain
+      if (buf) out.push(...this.text(buf));
+      return out;
+    }
+  }
+
+  /** Ends the content: whatever was held back is released as what it most likely is. */
+  flush(): ThinkPiece[] {
+    const rest = this.pending;
+    this.pending = '';
+    if (!rest) return [];
+    if (this.mode === 'think') return [{ kind: 'reasoning', text: rest }];
+    return this.text(rest);
+  }
+
+  private text(t: string): ThinkPiece[] {
+    let s = t;
+    if (this.trimLeading) {
+      s = s.replace(/^\s+/, '');
+      if (!s) return [];
+      this.trimLeading = false;
+    }
+    if (this.mode !== 'plain') this.emittedText += s;
+    return [{ kind: 'text', text: s }];
+  }
+}
+
+/** Length of the longest suffix of `buf` that is a proper prefix of `tag`. */
+function heldPrefix(buf: string, tag: string): number {
+  if (buf.lastIndexOf('<') < buf.length - tag.length) return 0;
+  const max = Math.min(buf.length, tag.length - 1);
+  for (let n = max; n > 0; n--) {
+    if (buf.endsWith(tag.slice(0, n))) return n;
+  }
+  return 0;
+}

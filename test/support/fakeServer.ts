@@ -1,0 +1,265 @@
+/**
+ * A fake OpenAI-compatible server on 127.0.0.1:0 for tests. Each route answers from a queue of scripted
+ * replies (falling back to a default), and every request is recorded. A reply can be split into pieces at
+ * chosen or random byte boundaries, delayed, stalled, cut, and can answer any status, headers and body.
+ */
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+  /** The parsed JSON body, when it was JSON. */
+  json: unknown;
+  /** Resolves when the client's connection for this request closed. */
+  closed: Promise<void>;
+  /** True once the connection closed before the reply was fully sent. */
+  closedEarly: boolean;
+}
+
+export interface ScriptedReply {
+  status?: number;
+  headers?: Record<string, string>;
+  /** The whole body, or its pieces in order (each written separately). */
+  body?: string | Buffer | (string | Buffer)[];
+  /** Re-split the body into pieces at random byte boundaries (deterministic for a seed). */
+  randomSplit?: { seed: number; maxPiece?: number };
+  /** Delay before the status line is sent. */
+  headerDelayMs?: number;
+  /** Delay before each body piece. */
+  pieceDelayMs?: number;
+  /** After this many pieces, stop sending and keep the connection open (a stalled server). */
+  stallAfterPieces?: number;
+  /** After this many pieces, destroy the socket (a cut connection). */
+  cutAfterPieces?: number;
+  /** Destroy the socket without any answer. */
+  dropConnection?: boolean;
+}
+
+export type Responder = ScriptedReply | ((req: RecordedRequest) => ScriptedReply);
+
+/** A tiny seeded PRNG (mulberry32), so random splits are reproducible from a seed. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Splits bytes into pieces of 1..maxPiece bytes (also inside multi-byte UTF-8 characters). */
+export function splitRandomly(bytes: Buffer, seed: number, maxPiece = 64): Buffer[] {
+  const rnd = seededRandom(seed);
+  const out: Buffer[] = [];
+  let i = 0;
+  while (i < bytes.length) {
+    const n = 1 + Math.floor(rnd() * maxPiece);
+    out.push(bytes.subarray(i, i + n));
+    i += n;
+  }
+  return out;
+}
+
+export function sseReply(body: string | Buffer, extra: Omit<ScriptedReply, 'body'> = {}): ScriptedReply {
+  return { status: 200, headers: { 'content-type': 'text/event-stream', ...extra.headers }, body, ...extra };
+}
+
+export function jsonReply(status: number, json: unknown, extra: Omit<ScriptedReply, 'body'> = {}): ScriptedReply {
+  return { status, headers: { 'content-type': 'application/json', ...extra.headers }, body: JSON.stringify(json), ...extra };
+}
+
+/** A stream of `data:` chunks that answers `text` word by word, ending with a usage chunk and [DONE]. */
+export function textStream(text: string, model = 'trinity-mini', usage = { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 }): string {
+  const words = text.split(/(?<= )/);
+  const chunks = words.map((w, i) => ({
+    id: 'chatcmpl-fake',
+    object: 'chat.completion.chunk',
+    model,
+    choices: [{ index: 0, delta: i === 0 ? { role: 'assistant', content: w } : { content: w }, finish_reason: i === words.length - 1 ? 'stop' : null }],
+  }));
+  chunks.push({ id: 'chatcmpl-fake', object: 'chat.completion.chunk', model, choices: [], usage } as unknown as (typeof chunks)[number]);
+  return chunks.map((c) => `data: ${JSON.stringify(c)}\n\n`).join('') + 'data: [DONE]\n\n';
+}
+
+export const DEFAULT_MODELS = {
+  data: [
+    {
+      id: 'trinity-mini',
+      name: 'Trinity Mini',
+      context_length: 131072,
+      max_output_length: 8192,
+      pricing: { prompt: '0.000000045', completion: '0.00000015' },
+      input_modalities: ['text'],
+      output_modalities: ['text'],
+    },
+    {
+      id: 'trinity-large-thinking',
+      name: 'Trinity Large Thinking',
+      context_length: 262144,
+      pricing: { prompt: '0.00000025', completion: '0.000001' },
+      input_modalities: ['text'],
+      output_modalities: ['text'],
+      supported_features: ['reasoning'],
+    },
+    {
+      id: 'spotlight',
+      name: 'Spotlight',
+      context_length: 32768,
+      input_modalities: ['text', 'image'],
+      output_modalities: ['text'],
+    },
+  ],
+};
+
+export class FakeServer {
+  readonly requests: RecordedRequest[] = [];
+  private readonly queues = new Map<string, Responder[]>();
+  private readonly defaults = new Map<string, Responder>();
+  private readonly sockets = new Set<import('node:net').Socket>();
+
+  private constructor(
+    private readonly server: http.Server,
+    readonly port: number,
+  ) {}
+
+  /** Starts on 127.0.0.1 with a free port. */
+  static async start(): Promise<FakeServer> {
+    let fake: FakeServer | undefined;
+    const server = http.createServer((req, res) => {
+      void fake!.handle(req, res);
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => resolve());
+    });
+    fake = new FakeServer(server, (server.address() as AddressInfo).port);
+    server.on('connection', (s) => {
+      fake!.sockets.add(s);
+      s.on('close', () => fake!.sockets.delete(s));
+    });
+    fake.defaults.set('/chat/completions', sseReply(textStream('Hello from the fake server.')));
+    fake.defaults.set('/models', jsonReply(200, DEFAULT_MODELS));
+    fake.defaults.set('/usage/credits', jsonReply(200, { credit_balance: 12.5 }));
+    return fake;
+  }
+
+  /** Base URL with /v1, as a user would configure it. */
+  get baseUrl(): string {
+    return `http://127.0.0.1:${this.port}/v1`;
+  }
+
+  /** Queues one reply for a route (`/chat/completions`, `/models`, `/usage/credits`). */
+  enqueue(route: string, ...replies: Responder[]): this {
+    const q = this.queues.get(route) ?? [];
+    q.push(...replies);
+    this.queues.set(route, q);
+    return this;
+  }
+
+  /** The reply used when a route's queue is empty. */
+  setDefault(route: string, reply: Responder): this {
+    this.defaults.set(route, reply);
+    return this;
+  }
+
+  /** Clears queues, recorded requests and defaults back to the start state. */
+  reset(): void {
+    this.queues.clear();
+    this.requests.length = 0;
+    this.defaults.set('/chat/completions', sseReply(textStream('Hello from the fake server.')));
+    this.defaults.set('/models', jsonReply(200, DEFAULT_MODELS));
+    this.defaults.set('/usage/credits', jsonReply(200, { credit_balance: 12.5 }));
+  }
+
+  requestsTo(route: string): RecordedRequest[] {
+    return this.requests.filter((r) => r.path.split('?')[0].endsWith(route));
+  }
+
+  /** Waits (bounded) until `count` requests reached `route`. */
+  async waitForRequests(route: string, count = 1, timeoutMs = 10_000): Promise<RecordedRequest[]> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.requestsTo(route).length < count) {
+      if (Date.now() > deadline) throw new Error(`fake server: ${count} request(s) to ${route} did not arrive within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    return this.requestsTo(route);
+  }
+
+  async close(): Promise<void> {
+    for (const s of this.sockets) s.destroy();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private routeOf(path: string): string {
+    const p = path.split('?')[0].replace(/\/+$/, '');
+    for (const route of ['/chat/completions', '/models', '/usage/credits']) if (p.endsWith(route)) return route;
+    return p;
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const body = Buffer.concat(chunks).toString('utf8');
+    let json: unknown;
+    try {
+      json = body ? JSON.parse(body) : undefined;
+    } catch {
+      json = undefined;
+    }
+    let resolveClosed: () => void = () => undefined;
+    const closed = new Promise<void>((r) => (resolveClosed = r));
+    const rec: RecordedRequest = { method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers, body, json, closed, closedEarly: false };
+    let finished = false;
+    res.on('finish', () => (finished = true));
+    res.on('close', () => {
+      if (!finished) rec.closedEarly = true;
+      resolveClosed();
+    });
+    this.requests.push(rec);
+    const route = this.routeOf(rec.path);
+    const responder = this.queues.get(route)?.shift() ?? this.defaults.get(route) ?? jsonReply(404, { detail: 'Not Found' });
+    const reply = typeof responder === 'function' ? responder(rec) : responder;
+    await this.send(reply, req, res);
+  }
+
+  private async send(reply: ScriptedReply, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+    const gone = (): boolean => res.destroyed || req.socket.destroyed;
+    if (reply.dropConnection) {
+      req.socket.destroy();
+      return;
+    }
+    if (reply.headerDelayMs) await sleep(reply.headerDelayMs);
+    if (gone()) return;
+    res.writeHead(reply.status ?? 200, reply.headers ?? {});
+    res.flushHeaders();
+    let pieces: Buffer[] = (Array.isArray(reply.body) ? reply.body : reply.body === undefined ? [] : [reply.body]).map((p) =>
+      typeof p === 'string' ? Buffer.from(p, 'utf8') : p,
+    );
+    if (reply.randomSplit) pieces = splitRandomly(Buffer.concat(pieces), reply.randomSplit.seed, reply.randomSplit.maxPiece);
+    for (let i = 0; i < pieces.length; i++) {
+      if (reply.stallAfterPieces !== undefined && i >= reply.stallAfterPieces) {
+        // Keep the connection open until the client gives up; close() destroys it at the end.
+        return;
+      }
+      if (reply.cutAfterPieces !== undefined && i >= reply.cutAfterPieces) {
+        req.socket.destroy();
+        return;
+      }
+      if (reply.pieceDelayMs) await sleep(reply.pieceDelayMs);
+      if (gone()) return;
+      res.write(pieces[i]);
+    }
+    if (reply.cutAfterPieces !== undefined && reply.cutAfterPieces >= pieces.length) {
+      req.socket.destroy();
+      return;
+    }
+    if (reply.stallAfterPieces !== undefined && reply.stallAfterPieces >= pieces.length) return;
+    res.end();
+  }
+}

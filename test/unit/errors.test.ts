@@ -1,0 +1,174 @@
+import * as assert from 'node:assert/strict';
+import {
+  ArceeError,
+  describeUnknownError,
+  errorFromHttp,
+  errorFromNetwork,
+  errorFromStreamPayload,
+  kindForStatus,
+  parseRetryAfter,
+  redactSecrets,
+  type ErrorKind,
+} from '../../src/providers/errors';
+
+const headers = (h: Record<string, string> = {}): { get(n: string): string | null } => ({
+  get: (n: string) => h[n.toLowerCase()] ?? null,
+});
+
+function http(status: number, body: string, contentType = 'application/json', h: Record<string, string> = {}): ArceeError {
+  return errorFromHttp({ status, host: 'api.arcee.ai', contentType, body, headers: headers(h), now: Date.parse('2026-11-26T12:00:00Z') });
+}
+
+describe('errors', () => {
+  describe('kind per status', () => {
+    const table: [number, ErrorKind][] = [
+      [400, 'bad_request'],
+      [401, 'auth'],
+      [402, 'payment'],
+      [403, 'permission'],
+      [404, 'not_found'],
+      [409, 'bad_request'],
+      [422, 'validation'],
+      [429, 'rate_limit'],
+      [500, 'server'],
+      [501, 'server'],
+      [502, 'gateway'],
+      [503, 'unavailable'],
+      [504, 'gateway'],
+    ];
+    for (const [status, kind] of table) {
+      it(`${status} → ${kind}`, () => {
+        const e = http(status, JSON.stringify({ detail: 'something happened' }));
+        assert.equal(e.kind, kind);
+        assert.equal(e.status, status);
+        assert.match(e.message, /something happened/);
+        assert.equal(kindForStatus(status), kind);
+      });
+    }
+  });
+
+  it('reads detail as a string', () => {
+    const e = http(401, '{"detail":"Invalid API key"}');
+    assert.match(e.message, /Arcee: Set API Key/);
+    assert.match(e.message, /Invalid API key/);
+    assert.match(e.message, /401 Unauthorized/);
+  });
+
+  it('lists the msgs of a 422 detail list with their locations', () => {
+    const e = http(
+      422,
+      JSON.stringify({
+        detail: [
+          { loc: ['body', 'temperature'], msg: 'Input should be less than or equal to 2', type: 'less_than_equal', input: 5 },
+          { loc: ['body', 'n'], msg: 'Input should be a valid integer', type: 'int_type' },
+        ],
+      }),
+    );
+    assert.equal(e.kind, 'validation');
+    assert.match(e.message, /body\.temperature: Input should be less than or equal to 2; body\.n: Input should be a valid integer/);
+    assert.doesNotMatch(e.message, /object Object/);
+  });
+
+  it("reads OpenAI's error.message, and treats insufficient_quota 429 as payment", () => {
+    const e = http(429, JSON.stringify({ error: { message: 'You exceeded your current quota', type: 'insufficient_quota', code: 'insufficient_quota' } }));
+    assert.equal(e.kind, 'payment');
+    assert.match(e.message, /exceeded your current quota/);
+    const r = http(429, JSON.stringify({ error: { message: 'Slow down', type: 'rate_limit', code: 'rate_limit_exceeded' } }));
+    assert.equal(r.kind, 'rate_limit');
+  });
+
+  it('reads error as a string, then message', () => {
+    assert.match(http(500, '{"error":"boom"}').message, /boom/);
+    assert.match(http(500, '{"message":"kaput"}').message, /kaput/);
+  });
+
+  it('falls back to a plain-text body cut short', () => {
+    const long = 'Internal failure '.repeat(100);
+    const e = http(500, long, 'text/plain');
+    assert.ok(e.message.length < 500, `too long: ${e.message.length}`);
+    assert.match(e.message, /Internal failure Internal failure/);
+    assert.match(e.message, /…/);
+  });
+
+  it('never shows an HTML body: names host and status instead', () => {
+    for (const [ct, body] of [
+      ['text/html', '<html><body><h1>502 Bad Gateway</h1><script>alert(1)</script></body></html>'],
+      ['text/plain', '<!DOCTYPE html><html><head><title>Oops</title></head></html>'],
+    ]) {
+      const e = http(502, body, ct);
+      assert.equal(e.kind, 'gateway');
+      assert.doesNotMatch(e.message, /<|script|Oops/);
+      assert.match(e.message, /api\.arcee\.ai answered 502 Bad Gateway with an HTML page/);
+    }
+  });
+
+  it('says "check the base URL" for FastAPI\'s bare 404', () => {
+    const e = http(404, '{"detail":"Not Found"}');
+    assert.equal(e.kind, 'not_found');
+    assert.match(e.message, /Check the base URL/);
+    assert.doesNotMatch(e.message, /model/i);
+    const m = http(404, '{"detail":"Model trinity-x does not exist"}');
+    assert.match(m.message, /model id/);
+    assert.match(m.message, /trinity-x/);
+  });
+
+  it('handles an empty body', () => {
+    const e = http(503, '', 'application/json');
+    assert.equal(e.kind, 'unavailable');
+    assert.match(e.message, /api\.arcee\.ai answered 503 Service Unavailable/);
+  });
+
+  describe('retry-after', () => {
+    const now = Date.parse('2026-11-26T12:00:00Z');
+    it('prefers retry-after-ms', () => assert.equal(parseRetryAfter(headers({ 'retry-after-ms': '1500', 'retry-after': '9' }), now), 1500));
+    it('reads seconds', () => assert.equal(parseRetryAfter(headers({ 'retry-after': '2' }), now), 2000));
+    it('reads fractional seconds', () => assert.equal(parseRetryAfter(headers({ 'retry-after': '0.25' }), now), 250));
+    it('reads an HTTP date', () => assert.equal(parseRetryAfter(headers({ 'retry-after': 'Thu, 26 Nov 2026 12:00:05 GMT' }), now), 5000));
+    it('a past date is zero', () => assert.equal(parseRetryAfter(headers({ 'retry-after': 'Thu, 26 Nov 2026 11:00:00 GMT' }), now), 0));
+    it('garbage is null', () => assert.equal(parseRetryAfter(headers({ 'retry-after': 'soon' }), now), null));
+    it('absent is null', () => assert.equal(parseRetryAfter(headers({}), now), null));
+    it('reaches the error', () => assert.equal(http(429, '{"detail":"slow"}', 'application/json', { 'retry-after': '3' }).retryAfterMs, 3000));
+  });
+
+  describe('in-band stream errors', () => {
+    it('object', () => {
+      const e = errorFromStreamPayload({ error: { message: 'Upstream overloaded', code: 'overloaded' } });
+      assert.equal(e.kind, 'stream_error');
+      assert.match(e.message, /Upstream overloaded/);
+    });
+    it('string', () => assert.match(errorFromStreamPayload({ error: 'bad things' }).message, /bad things/));
+    it('bare payload of event: error', () => assert.match(errorFromStreamPayload({ message: 'crash' }).message, /crash/));
+    it('unknown shape still reads well', () => {
+      const e = errorFromStreamPayload({ error: { foo: 1 } });
+      assert.doesNotMatch(e.message, /object Object/);
+    });
+  });
+
+  it('describes network failures by code', () => {
+    const cause = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
+    const e = errorFromNetwork(new TypeError('fetch failed', { cause }), '127.0.0.1:1');
+    assert.equal(e.kind, 'network');
+    assert.match(e.message, /Could not reach 127\.0\.0\.1:1: connection refused/);
+  });
+
+  describe('secrets never reach messages', () => {
+    it('redacts key-like strings and given secrets', () => {
+      const key = 'rcai-abcdefghijklmnopqrstuvwxyz0123';
+      assert.equal(redactSecrets(`bad key ${key}`), 'bad key [redacted]');
+      assert.equal(redactSecrets('Authorization: Bearer abc.def-123456'), 'Authorization: Bearer [redacted]');
+      assert.equal(redactSecrets('my-own-secret-token here', ['my-own-secret-token']), '[redacted] here');
+    });
+    it('in server details', () => {
+      const e = http(401, JSON.stringify({ detail: 'Invalid key rcai-0123456789abcdefghij' }));
+      assert.doesNotMatch(e.message, /rcai-0123/);
+      assert.doesNotMatch(JSON.stringify(e.toJSON()), /rcai-0123/);
+    });
+  });
+
+  it('describeUnknownError never says [object Object]', () => {
+    assert.equal(describeUnknownError({ detail: 'x' }), 'x');
+    assert.equal(describeUnknownError(new Error('y')), 'y');
+    assert.equal(describeUnknownError('z'), 'z');
+    assert.equal(describeUnknownError({ a: 1 }), '{"a":1}');
+  });
+});
