@@ -76,7 +76,7 @@ export class StreamAssembler {
       }
     }
     if (isRecord(chunk.usage)) {
-      this.usage = chunk.usage as Usage;
+      this.usage = chunk.usage;
       events.push({ type: 'usage', usage: this.usage });
     }
     return events;

@@ -285,8 +285,8 @@ export class ArceeClient {
           chunk = await reader.read();
         } catch (e) {
           const err = this.classify(e, controller, options.signal, host);
-          // A connection cut after the answer started is a truncated answer, not a network failure to retry.
-          throw err.kind === 'network' && firstByteAt !== undefined ? truncatedError(parser.partial(), 'the connection closed mid-answer') : err;
+          // A connection cut after the server accepted the request is a truncated answer, not a failure to retry.
+          throw err.kind === 'network' ? truncatedError(parser.partial(), 'the connection closed mid-answer') : err;
         }
         if (chunk.done) {
           bodyDone = true;

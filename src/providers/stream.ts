@@ -81,7 +81,7 @@ function parseEvent(m: SseMessage): unknown {
     throw new MalformedChunk(m.data);
   }
   if (m.event === 'error') throw errorFromStreamPayload(json);
-  if (typeof json === 'object' && json !== null && 'error' in json && (json as { error: unknown }).error != null) {
+  if (typeof json === 'object' && json !== null && 'error' in json && (json).error != null) {
     throw errorFromStreamPayload(json);
   }
   return json;

@@ -65,7 +65,7 @@ export function splitRandomly(bytes: Buffer, seed: number, maxPiece = 64): Buffe
   return out;
 }
 
-export function sseReply(body: string | Buffer, extra: Omit<ScriptedReply, 'body'> = {}): ScriptedReply {
+export function sseReply(body: ScriptedReply['body'], extra: Omit<ScriptedReply, 'body'> = {}): ScriptedReply {
   return { status: 200, headers: { 'content-type': 'text/event-stream', ...extra.headers }, body, ...extra };
 }
 
@@ -129,18 +129,16 @@ export class FakeServer {
 
   /** Starts on 127.0.0.1 with a free port. */
   static async start(): Promise<FakeServer> {
-    let fake: FakeServer | undefined;
-    const server = http.createServer((req, res) => {
-      void fake!.handle(req, res);
-    });
+    const server = http.createServer();
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(0, '127.0.0.1', () => resolve());
     });
-    fake = new FakeServer(server, (server.address() as AddressInfo).port);
+    const fake = new FakeServer(server, (server.address() as AddressInfo).port);
+    server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => void fake.handle(req, res));
     server.on('connection', (s) => {
-      fake!.sockets.add(s);
-      s.on('close', () => fake!.sockets.delete(s));
+      fake.sockets.add(s);
+      s.on('close', () => fake.sockets.delete(s));
     });
     fake.defaults.set('/chat/completions', sseReply(textStream('Hello from the fake server.')));
     fake.defaults.set('/models', jsonReply(200, DEFAULT_MODELS));
@@ -243,6 +241,7 @@ export class FakeServer {
     );
     if (reply.randomSplit) pieces = splitRandomly(Buffer.concat(pieces), reply.randomSplit.seed, reply.randomSplit.maxPiece);
     for (let i = 0; i < pieces.length; i++) {
+      if (reply.pieceDelayMs) await sleep(reply.pieceDelayMs);
       if (reply.stallAfterPieces !== undefined && i >= reply.stallAfterPieces) {
         // Keep the connection open until the client gives up; close() destroys it at the end.
         return;
@@ -251,7 +250,6 @@ export class FakeServer {
         req.socket.destroy();
         return;
       }
-      if (reply.pieceDelayMs) await sleep(reply.pieceDelayMs);
       if (gone()) return;
       res.write(pieces[i]);
     }

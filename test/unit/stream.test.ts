@@ -170,8 +170,8 @@ describe('stream parsing and assembly over recorded streams', () => {
   it('rejects a malformed chunk instead of swallowing it, keeping the partial text', () => {
     const r = replay([Buffer.from('data: {"choices":[{"index":0,"delta":{"content":"ok"}}]}\n\ndata: {not json\n\n')]);
     assert.equal(r.error?.kind, 'stream_error');
-    assert.match(r.error!.message, /not valid JSON/);
-    assert.equal(r.error!.partial?.choices[0].content, 'ok');
+    assert.match(r.error.message, /not valid JSON/);
+    assert.equal(r.error.partial?.choices[0].content, 'ok');
   });
 
   it('an empty stream is truncated', () => {
