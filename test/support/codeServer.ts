@@ -1,0 +1,324 @@
+// Runs a real VS Code for tests: code-server (installed by scripts/codeServer.mjs) on 127.0.0.1 with a
+// throwaway run directory, and headless Debian Chromium as its window. See /work/shared/TESTING.md.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { chromium, type BrowserContext } from 'playwright-core';
+
+/** The repository root: the nearest folder above this file with esbuild.mjs and package.json. */
+export function repoRoot(): string {
+  let dir = __dirname;
+  for (let i = 0; i < 8; i++) {
+    if (fs.existsSync(path.join(dir, 'esbuild.mjs')) && fs.existsSync(path.join(dir, 'package.json'))) return dir;
+    dir = path.dirname(dir);
+  }
+  throw new Error(`repository root not found above ${__dirname}`);
+}
+
+export interface CodeServerInstall {
+  /** Node 22, which code-server 4.104 needs. */
+  node: string;
+  /** code-server's out/node/entry.js. */
+  entry: string;
+  version: string;
+}
+
+let install: CodeServerInstall | undefined;
+
+/** Installs code-server into .cache/ if needed (scripts/codeServer.mjs) and says where it is. */
+export function ensureCodeServer(): CodeServerInstall {
+  if (install) return install;
+  const script = path.join(repoRoot(), 'scripts', 'codeServer.mjs');
+  const result = spawnSync(process.execPath, [script, '--json'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    timeout: 45 * 60_000,
+  });
+  const last = result.stdout?.trim().split('\n').pop() ?? '';
+  if (result.status !== 0 || !last.startsWith('{')) {
+    throw new Error(`could not install code-server (node scripts/codeServer.mjs exited ${result.status ?? result.signal})`);
+  }
+  const parsed = JSON.parse(last) as CodeServerInstall;
+  install = parsed;
+  return parsed;
+}
+
+export interface CodeServerOptions {
+  /** The folder the workbench opens when the URL names none. */
+  folder?: string;
+  /** Written to the user settings.json before start (an object is serialised as JSON). */
+  userSettings?: Record<string, unknown> | string;
+  /** Extra environment for code-server; it reaches the extension host (and so the extension and its tests). */
+  env?: Record<string, string | undefined>;
+  /** VSIX files installed into the run's extensions dir before start. */
+  vsixFiles?: string[];
+  /** Gets each line code-server prints; by default lines are kept and shown only when start fails. */
+  onOutput?: (line: string) => void;
+  /** How long to wait for /healthz. */
+  startTimeoutMs?: number;
+  /** Keep the run directory after stop() (also with ARCEE_KEEP_RUN_DIR=1). */
+  keepRunDir?: boolean;
+}
+
+export interface RunDirs {
+  root: string;
+  userDataDir: string;
+  extensionsDir: string;
+  config: string;
+  chromiumProfile: string;
+  tmp: string;
+}
+
+export interface CodeServer {
+  /** http://127.0.0.1:<port> */
+  readonly origin: string;
+  readonly port: number;
+  readonly dirs: RunDirs;
+  /** What code-server printed so far. */
+  output(): string;
+  /** The workbench URL for a folder, optionally with extensionDevelopmentPath / extensionTestsPath. */
+  workbenchUrl(options?: WorkbenchUrlOptions): string;
+  /** Stops code-server (its whole process group) and deletes the run directory. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+export interface WorkbenchUrlOptions {
+  folder?: string;
+  extensionDevelopmentPath?: string;
+  extensionTestsPath?: string;
+}
+
+function makeRunDirs(): RunDirs {
+  // Short path under the system temp dir: code-server puts a Unix socket in the user-data-dir.
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'arcee-cs-'));
+  const dirs: RunDirs = {
+    root,
+    userDataDir: path.join(root, 'user'),
+    extensionsDir: path.join(root, 'ext'),
+    config: path.join(root, 'config.yaml'),
+    chromiumProfile: path.join(root, 'chromium'),
+    tmp: path.join(root, 'tmp'),
+  };
+  for (const dir of [dirs.userDataDir, dirs.extensionsDir, dirs.chromiumProfile, dirs.tmp]) {
+    fs.mkdirSync(dir, { recursive: true });
+  }
+  for (const sub of ['config', 'data', 'cache']) fs.mkdirSync(path.join(root, 'xdg', sub), { recursive: true });
+  fs.writeFileSync(dirs.config, 'bind-addr: 127.0.0.1:0\nauth: none\ncert: false\n');
+  return dirs;
+}
+
+function childEnv(dirs: RunDirs, installNode: string, extra: Record<string, string | undefined>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    // Inherited VS Code variables (when run from a VS Code terminal) would point code-server at another instance.
+    if (key.startsWith('VSCODE_') || key === 'ELECTRON_RUN_AS_NODE') continue;
+    env[key] = value;
+  }
+  Object.assign(env, extra, {
+    XDG_CONFIG_HOME: path.join(dirs.root, 'xdg', 'config'),
+    XDG_DATA_HOME: path.join(dirs.root, 'xdg', 'data'),
+    XDG_CACHE_HOME: path.join(dirs.root, 'xdg', 'cache'),
+    TMPDIR: dirs.tmp,
+    PATH: `${path.dirname(installNode)}${path.delimiter}${process.env.PATH ?? ''}`,
+  });
+  return env;
+}
+
+/** Installs VSIX files with code-server's CLI into the run's extensions dir. */
+function installVsix(inst: CodeServerInstall, dirs: RunDirs, env: NodeJS.ProcessEnv, vsix: string): void {
+  const result = spawnSync(
+    inst.node,
+    [
+      inst.entry,
+      '--user-data-dir',
+      dirs.userDataDir,
+      '--extensions-dir',
+      dirs.extensionsDir,
+      '--config',
+      dirs.config,
+      '--install-extension',
+      vsix,
+      '--force',
+    ],
+    { env, encoding: 'utf8', timeout: 120_000 },
+  );
+  if (result.status !== 0) {
+    throw new Error(`code-server --install-extension ${vsix} failed (${result.status ?? result.signal}):\n${result.stdout}${result.stderr}`);
+  }
+}
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // The group is already gone.
+  }
+}
+
+function get(url: string, timeoutMs: number): Promise<number> {
+  return new Promise((resolve) => {
+    const req = http.get(url, { timeout: timeoutMs }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(0));
+  });
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Processes started here and not yet stopped; killed if the test process exits without stopping them. */
+const live = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of live) killGroup(child, 'SIGKILL');
+});
+
+/** Starts code-server on a free 127.0.0.1 port and waits until /healthz answers. */
+export async function startCodeServer(options: CodeServerOptions = {}): Promise<CodeServer> {
+  const inst = ensureCodeServer();
+  const dirs = makeRunDirs();
+  const env = childEnv(dirs, inst.node, options.env ?? {});
+  if (options.userSettings !== undefined) {
+    const settingsDir = path.join(dirs.userDataDir, 'User');
+    fs.mkdirSync(settingsDir, { recursive: true });
+    const text =
+      typeof options.userSettings === 'string' ? options.userSettings : JSON.stringify(options.userSettings, null, 2);
+    fs.writeFileSync(path.join(settingsDir, 'settings.json'), text);
+  }
+  for (const vsix of options.vsixFiles ?? []) installVsix(inst, dirs, env, vsix);
+
+  const args = [
+    inst.entry,
+    // Port 0: the kernel picks a free port and code-server prints it, so two runs never collide.
+    '--bind-addr',
+    '127.0.0.1:0',
+    '--auth',
+    'none',
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--user-data-dir',
+    dirs.userDataDir,
+    '--extensions-dir',
+    dirs.extensionsDir,
+    '--config',
+    dirs.config,
+  ];
+  if (options.folder) args.push(options.folder);
+  const child = spawn(inst.node, args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  live.add(child);
+  let output = '';
+  let exited: string | undefined;
+  const onData = (chunk: Buffer): void => {
+    const text = chunk.toString('utf8');
+    output += text;
+    if (options.onOutput) for (const line of text.split('\n')) if (line.trim()) options.onOutput(line);
+  };
+  child.stdout?.on('data', onData);
+  child.stderr?.on('data', onData);
+  child.on('exit', (code, signal) => {
+    exited = signal ?? `exit ${code}`;
+    live.delete(child);
+  });
+
+  let stopped = false;
+  const stop = async (): Promise<void> => {
+    if (stopped) return;
+    stopped = true;
+    killGroup(child, 'SIGTERM');
+    for (let i = 0; i < 50 && exited === undefined; i++) await sleep(100);
+    // Whatever is left of the group (a file watcher outlives its parent otherwise).
+    killGroup(child, 'SIGKILL');
+    live.delete(child);
+    if (!options.keepRunDir && process.env.ARCEE_KEEP_RUN_DIR !== '1') {
+      fs.rmSync(dirs.root, { recursive: true, force: true, maxRetries: 3 });
+    }
+  };
+
+  const deadline = Date.now() + (options.startTimeoutMs ?? 60_000);
+  let port = 0;
+  try {
+    while (port === 0) {
+      if (exited !== undefined) throw new Error(`code-server exited (${exited}) before it listened`);
+      if (Date.now() > deadline) throw new Error('code-server did not print its address in time');
+      const match = /HTTP server listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(output);
+      if (match) port = Number(match[1]);
+      else await sleep(100);
+    }
+    while ((await get(`http://127.0.0.1:${port}/healthz`, 2000)) !== 200) {
+      if (exited !== undefined) throw new Error(`code-server exited (${exited}) before /healthz answered`);
+      if (Date.now() > deadline) throw new Error('code-server /healthz did not answer in time');
+      await sleep(100);
+    }
+  } catch (error) {
+    await stop();
+    throw new Error(`${error instanceof Error ? error.message : String(error)}\n--- code-server output ---\n${output}`);
+  }
+
+  const origin = `http://127.0.0.1:${port}`;
+  const remote = (p: string): string => `vscode-remote://127.0.0.1:${port}${path.resolve(p)}`;
+  return {
+    origin,
+    port,
+    dirs,
+    output: () => output,
+    workbenchUrl(url: WorkbenchUrlOptions = {}): string {
+      const payload: [string, string][] = [];
+      if (url.extensionDevelopmentPath) payload.push(['extensionDevelopmentPath', remote(url.extensionDevelopmentPath)]);
+      if (url.extensionTestsPath) payload.push(['extensionTestsPath', remote(url.extensionTestsPath)]);
+      const query = new URLSearchParams();
+      const folder = url.folder ?? options.folder;
+      if (folder) query.set('folder', path.resolve(folder));
+      if (payload.length) query.set('payload', JSON.stringify(payload));
+      const q = query.toString();
+      return `${origin}/${q ? `?${q}` : ''}`;
+    },
+    stop,
+  };
+}
+
+export interface ChromiumOptions {
+  /** Chromium's profile folder (Playwright refuses --user-data-dir in args). */
+  profileDir: string;
+  /** Where XDG_CONFIG_HOME and XDG_CACHE_HOME point for Chromium. */
+  homeDir?: string;
+  viewport?: { width: number; height: number };
+}
+
+/** The Chromium binary: $CHROMIUM_PATH or Debian's /usr/bin/chromium. */
+export function chromiumPath(): string {
+  const candidate = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  if (!fs.existsSync(candidate)) {
+    throw new Error(`Chromium not found at ${candidate}: install the Debian package "chromium" (or set CHROMIUM_PATH)`);
+  }
+  return candidate;
+}
+
+/** Launches headless Debian Chromium with the flags that keep it off the network but 127.0.0.1. */
+export async function launchChromium(options: ChromiumOptions): Promise<BrowserContext> {
+  const home = options.homeDir ?? options.profileDir;
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
+  env.XDG_CONFIG_HOME = path.join(home, 'xdg-config');
+  env.XDG_CACHE_HOME = path.join(home, 'xdg-cache');
+  return chromium.launchPersistentContext(options.profileDir, {
+    executablePath: chromiumPath(),
+    headless: true,
+    env,
+    viewport: options.viewport ?? { width: 1280, height: 800 },
+    timeout: 60_000,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
