@@ -19,7 +19,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/providers/**/*.ts', 'src/webview/app/**/*.ts', 'src/cli.ts'],
+    files: ['src/providers/**/*.ts', 'src/config/**/*.ts', 'src/webview/app/**/*.ts', 'src/cli.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

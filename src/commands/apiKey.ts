@@ -1,0 +1,69 @@
+import * as vscode from 'vscode';
+import type { ArceeService } from '../services/arceeService';
+import { showError } from '../services/errorUi';
+import { KEYS_PAGE_URL } from '../services/errorUi';
+import { validateKeyInput } from '../services/keyStore';
+
+/**
+ * `Arcee: Set API Key` (password input; resolves true when a key was saved) and `Arcee: Clear API Key`.
+ * Automation may pass the key as the argument instead of typing it; it is stored the same way and never echoed.
+ */
+export function registerApiKeyCommands(service: ArceeService): vscode.Disposable {
+  return vscode.Disposable.from(
+    vscode.commands.registerCommand('arcee.setApiKey', async (given?: unknown): Promise<boolean> => {
+      let key = typeof given === 'string' ? given : undefined;
+      if (key === undefined) {
+        const getKey: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('link-external'), tooltip: 'Get a key at chat.arcee.ai' };
+        const box = vscode.window.createInputBox();
+        box.title = 'Arcee: Set API Key';
+        box.prompt = `Paste your API key. It is kept in VS Code's secret storage (the OS keyring), never in settings. Keys are made at ${KEYS_PAGE_URL}.`;
+        box.placeholder = 'rcai-…';
+        box.password = true;
+        box.ignoreFocusOut = true;
+        box.buttons = [getKey];
+        key = await new Promise<string | undefined>((resolve) => {
+          const subs = [
+            box.onDidChangeValue((v) => (box.validationMessage = v ? validateKeyInput(v) : undefined)),
+            box.onDidAccept(() => {
+              const problem = validateKeyInput(box.value);
+              if (problem?.severity === vscode.InputBoxValidationSeverity.Error) {
+                box.validationMessage = problem;
+                return;
+              }
+              resolve(box.value);
+              box.hide();
+            }),
+            box.onDidTriggerButton(() => void vscode.env.openExternal(vscode.Uri.parse(KEYS_PAGE_URL))),
+            box.onDidHide(() => {
+              resolve(undefined);
+              for (const s of subs) s.dispose();
+              box.dispose();
+            }),
+          ];
+          box.show();
+        });
+      }
+      if (key === undefined || !key.trim()) return false;
+      try {
+        await service.keys.set(key);
+      } catch (e) {
+        await showError(service.log, e);
+        return false;
+      }
+      service.log.info('API key saved in secret storage');
+      void vscode.window.showInformationMessage("Arcee API key saved in VS Code's secret storage.");
+      return true;
+    }),
+    vscode.commands.registerCommand('arcee.clearApiKey', async (): Promise<boolean> => {
+      try {
+        await service.keys.clear();
+      } catch (e) {
+        await showError(service.log, e);
+        return false;
+      }
+      service.log.info('API key removed from secret storage');
+      void vscode.window.showInformationMessage('Arcee API key removed from this machine.');
+      return true;
+    }),
+  );
+}
