@@ -78,6 +78,8 @@ export interface CodeServer {
   readonly dirs: RunDirs;
   /** What code-server printed so far. */
   output(): string;
+  /** Settles when code-server exits, with how (e.g. "exit 1" or "SIGTERM"). */
+  readonly exited: Promise<string>;
   /** The workbench URL for a folder, optionally with extensionDevelopmentPath / extensionTestsPath. */
   workbenchUrl(options?: WorkbenchUrlOptions): string;
   /** Stops code-server (its whole process group) and deletes the run directory. Safe to call twice. */
@@ -213,6 +215,8 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
   live.add(child);
   let output = '';
   let exited: string | undefined;
+  let settleExited: (how: string) => void = () => undefined;
+  const exitedPromise = new Promise<string>((resolve) => (settleExited = resolve));
   const onData = (chunk: Buffer): void => {
     const text = chunk.toString('utf8');
     output += text;
@@ -223,6 +227,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
   child.on('exit', (code, signal) => {
     exited = signal ?? `exit ${code}`;
     live.delete(child);
+    settleExited(exited);
   });
 
   let stopped = false;
@@ -266,6 +271,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
     port,
     dirs,
     output: () => output,
+    exited: exitedPromise,
     workbenchUrl(url: WorkbenchUrlOptions = {}): string {
       const payload: [string, string][] = [];
       if (url.extensionDevelopmentPath) payload.push(['extensionDevelopmentPath', remote(url.extensionDevelopmentPath)]);
