@@ -64,6 +64,7 @@ export function registerModelCommands(service: ArceeService): vscode.Disposable 
         pick.busy = false;
       }
     };
+    let accepted = false;
     return new Promise<string | undefined>((resolve) => {
       const subs = [
         pick.onDidChangeValue((v) => (pick.items = items(models, service.settings.model, v))),
@@ -71,15 +72,21 @@ export function registerModelCommands(service: ArceeService): vscode.Disposable 
         pick.onDidAccept(async () => {
           const chosen = pick.selectedItems[0]?.id ?? (pick.value.trim() || undefined);
           if (!chosen) return;
+          accepted = true;
           pick.hide();
-          await service.setModel(chosen);
-          resolve(chosen);
+          try {
+            await service.setModel(chosen);
+            resolve(chosen);
+          } catch (e) {
+            void showError(service.log, e);
+            resolve(undefined);
+          }
         }),
         pick.onDidHide(() => {
           controller.abort();
           for (const s of subs) s.dispose();
           pick.dispose();
-          resolve(undefined);
+          if (!accepted) resolve(undefined);
         }),
       ];
       pick.show();

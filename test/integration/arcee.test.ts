@@ -1,0 +1,112 @@
+// Runs inside code-server's extension host against a fake OpenAI-compatible server on 127.0.0.1 started here.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { ConnectionResult } from '../../src/commands/connection';
+import { FakeServer, jsonReply, sseReply, textStream } from '../support/fakeServer';
+
+const KEY = 'rcai-integration-0123456789abcdef';
+
+async function setConfig(values: Record<string, unknown>): Promise<void> {
+  const config = vscode.workspace.getConfiguration('arcee');
+  for (const [k, v] of Object.entries(values)) await config.update(k, v, vscode.ConfigurationTarget.Global);
+}
+
+async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('Arcee extension against a fake server', function () {
+  this.timeout(60_000);
+  let server: FakeServer;
+
+  before(async () => {
+    server = await FakeServer.start();
+    await vscode.extensions.getExtension('arcee-community.arcee-vscode')!.activate();
+    await setConfig({ baseUrl: server.baseUrl, model: 'trinity-mini', temperature: 0.15, topP: 0.75, seed: 11 });
+  });
+  after(async () => {
+    await vscode.commands.executeCommand('arcee.clearApiKey');
+    await setConfig({ baseUrl: undefined, model: undefined, temperature: undefined, topP: undefined, seed: undefined });
+    await server.close();
+  });
+  beforeEach(() => server.reset());
+
+  it('sets the key, uses it as a bearer token, and clears it again', async () => {
+    assert.equal(await vscode.commands.executeCommand<boolean>('arcee.setApiKey', `  ${KEY}  `), true);
+    const withKey = await vscode.commands.executeCommand<ConnectionResult>('arcee.testConnection');
+    assert.equal(withKey.ok, true);
+    assert.equal(server.requestsTo('/chat/completions')[0].headers.authorization, `Bearer ${KEY}`);
+
+    assert.equal(await vscode.commands.executeCommand<boolean>('arcee.clearApiKey'), true);
+    const without = await vscode.commands.executeCommand<ConnectionResult>('arcee.testConnection');
+    assert.equal(without.ok, true, 'a local server needs no key');
+    assert.equal(server.requestsTo('/chat/completions')[1].headers.authorization, undefined);
+  });
+
+  it('streams one request with the settings as request fields and reports the answering model', async () => {
+    await vscode.commands.executeCommand('arcee.setApiKey', KEY);
+    server.enqueue('/chat/completions', sseReply(textStream('OK', 'trinity-large-preview'), { pieceDelayMs: 10 }));
+    const result = await vscode.commands.executeCommand<ConnectionResult>('arcee.testConnection');
+    assert.equal(result.ok, true);
+    assert.equal(result.text, 'OK');
+    assert.equal(result.model, 'trinity-large-preview');
+    assert.ok(result.firstTokenMs !== undefined && result.totalMs !== undefined && result.firstTokenMs <= result.totalMs);
+    const body = server.requestsTo('/chat/completions')[0].json as Record<string, unknown>;
+    assert.equal(body.model, 'trinity-mini');
+    assert.equal(body.temperature, 0.15);
+    assert.equal(body.top_p, 0.75);
+    assert.equal(body.seed, 11);
+    assert.equal(body.stream, true);
+    assert.deepEqual(body.stream_options, { include_usage: true });
+  });
+
+  it('reports a failure by kind without throwing', async () => {
+    server.enqueue('/chat/completions', jsonReply(401, { detail: 'Invalid API key' }));
+    const result = await vscode.commands.executeCommand<ConnectionResult>('arcee.testConnection');
+    assert.deepEqual(result, { ok: false, errorKind: 'auth' });
+  });
+
+  it('picks a model from the /models list in the quick pick', async () => {
+    await setConfig({ model: 'trinity-mini' });
+    const picked = vscode.commands.executeCommand<string | undefined>('arcee.selectModel');
+    await server.waitForRequests('/models');
+    // The list opens on the current model; the next row is the second model of the fake catalogue.
+    await new Promise((r) => setTimeout(r, 300));
+    await vscode.commands.executeCommand('workbench.action.quickOpenSelectNext');
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    assert.equal(await picked, 'trinity-large-thinking');
+    assert.equal(vscode.workspace.getConfiguration('arcee').get('model'), 'trinity-large-thinking');
+    assert.equal(server.requestsTo('/models')[0].headers.authorization, `Bearer ${KEY}`);
+
+    // The next request uses the picked model.
+    await vscode.commands.executeCommand('arcee.testConnection');
+    assert.equal((server.requestsTo('/chat/completions')[0].json as { model: string }).model, 'trinity-large-thinking');
+  });
+
+  it('switches model directly when given an id (keybinding argument)', async () => {
+    assert.equal(await vscode.commands.executeCommand('arcee.selectModel', 'spotlight'), 'spotlight');
+    await until('the setting', () => vscode.workspace.getConfiguration('arcee').get('model') === 'spotlight' || undefined);
+  });
+
+  it('refetches models after the base URL changes', async () => {
+    const other = await FakeServer.start();
+    try {
+      other.setDefault('/models', jsonReply(200, { data: [{ id: 'local-llama' }] }));
+      await setConfig({ baseUrl: other.baseUrl });
+      const picked = vscode.commands.executeCommand<string | undefined>('arcee.selectModel');
+      await other.waitForRequests('/models');
+      await new Promise((r) => setTimeout(r, 300));
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      assert.equal(await picked, 'local-llama');
+    } finally {
+      await setConfig({ baseUrl: server.baseUrl });
+      await other.close();
+    }
+  });
+});
