@@ -62,7 +62,13 @@ export class StreamAssembler {
   /** Takes one parsed chunk (or a complete response) and returns the events it produced. */
   push(chunk: unknown): ChatEvent[] {
     const events: ChatEvent[] = [];
-    if (!isRecord(chunk)) return events;
+    this.pushInto(chunk, events);
+    return events;
+  }
+
+  /** Like push, appending the events to `events` (saves an array per chunk on the hot path). */
+  pushInto(chunk: unknown, events: ChatEvent[]): void {
+    if (!isRecord(chunk)) return;
     if (this.id === null && typeof chunk.id === 'string') this.id = chunk.id;
     const model = str(chunk.model);
     if (model && model !== this.model) {
@@ -79,7 +85,6 @@ export class StreamAssembler {
       this.usage = chunk.usage;
       events.push({ type: 'usage', usage: this.usage });
     }
-    return events;
   }
 
   private choice(index: number): ChoiceState {
@@ -175,8 +180,12 @@ export class StreamAssembler {
   /** Releases text held back while deciding on a think tag (end of stream). */
   end(): ChatEvent[] {
     const events: ChatEvent[] = [];
-    for (const c of this.choices.values()) this.flushContent(c, events);
+    this.endInto(events);
     return events;
+  }
+
+  endInto(events: ChatEvent[]): void {
+    for (const c of this.choices.values()) this.flushContent(c, events);
   }
 
   result(): ChatResult {

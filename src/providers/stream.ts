@@ -8,15 +8,19 @@ import { ArceeError, errorFromStreamPayload, leadSentence, shorten } from './err
 import { SseDecoder, type SseMessage } from './sse';
 
 export class ChatStreamParser {
-  private readonly decoder = new SseDecoder();
+  private readonly decoder = new SseDecoder((m) => this.handle(m));
   readonly assembler = new StreamAssembler();
   /** `data: [DONE]` arrived; anything after it is ignored. */
   sawDone = false;
+  private out: ChatEvent[] = [];
+  private atEnd = false;
 
   /** Feeds bytes; returns the events they completed. Throws an ArceeError (with the partial answer) on in-band errors. */
   push(bytes: Uint8Array | string): ChatEvent[] {
     if (this.sawDone) return [];
-    return this.handle(this.decoder.push(bytes));
+    this.out = [];
+    this.decoder.push(bytes);
+    return this.out;
   }
 
   /**
@@ -24,8 +28,13 @@ export class ChatStreamParser {
    * stream stopped with neither `[DONE]` nor a finish reason on every choice.
    */
   end(): ChatEvent[] {
-    const events = this.sawDone ? [] : this.handle(this.decoder.end(), true);
-    events.push(...this.assembler.end());
+    this.out = [];
+    if (!this.sawDone) {
+      this.atEnd = true;
+      this.decoder.end();
+    }
+    const events = this.out;
+    this.assembler.endInto(events);
     if (!this.sawDone && !this.assembler.allFinished()) {
       throw truncatedError(this.assembler.result(), 'the stream ended without a finish reason or [DONE]');
     }
@@ -38,26 +47,22 @@ export class ChatStreamParser {
     return this.assembler.hasContent() ? this.assembler.result() : undefined;
   }
 
-  private handle(messages: SseMessage[], atEnd = false): ChatEvent[] {
-    let events: ChatEvent[] = [];
-    for (const m of messages) {
-      if (m.data === '[DONE]' || m.data.trim() === '[DONE]') {
-        this.sawDone = true;
-        break;
-      }
-      let chunk: unknown;
-      try {
-        chunk = parseEvent(m);
-      } catch (e) {
-        // An unterminated last event that is not valid JSON is a stream cut mid-chunk.
-        if (atEnd && e instanceof MalformedChunk) throw truncatedError(this.partial(), 'the stream ended in the middle of a chunk');
-        if (e instanceof ArceeError && !e.partial) e.partial = this.partial();
-        throw e;
-      }
-      const produced = this.assembler.push(chunk);
-      events = events.length === 0 ? produced : events.concat(produced);
+  private handle(m: SseMessage): void {
+    if (this.sawDone) return;
+    if (m.data.length < 16 && m.data.trim() === '[DONE]') {
+      this.sawDone = true;
+      return;
     }
-    return events;
+    let chunk: unknown;
+    try {
+      chunk = parseEvent(m);
+    } catch (e) {
+      // An unterminated last event that is not valid JSON is a stream cut mid-chunk.
+      if (this.atEnd && e instanceof MalformedChunk) throw truncatedError(this.partial(), 'the stream ended in the middle of a chunk');
+      if (e instanceof ArceeError && !e.partial) e.partial = this.partial();
+      throw e;
+    }
+    this.assembler.pushInto(chunk, this.out);
   }
 }
 

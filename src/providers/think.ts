@@ -27,7 +27,10 @@ export class ThinkSplitter {
   allowLoneClose = true;
 
   push(delta: string): ThinkPiece[] {
-    if (this.mode === 'plain' && this.pending === '') return delta ? this.text(delta) : [];
+    // Fast path: nothing held back and no tag can start in this delta.
+    if (this.pending === '' && (this.mode === 'plain' || (this.mode === 'text' && !delta.includes('<')))) {
+      return delta ? this.text(delta) : [];
+    }
     const out: ThinkPiece[] = [];
     let buf = this.pending + delta;
     this.pending = '';
