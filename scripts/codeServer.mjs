@@ -147,7 +147,13 @@ async function installInto(targetDir, sourceDir, what, install) {
 }
 
 function baseEnv(extra) {
-  const env = { ...process.env, ...extra };
+  const env = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    // Under `npm test` the outer npm's settings arrive as npm_config_*; its user agent names Node 20, and
+    // code-server's postinstall reads the Node version from there ("requires node v22").
+    if (!key.toLowerCase().startsWith('npm_')) env[key] = value;
+  }
+  Object.assign(env, extra);
   // A user npmrc may say `yes=false` (breaks node-pty's `npx node-gyp`) or point nodedir at Node 20's headers.
   env.npm_config_yes = 'true';
   env.npm_config_fund = 'false';
