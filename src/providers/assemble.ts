@@ -4,7 +4,7 @@
  * finish reason per choice (interleaved by `index` when n > 1), usage, and the model that answered.
  */
 import type { ChatEvent, ChatResult, ChoiceResult, LogprobEntry, ToolCallResult, Usage } from './api';
-import { ThinkSplitter } from './think';
+import { ThinkSplitter, type ThinkPiece } from './think';
 
 interface ToolCallState {
   index: number;
@@ -130,23 +130,29 @@ export class StreamAssembler {
   }
 
   private pushContent(c: ChoiceState, content: string, events: ChatEvent[]): void {
-    for (const piece of c.think.push(content)) this.applyPiece(c, piece.kind, piece.text, events);
+    if (c.think.passesThrough(content)) {
+      c.content += content;
+      events.push({ type: 'text', index: c.index, text: content });
+      return;
+    }
+    for (const piece of c.think.push(content)) this.applyPiece(c, piece, events);
   }
 
   private flushContent(c: ChoiceState, events: ChatEvent[]): void {
-    for (const piece of c.think.flush()) this.applyPiece(c, piece.kind, piece.text, events);
+    for (const piece of c.think.flush()) this.applyPiece(c, piece, events);
   }
 
-  private applyPiece(c: ChoiceState, kind: 'text' | 'reasoning' | 'textWasReasoning', text: string, events: ChatEvent[]): void {
+  private applyPiece(c: ChoiceState, piece: ThinkPiece, events: ChatEvent[]): void {
     const index = c.index;
-    if (kind === 'text') {
-      c.content += text;
-      events.push({ type: 'text', index, text });
-    } else if (kind === 'reasoning') {
-      c.reasoning += text;
-      events.push({ type: 'reasoning', index, text });
+    if (piece.kind === 'text') {
+      c.content += piece.text;
+      events.push({ type: 'text', index, text: piece.text });
+    } else if (piece.kind === 'reasoning') {
+      c.reasoning += piece.text;
+      events.push({ type: 'reasoning', index, text: piece.text });
     } else {
-      c.content = c.content.slice(0, c.content.length - text.length);
+      const text = c.content.slice(c.content.length - piece.length);
+      c.content = c.content.slice(0, c.content.length - piece.length);
       c.reasoning += text;
       events.push({ type: 'textWasReasoning', index, text });
     }

@@ -13,24 +13,37 @@ const CLOSE = '</think>';
 export type ThinkPiece =
   | { kind: 'text'; text: string }
   | { kind: 'reasoning'; text: string }
-  /** The text emitted so far was reasoning after all. */
-  | { kind: 'textWasReasoning'; text: string };
+  /** The last `length` characters of text emitted were reasoning after all. */
+  | { kind: 'textWasReasoning'; length: number };
 
 type Mode = 'start' | 'text' | 'think' | 'plain';
 
 export class ThinkSplitter {
   private mode: Mode = 'start';
   private pending = '';
-  private emittedText = '';
+  /** Text emitted while a lone `</think>` could still turn it into reasoning; whether it showed `<think>`. */
+  private emittedLength = 0;
+  private emittedOpen = false;
+  /** The last characters of emitted text, to see a `<think>` split across deltas. */
+  private tail = '';
   private trimLeading = false;
   /** Set when structured reasoning arrived: then a lone `</think>` is not taken as a boundary. */
   allowLoneClose = true;
 
+  /**
+   * True when `delta` is plain answer text as it stands (nothing held back, no tag can start in it); the caller
+   * may then use it directly instead of calling push. This is the hot path of every long answer.
+   */
+  passesThrough(delta: string): boolean {
+    if (this.pending !== '' || this.trimLeading) return false;
+    if (this.mode === 'plain') return true;
+    if (this.mode !== 'text' || delta.includes('<') || this.tail.includes('<')) return false;
+    this.emittedLength += delta.length;
+    return true;
+  }
+
   push(delta: string): ThinkPiece[] {
-    // Fast path: nothing held back and no tag can start in this delta.
-    if (this.pending === '' && (this.mode === 'plain' || (this.mode === 'text' && !delta.includes('<')))) {
-      return delta ? this.text(delta) : [];
-    }
+    if (this.passesThrough(delta)) return delta ? [{ kind: 'text', text: delta }] : [];
     const out: ThinkPiece[] = [];
     let buf = this.pending + delta;
     this.pending = '';
@@ -70,14 +83,14 @@ export class ThinkSplitter {
           continue;
         }
         const i = buf.indexOf(CLOSE);
-        if (i >= 0 && (this.emittedText + buf.slice(0, i)).includes(OPEN)) {
+        if (i >= 0 && (this.emittedOpen || buf.slice(0, i).includes(OPEN))) {
           // Text that shows an opening tag is talking about tags, not reasoning opened by a template.
           this.mode = 'plain';
           continue;
         }
         if (i >= 0) {
-          if (this.emittedText) out.push({ kind: 'textWasReasoning', text: this.emittedText });
-          this.emittedText = '';
+          if (this.emittedLength) out.push({ kind: 'textWasReasoning', length: this.emittedLength });
+          this.emittedLength = 0;
           if (i > 0) out.push({ kind: 'reasoning', text: buf.slice(0, i) });
           buf = buf.slice(i + CLOSE.length);
           this.mode = 'plain';
@@ -111,7 +124,12 @@ export class ThinkSplitter {
       if (!s) return [];
       this.trimLeading = false;
     }
-    if (this.mode !== 'plain') this.emittedText += s;
+    if (this.mode !== 'plain') {
+      this.emittedLength += s.length;
+      const joined = this.tail + s;
+      if (joined.includes(OPEN)) this.emittedOpen = true;
+      this.tail = joined.slice(-(OPEN.length - 1));
+    }
     return [{ kind: 'text', text: s }];
   }
 }

@@ -12,9 +12,8 @@ function think(pieces: string[], opts: { allowLoneClose?: boolean } = {}): { tex
     if (p.kind === 'text') text += p.text;
     else if (p.kind === 'reasoning') reasoning += p.text;
     else {
-      assert.ok(text.endsWith(p.text));
-      text = text.slice(0, text.length - p.text.length);
-      reasoning += p.text;
+      reasoning += text.slice(text.length - p.length);
+      text = text.slice(0, text.length - p.length);
     }
   }
   return { text, reasoning };
