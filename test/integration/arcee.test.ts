@@ -1,5 +1,7 @@
 // Runs inside code-server's extension host against a fake OpenAI-compatible server on 127.0.0.1 started here.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ConnectionResult } from '../../src/commands/connection';
 import { FakeServer, jsonReply, sseReply, textStream } from '../support/fakeServer';
@@ -64,6 +66,25 @@ describe('Arcee extension against a fake server', function () {
     assert.equal(body.seed, 11);
     assert.equal(body.stream, true);
     assert.deepEqual(body.stream_options, { include_usage: true });
+  });
+
+  it('logs requests to the "Arcee" log channel with the key redacted', async () => {
+    await vscode.commands.executeCommand('arcee.setApiKey', KEY);
+    server.enqueue('/chat/completions', jsonReply(401, { detail: `Key ${KEY} is not valid` }));
+    await vscode.commands.executeCommand('arcee.testConnection');
+    // The harness keeps XDG_* and the user data dir under one run folder; the log channel writes a file there.
+    const runRoot = path.resolve(process.env.XDG_CONFIG_HOME ?? '', '..', '..');
+    const logFiles = (dir: string): string[] =>
+      fs.existsSync(dir)
+        ? fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? logFiles(path.join(dir, e.name)) : /Arcee\.log$/.test(e.name) ? [path.join(dir, e.name)] : []))
+        : [];
+    const text = await until('the Arcee log to show the 401', () => {
+      const all = logFiles(path.join(runRoot, 'user')).map((f) => fs.readFileSync(f, 'utf8')).join('\n');
+      return /auth 401/.test(all) ? all : undefined;
+    });
+    assert.match(text, /POST http:\/\/127\.0\.0\.1:\d+\/v1\/chat\/completions model=trinity-mini stream=true/);
+    assert.ok(!text.includes(KEY), 'the key reached the log');
+    assert.match(text, /\[redacted\]/);
   });
 
   it('reports a failure by kind without throwing', async () => {
