@@ -167,5 +167,6 @@ function formatTokens(n: number): string {
 function perMillion(perToken: number | undefined): string {
   if (perToken === undefined) return '?';
   const v = perToken * 1_000_000;
-  return v === 0 ? '0' : v < 0.01 ? v.toPrecision(2) : v.toFixed(2);
+  // Two significant digits below $1 ($0.045), cents above ($1.25).
+  return v === 0 ? '0' : v < 1 ? String(Number(v.toPrecision(2))) : v.toFixed(2);
 }
