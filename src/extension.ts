@@ -1,23 +1,31 @@
 import * as vscode from 'vscode';
+import { ConversationStore } from './chat/store';
 import { registerApiKeyCommands } from './commands/apiKey';
+import { registerChatCommands } from './commands/chat';
 import { registerConnectionCommands } from './commands/connection';
 import { registerModelCommands } from './commands/models';
 import { ArceeService } from './services/arceeService';
 import { KeyStore } from './services/keyStore';
 import { Log } from './services/log';
+import { storeFilesAt } from './services/storeFiles';
+import { ChatSurfaces } from './webview/chatHost';
 
 /** Creates the few shared objects and registers each feature. No logic lives here. */
 export function activate(context: vscode.ExtensionContext): void {
   const log = new Log(vscode.window.createOutputChannel('Arcee', { log: true }));
   const keys = new KeyStore(context.secrets);
   const service = new ArceeService(keys, log, context.globalState);
+  const store = new ConversationStore(storeFilesAt(vscode.Uri.joinPath(context.globalStorageUri, 'conversations')));
+  const surfaces = new ChatSurfaces(context.extensionUri, service, store, context.workspaceState);
   context.subscriptions.push(
     log,
     keys,
     service,
+    surfaces,
     registerApiKeyCommands(service),
     registerModelCommands(service),
     registerConnectionCommands(service),
+    registerChatCommands(surfaces, store),
   );
 }
 

@@ -1,0 +1,47 @@
+/**
+ * Conversation → API messages. Context chips are sent fenced with their path and lines; images become
+ * `image_url` parts; reasoning is never sent back (outside tool loops); failed turns without text are skipped.
+ */
+import type { ChatMessage, ContentPart } from '../providers/api';
+import type { ChatMessageView, ContextChip } from '../webview/protocol';
+
+export const CHAT_SYSTEM_PROMPT =
+  'You are Arcee, a coding assistant inside VS Code. Answer precisely and concisely. Use Markdown; put code in fenced ' +
+  'blocks with a language tag. When the user shares code from a file, refer to it by its path.';
+
+/** A fence longer than any run of backticks inside `text`, so the code cannot close it early. */
+export function fenceFor(text: string): string {
+  const longest = Math.max(2, ...(text.match(/`+/g) ?? []).map((s) => s.length));
+  return '`'.repeat(longest + 1);
+}
+
+export function formatContext(chip: ContextChip): string {
+  const f = fenceFor(chip.text);
+  const lines = chip.startLine === chip.endLine ? `line ${chip.startLine}` : `lines ${chip.startLine}-${chip.endLine}`;
+  return `${chip.path} (${lines}):\n${f}${chip.language}\n${chip.text}\n${f}`;
+}
+
+/** The text of a user turn: its context blocks first, then what the user wrote. */
+export function userText(m: Pick<ChatMessageView, 'content' | 'context'>): string {
+  const blocks = (m.context ?? []).map(formatContext);
+  return blocks.length ? `${blocks.join('\n\n')}\n\n${m.content}` : m.content;
+}
+
+export function toApiMessages(history: ChatMessageView[], system: string = CHAT_SYSTEM_PROMPT): ChatMessage[] {
+  const out: ChatMessage[] = [];
+  if (system) out.push({ role: 'system', content: system });
+  for (const m of history) {
+    if (m.role === 'user') {
+      const text = userText(m);
+      if (m.images?.length) {
+        const parts: ContentPart[] = [{ type: 'text', text }, ...m.images.map((img): ContentPart => ({ type: 'image_url', image_url: { url: img.dataUrl } }))];
+        out.push({ role: 'user', content: parts });
+      } else {
+        out.push({ role: 'user', content: text });
+      }
+    } else if (m.content.trim()) {
+      out.push({ role: 'assistant', content: m.content });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,166 @@
+/**
+ * Conversations on disk: one JSON file per conversation plus an index, written atomically (temp file, then
+ * rename) so a crash mid-write never loses history. vscode-free: the host passes a small file adapter.
+ */
+import type { ChatMessageView, ConversationSummary, ConversationView } from '../webview/protocol';
+
+/** The few file operations the store needs, relative to its own folder. */
+export interface StoreFiles {
+  read(name: string): Promise<string | undefined>;
+  /** Must replace the file atomically. */
+  write(name: string, data: string): Promise<void>;
+  delete(name: string): Promise<void>;
+}
+
+const INDEX = 'index.json';
+const MAX_TITLE = 80;
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** A title from the first user message: its first line, shortened. */
+export function titleFrom(text: string): string {
+  const line = text.trim().split('\n')[0]?.trim() ?? '';
+  if (!line) return 'New chat';
+  return line.length > MAX_TITLE ? `${line.slice(0, MAX_TITLE - 1)}…` : line;
+}
+
+export function newId(prefix: string): string {
+  return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+}
+
+export function emptyConversation(now = Date.now()): ConversationView {
+  return { id: newId('c'), title: 'New chat', messages: [], createdAt: now, updatedAt: now };
+}
+
+function fileOf(id: string): string {
+  if (!/^[\w-]+$/.test(id)) throw new Error(`Bad conversation id: ${id}`);
+  return `${id}.json`;
+}
+
+export class ConversationStore {
+  private index: ConversationSummary[] | undefined;
+  private writes: Promise<void> = Promise.resolve();
+  private readonly listeners = new Set<(history: ConversationSummary[]) => void>();
+
+  constructor(private readonly files: StoreFiles) {}
+
+  /** Called with the new list after every change (all surfaces show the same history). */
+  onDidChange(listener: (history: ConversationSummary[]) => void): { dispose(): void } {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  async list(): Promise<ConversationSummary[]> {
+    if (!this.index) {
+      const raw = await this.files.read(INDEX);
+      let parsed: unknown;
+      try {
+        parsed = raw ? JSON.parse(raw) : [];
+      } catch {
+        parsed = [];
+      }
+      this.index = Array.isArray(parsed)
+        ? parsed.filter(
+            (s): s is ConversationSummary =>
+              isRecord(s) && typeof s.id === 'string' && typeof s.title === 'string' && typeof s.updatedAt === 'number',
+          )
+        : [];
+    }
+    return [...this.index].sort((a, b) => b.updatedAt - a.updatedAt);
+  }
+
+  async get(id: string): Promise<ConversationView | undefined> {
+    const raw = await this.files.read(fileOf(id));
+    if (!raw) return undefined;
+    try {
+      const c: unknown = JSON.parse(raw);
+      if (isRecord(c) && typeof c.id === 'string' && Array.isArray(c.messages)) return c as unknown as ConversationView;
+    } catch {
+      // A damaged file is reported as missing; the index entry stays so nothing else is lost.
+    }
+    return undefined;
+  }
+
+  /** Saves a conversation (not if it is empty) and its index entry. Writes are serialised. */
+  save(conversation: ConversationView): Promise<void> {
+    const snapshot = JSON.stringify(conversation);
+    const run = async (): Promise<void> => {
+      if (conversation.messages.length === 0) return;
+      await this.files.write(fileOf(conversation.id), snapshot);
+      const list = await this.list();
+      const summary: ConversationSummary = {
+        id: conversation.id,
+        title: conversation.title,
+        updatedAt: conversation.updatedAt,
+        messageCount: conversation.messages.length,
+      };
+      this.index = [summary, ...list.filter((s) => s.id !== conversation.id)];
+      await this.writeIndex();
+    };
+    this.writes = this.writes.then(run, run);
+    return this.writes;
+  }
+
+  async rename(id: string, title: string): Promise<ConversationView | undefined> {
+    const c = await this.get(id);
+    const t = title.trim().slice(0, MAX_TITLE);
+    if (!c || !t) return c;
+    c.title = t;
+    await this.save(c);
+    return c;
+  }
+
+  delete(id: string): Promise<void> {
+    const run = async (): Promise<void> => {
+      const list = await this.list();
+      this.index = list.filter((s) => s.id !== id);
+      await this.writeIndex();
+      await this.files.delete(fileOf(id));
+    };
+    this.writes = this.writes.then(run, run);
+    return this.writes;
+  }
+
+  /** Waits for pending writes (tests, deactivate). */
+  flush(): Promise<void> {
+    return this.writes;
+  }
+
+  private async writeIndex(): Promise<void> {
+    await this.files.write(INDEX, JSON.stringify(this.index ?? []));
+    const snapshot = await this.list();
+    for (const l of this.listeners) l(snapshot);
+  }
+}
+
+/** A conversation as Markdown, for export: reasoning folded, errors noted, never anything secret. */
+export function conversationToMarkdown(c: ConversationView): string {
+  const out: string[] = [`# ${c.title}`, '', `_Exported from Arcee for VS Code, ${new Date(c.updatedAt).toISOString()}_`, ''];
+  for (const m of c.messages) out.push(...messageToMarkdown(m), '');
+  return `${out.join('\n').trimEnd()}\n`;
+}
+
+function fence(text: string, lang = ''): string {
+  const longest = Math.max(2, ...(text.match(/`+/g) ?? []).map((s) => s.length));
+  const f = '`'.repeat(longest + 1);
+  return `${f}${lang}\n${text}\n${f}`;
+}
+
+function messageToMarkdown(m: ChatMessageView): string[] {
+  const out: string[] = [];
+  if (m.role === 'user') {
+    out.push('## You', '', m.content);
+    for (const chip of m.context ?? []) out.push('', `\`${chip.path}\` lines ${chip.startLine}–${chip.endLine}:`, '', fence(chip.text, chip.language));
+    for (const img of m.images ?? []) out.push('', `_(image: ${img.name})_`);
+    return out;
+  }
+  out.push(`## Arcee${m.model ? ` (${m.model})` : ''}`, '');
+  if (m.reasoning) out.push('<details><summary>Reasoning</summary>', '', m.reasoning, '', '</details>', '');
+  out.push(m.content);
+  for (const t of m.toolCalls ?? []) out.push('', `Tool call \`${t.name}\`:`, '', fence(t.arguments, 'json'));
+  if (m.state === 'stopped') out.push('', '_(stopped)_');
+  if (m.state === 'error' && m.error) out.push('', `> Error: ${m.error.message}`);
+  return out;
+}

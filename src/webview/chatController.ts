@@ -1,0 +1,283 @@
+import * as vscode from 'vscode';
+import { toApiMessages } from '../chat/prompt';
+import { emptyConversation, newId, titleFrom, type ConversationStore } from '../chat/store';
+import { StreamToView } from '../chat/streamToView';
+import { needsKey } from '../config/settings';
+import type { ModelInfo } from '../providers/api';
+import { ArceeError } from '../providers/errors';
+import { describeModel } from '../providers/models';
+import type { ArceeService } from '../services/arceeService';
+import { Disposable } from '../services/dispose';
+import { runCodeAction } from './codeActions';
+import type { ChatMessageView, ContextChip, ConversationView, HostMessage, ModelOption, WebviewMessage } from './protocol';
+import { dispatch, isOpenableLink, type Handlers } from './protocol';
+
+export const BILLING_URL = 'https://chat.arcee.ai';
+
+interface Active {
+  requestId: string;
+  controller: AbortController;
+  done: Promise<void>;
+}
+
+/**
+ * One chat surface (the sidebar view or an editor panel): its conversation, its one active request, its
+ * pending context chips. Handles every webview message; a new request aborts the surface's old one.
+ */
+export class ChatController extends Disposable {
+  private conversation: ConversationView = emptyConversation();
+  private active: Active | undefined;
+  private pendingContext: ContextChip[] = [];
+  private models: ModelInfo[] = [];
+  private readonly conversationChanged = this._register(new vscode.EventEmitter<string>());
+  /** Fires with the id of the conversation this surface shows, to remember it across reloads. */
+  readonly onDidChangeConversation = this.conversationChanged.event;
+
+  constructor(
+    private readonly service: ArceeService,
+    private readonly store: ConversationStore,
+    private readonly post: (m: HostMessage) => void,
+    initialConversationId?: string,
+  ) {
+    super();
+    this._register(store.onDidChange((history) => this.post({ type: 'history/update', history })));
+    this._register(service.onDidChange(() => void this.sendModels(false)));
+    if (initialConversationId) void this.open(initialConversationId, false);
+  }
+
+  get conversationId(): string {
+    return this.conversation.id;
+  }
+
+  /** Entry point for every (validated) message from the webview. */
+  handle(message: WebviewMessage): Promise<void> | void {
+    return dispatch(this.handlers, message);
+  }
+
+  /** Attaches code to the next message (Add Selection to Chat). */
+  addContext(chip: ContextChip): void {
+    this.pendingContext.push(chip);
+    this.post({ type: 'context/add', chip });
+  }
+
+  /** Cancels what runs and waits for it to settle (its partial answer saved). */
+  async stop(): Promise<void> {
+    const a = this.active;
+    if (!a) return;
+    a.controller.abort();
+    await a.done;
+  }
+
+  override dispose(): void {
+    this.active?.controller.abort();
+    super.dispose();
+  }
+
+  private readonly handlers: Handlers<WebviewMessage> = {
+    ready: async () => {
+      const history = await this.store.list();
+      this.post({
+        type: 'state/init',
+        conversation: this.conversation,
+        history,
+        models: this.modelOptions(),
+        currentModel: this.service.settings.model,
+        credits: null,
+        pendingContext: this.pendingContext,
+        activeRequestId: this.active?.requestId ?? null,
+      });
+      void this.sendModels(false);
+      void this.sendCredits();
+    },
+    'chat/send': async (m) => {
+      if (!m.text.trim() && m.images.length === 0) return;
+      const user: ChatMessageView = {
+        id: newId('u'),
+        role: 'user',
+        content: m.text,
+        state: 'done',
+        createdAt: Date.now(),
+        ...(m.context.length ? { context: m.context } : {}),
+        ...(m.images.length ? { images: m.images } : {}),
+      };
+      this.pendingContext = [];
+      if (this.conversation.messages.length === 0) this.conversation.title = titleFrom(m.text || m.images[0]?.name || 'Image');
+      await this.run(m.requestId, user);
+    },
+    'chat/cancel': (m) => {
+      if (this.active?.requestId === m.requestId) this.active.controller.abort();
+    },
+    'chat/regenerate': async (m) => {
+      const i = this.conversation.messages.findIndex((x) => x.id === m.messageId);
+      if (i < 0) return;
+      await this.stop();
+      this.conversation.messages.splice(i);
+      this.post({ type: 'conversation/load', conversation: this.conversation, activeRequestId: null });
+      await this.run(m.requestId, undefined);
+    },
+    'chat/editResend': async (m) => {
+      const i = this.conversation.messages.findIndex((x) => x.id === m.messageId && x.role === 'user');
+      if (i < 0 || !m.text.trim()) return;
+      await this.stop();
+      const edited = { ...this.conversation.messages[i], content: m.text };
+      this.conversation.messages.splice(i, this.conversation.messages.length - i, edited);
+      this.post({ type: 'conversation/load', conversation: this.conversation, activeRequestId: null });
+      await this.run(m.requestId, undefined);
+    },
+    'chat/new': async () => {
+      await this.stop();
+      this.show(emptyConversation());
+    },
+    'model/select': async (m) => {
+      await this.service.setModel(m.modelId);
+      await this.sendModels(false);
+    },
+    'history/open': async (m) => {
+      await this.open(m.id, true);
+    },
+    'history/rename': async (m) => {
+      const c = await this.store.rename(m.id, m.title);
+      if (c && c.id === this.conversation.id) this.conversation.title = c.title;
+    },
+    'history/delete': async (m) => {
+      if (m.id === this.conversation.id) {
+        await this.stop();
+        this.show(emptyConversation());
+      }
+      await this.store.delete(m.id);
+    },
+    'code/copy': (m) => runCodeAction(this.service.log, 'copy', m.code),
+    'code/insert': (m) => runCodeAction(this.service.log, 'insert', m.code),
+    'code/apply': (m) => runCodeAction(this.service.log, 'apply', m.code, m.language),
+    'code/newFile': (m) => runCodeAction(this.service.log, 'newFile', m.code, m.language),
+    'link/open': async (m) => {
+      if (!isOpenableLink(m.href)) {
+        this.post({ type: 'notice', level: 'warning', message: 'Only http and https links open from the chat.' });
+        return;
+      }
+      await vscode.env.openExternal(vscode.Uri.parse(m.href, true));
+    },
+    'error/action': async (m) => {
+      switch (m.action) {
+        case 'setApiKey':
+          await vscode.commands.executeCommand('arcee.setApiKey');
+          break;
+        case 'retry':
+          await this.handlers['chat/regenerate']({ type: 'chat/regenerate', requestId: newId('r'), messageId: m.messageId });
+          break;
+        case 'openSettings':
+          await vscode.commands.executeCommand('workbench.action.openSettings', '@ext:arcee-community.arcee-vscode');
+          break;
+        case 'openBilling':
+          await vscode.env.openExternal(vscode.Uri.parse(BILLING_URL));
+          break;
+        case 'showLog':
+          this.service.log.show();
+          break;
+        case 'selectModel':
+          await vscode.commands.executeCommand('arcee.selectModel');
+          break;
+      }
+    },
+    'context/remove': (m) => {
+      this.pendingContext = this.pendingContext.filter((c) => c.id !== m.id);
+    },
+    'chat/export': async () => {
+      await vscode.commands.executeCommand('arcee.exportChat', this.conversation.id);
+    },
+  };
+
+  private show(c: ConversationView): void {
+    this.conversation = c;
+    this.conversationChanged.fire(c.id);
+    this.post({ type: 'conversation/load', conversation: c, activeRequestId: null });
+  }
+
+  private async open(id: string, notify: boolean): Promise<void> {
+    if (id === this.conversation.id) return;
+    const c = await this.store.get(id);
+    if (!c) {
+      if (notify) this.post({ type: 'notice', level: 'error', message: 'That conversation could not be read; it may have been deleted.' });
+      return;
+    }
+    await this.stop();
+    this.show(c);
+  }
+
+  /** Streams an answer to the conversation as it stands (plus `user`, when given). */
+  private async run(requestId: string, user: ChatMessageView | undefined): Promise<void> {
+    await this.stop();
+    const conversation = this.conversation;
+    if (user) conversation.messages.push(user);
+    const assistant: ChatMessageView = { id: newId('a'), role: 'assistant', content: '', state: 'streaming', createdAt: Date.now() };
+    const history = conversation.messages.slice();
+    conversation.messages.push(assistant);
+    conversation.updatedAt = Date.now();
+    this.post({ type: 'chat/started', requestId, userMessage: user ?? null, assistantMessage: assistant });
+    void this.store.save(conversation);
+
+    const controller = new AbortController();
+    let settle: () => void = () => undefined;
+    const done = new Promise<void>((r) => (settle = r));
+    this.active = { requestId, controller, done };
+    const view = new StreamToView(requestId, assistant, this.post, (id) => this.modelInfo(id));
+    let lastSave = Date.now();
+    try {
+      const client = await this.service.client();
+      if (!client) throw new ArceeError('auth', 'No API key is set. Set one to chat with Arcee.');
+      const request = this.service.request(toApiMessages(history), { n: null });
+      assistant.model = request.model;
+      for await (const ev of client.streamChat(request, { signal: controller.signal })) {
+        view.apply(ev);
+        if (Date.now() - lastSave > 2000) {
+          lastSave = Date.now();
+          void this.store.save(conversation);
+        }
+      }
+      view.finish();
+    } catch (e) {
+      view.finish(e);
+    } finally {
+      if (this.active?.requestId === requestId) this.active = undefined;
+      conversation.updatedAt = Date.now();
+      await this.store.save(conversation);
+      settle();
+      void this.sendCredits();
+    }
+  }
+
+  private modelInfo(id: string): ModelInfo | undefined {
+    return this.models.find((m) => m.id === id);
+  }
+
+  private modelOptions(): ModelOption[] {
+    return this.models.map((m) => ({ id: m.id, name: m.name, detail: describeModel(m), supportsImages: m.inputModalities.includes('image') }));
+  }
+
+  private async sendModels(refresh: boolean): Promise<void> {
+    try {
+      const result = await this.service.models({ signal: new AbortController().signal, refresh, askForKey: false });
+      this.models = result.models;
+      this.post({
+        type: 'models/update',
+        models: this.modelOptions(),
+        currentModel: this.service.settings.model,
+        ...(result.source === 'fallback' ? { note: `Could not load the model list (${result.error ?? 'unknown error'}); showing built-in models.` } : {}),
+      });
+    } catch (e) {
+      this.service.log.warn(`model list for the chat: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  private async sendCredits(): Promise<void> {
+    if (!needsKey(this.service.settings.baseUrl)) return;
+    try {
+      const client = await this.service.client({ askForKey: false });
+      if (!client) return;
+      const credits = await client.getCredits({ signal: AbortSignal.timeout(10_000) });
+      this.post({ type: 'credits/update', credits });
+    } catch (e) {
+      this.service.log.debug(`credits: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+}

@@ -1,0 +1,44 @@
+import * as assert from 'node:assert/strict';
+import { fenceFor, formatContext, toApiMessages } from '../../src/chat/prompt';
+import type { ChatMessageView } from '../../src/webview/protocol';
+
+const m = (role: 'user' | 'assistant', content: string, extra: Partial<ChatMessageView> = {}): ChatMessageView => ({ id: 'x', role, content, state: 'done', createdAt: 0, ...extra });
+
+describe('chat prompt', () => {
+  it('system first, then the turns; reasoning never sent back; empty failed turns skipped', () => {
+    const out = toApiMessages(
+      [m('user', 'q1'), m('assistant', 'a1', { reasoning: 'secret thoughts' }), m('user', 'q2'), m('assistant', '', { state: 'error' }), m('user', 'q3')],
+      'SYS',
+    );
+    assert.deepEqual(out, [
+      { role: 'system', content: 'SYS' },
+      { role: 'user', content: 'q1' },
+      { role: 'assistant', content: 'a1' },
+      { role: 'user', content: 'q2' },
+      { role: 'user', content: 'q3' },
+    ]);
+  });
+
+  it('keeps a stopped partial answer', () => {
+    assert.deepEqual(toApiMessages([m('user', 'q'), m('assistant', 'half', { state: 'stopped' })], '')[1], { role: 'assistant', content: 'half' });
+  });
+
+  it('sends context fenced with its path and lines, before the question', () => {
+    const [, user] = toApiMessages([m('user', 'What does it do?', { context: [{ id: 'c', path: 'src/x.py', startLine: 2, endLine: 4, language: 'python', text: 'def f():\n    return 1' }] })]);
+    assert.equal(user.content, 'src/x.py (lines 2-4):\n```python\ndef f():\n    return 1\n```\n\nWhat does it do?');
+  });
+
+  it('a fence is longer than any backtick run in the code', () => {
+    assert.equal(fenceFor('no ticks'), '```');
+    assert.equal(fenceFor('has ```` four'), '`````');
+    assert.match(formatContext({ id: 'c', path: 'a.md', startLine: 1, endLine: 1, language: 'md', text: '```js\nx\n```' }), /^a\.md \(line 1\):\n````md\n/);
+  });
+
+  it('images become image_url parts after the text', () => {
+    const [, user] = toApiMessages([m('user', 'What is this?', { images: [{ id: 'i', name: 'a.png', mime: 'image/png', dataUrl: 'data:image/png;base64,AAAA' }] })]);
+    assert.deepEqual(user.content, [
+      { type: 'text', text: 'What is this?' },
+      { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA' } },
+    ]);
+  });
+});

@@ -1,0 +1,118 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ConversationStore, conversationToMarkdown, emptyConversation, titleFrom, type StoreFiles } from '../../src/chat/store';
+import type { ChatMessageView, ConversationView } from '../../src/webview/protocol';
+
+/** The store's files in a real temp folder, written atomically like the extension's adapter. */
+function tempFiles(): { files: StoreFiles; dir: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'arcee-store-'));
+  return {
+    dir,
+    files: {
+      read: (name) => Promise.resolve(fs.existsSync(path.join(dir, name)) ? fs.readFileSync(path.join(dir, name), 'utf8') : undefined),
+      write: (name, data) => {
+        const tmp = path.join(dir, `${name}.tmp`);
+        fs.writeFileSync(tmp, data);
+        fs.renameSync(tmp, path.join(dir, name));
+        return Promise.resolve();
+      },
+      delete: (name) => {
+        fs.rmSync(path.join(dir, name), { force: true });
+        return Promise.resolve();
+      },
+    },
+  };
+}
+
+const msg = (role: 'user' | 'assistant', content: string, extra: Partial<ChatMessageView> = {}): ChatMessageView => ({
+  id: `${role}-${content.length}-${Math.random()}`,
+  role,
+  content,
+  state: 'done',
+  createdAt: 1,
+  ...extra,
+});
+
+function conv(title: string, messages: ChatMessageView[], updatedAt: number): ConversationView {
+  return { ...emptyConversation(updatedAt), title, messages, updatedAt };
+}
+
+describe('ConversationStore', () => {
+  it('saves, lists newest first, reads back, renames and deletes', async () => {
+    const { files, dir } = tempFiles();
+    const store = new ConversationStore(files);
+    const a = conv('first', [msg('user', 'hi'), msg('assistant', 'hello')], 100);
+    const b = conv('second', [msg('user', 'yo')], 200);
+    await store.save(a);
+    await store.save(b);
+    assert.deepEqual((await store.list()).map((s) => s.title), ['second', 'first']);
+    // A new store instance (a reloaded window) sees the same history.
+    const again = new ConversationStore(files);
+    assert.deepEqual(await again.get(a.id), a);
+    await again.rename(a.id, '  renamed  ');
+    assert.equal((await again.get(a.id))?.title, 'renamed');
+    await again.delete(b.id);
+    assert.deepEqual((await again.list()).map((s) => s.title), ['renamed']);
+    assert.equal(await again.get(b.id), undefined);
+    assert.deepEqual(fs.readdirSync(dir).sort(), [`${a.id}.json`, 'index.json']);
+  });
+
+  it('does not save an empty conversation', async () => {
+    const { files } = tempFiles();
+    const store = new ConversationStore(files);
+    await store.save(emptyConversation());
+    assert.deepEqual(await store.list(), []);
+  });
+
+  it('serialises concurrent saves so the index keeps every conversation', async () => {
+    const { files } = tempFiles();
+    const store = new ConversationStore(files);
+    const all = Array.from({ length: 20 }, (_, i) => conv(`c${i}`, [msg('user', `q${i}`)], i));
+    await Promise.all(all.map((c) => store.save(c)));
+    assert.equal((await new ConversationStore(files).list()).length, 20);
+  });
+
+  it('notifies listeners with the new history', async () => {
+    const { files } = tempFiles();
+    const store = new ConversationStore(files);
+    const seen: number[] = [];
+    store.onDidChange((h) => seen.push(h.length));
+    await store.save(conv('x', [msg('user', 'q')], 1));
+    assert.deepEqual(seen, [1]);
+  });
+
+  it('survives a damaged index or conversation file without throwing', async () => {
+    const { files, dir } = tempFiles();
+    fs.writeFileSync(path.join(dir, 'index.json'), '{not json');
+    const store = new ConversationStore(files);
+    assert.deepEqual(await store.list(), []);
+    fs.writeFileSync(path.join(dir, 'c-bad.json'), '{');
+    assert.equal(await store.get('c-bad'), undefined);
+    await assert.rejects(store.get('../escape'), /Bad conversation id/);
+  });
+
+  it('titles from the first line, shortened', () => {
+    assert.equal(titleFrom('  How do I sort?\nmore'), 'How do I sort?');
+    assert.equal(titleFrom(''), 'New chat');
+    assert.equal(titleFrom('x'.repeat(200)).length, 80);
+  });
+
+  it('exports Markdown with reasoning folded, context fenced safely, errors noted', () => {
+    const c = conv(
+      'Sorting',
+      [
+        msg('user', 'Explain', { context: [{ id: 'k', path: 'src/a.ts', startLine: 3, endLine: 5, language: 'ts', text: 'const s = "```";' }] }),
+        msg('assistant', 'It sorts.', { reasoning: 'think', model: 'trinity-mini' }),
+        msg('assistant', 'partial', { state: 'error', error: { kind: 'network', message: 'Could not reach x', actions: [] } }),
+      ],
+      Date.parse('2026-11-26T12:00:00Z'),
+    );
+    const md = conversationToMarkdown(c);
+    assert.match(md, /^# Sorting\n/);
+    assert.match(md, /`src\/a\.ts` lines 3–5:\n\n````ts\nconst s = "```";\n````/);
+    assert.match(md, /## Arcee \(trinity-mini\)\n\n<details><summary>Reasoning<\/summary>\n\nthink\n\n<\/details>\n\nIt sorts\./);
+    assert.match(md, /> Error: Could not reach x/);
+  });
+});

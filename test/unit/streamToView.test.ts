@@ -1,0 +1,82 @@
+import * as assert from 'node:assert/strict';
+import { ArceeError } from '../../src/providers/errors';
+import { errorView, StreamToView, usageView } from '../../src/chat/streamToView';
+import type { ChatMessageView, HostMessage } from '../../src/webview/protocol';
+import { sseFixture } from '../support/paths';
+import { replay } from '../support/replay';
+
+function setup(batchMs = 0): { view: StreamToView; posted: HostMessage[]; message: ChatMessageView } {
+  const posted: HostMessage[] = [];
+  const message: ChatMessageView = { id: 'a1', role: 'assistant', content: '', state: 'streaming', createdAt: 0 };
+  const view = new StreamToView('r1', message, (m) => posted.push(m), (id) =>
+    id === 'trinity-mini' ? { id, name: id, inputModalities: [], outputModalities: [], supportedParameters: [], supportedFeatures: [], pricing: { prompt: 0.000001, completion: 0.000002 } } : undefined,
+  batchMs);
+  return { view, posted, message };
+}
+
+describe('StreamToView', () => {
+  it('batches deltas: many events, few posts, same text', async () => {
+    const { view, posted, message } = setup(20);
+    const events = replay([sseFixture('basic')]).events;
+    for (const e of events) view.apply(e);
+    await new Promise((r) => setTimeout(r, 40));
+    view.finish();
+    const deltas = posted.filter((p) => p.type === 'chat/delta');
+    assert.equal(deltas.length, 1, JSON.stringify(posted));
+    assert.equal(deltas.map((d) => (d.type === 'chat/delta' ? d.text : '')).join(''), 'Hello, wörld — 👋 ok!');
+    assert.equal(message.content, 'Hello, wörld — 👋 ok!');
+    assert.equal(message.state, 'done');
+    assert.deepEqual(message.usage, { promptTokens: 12, completionTokens: 7, reasoningTokens: undefined, costUsd: 12 * 0.000001 + 7 * 0.000002 });
+    const done = posted.at(-1);
+    assert.equal(done?.type, 'chat/done');
+  });
+
+  it('keeps reasoning apart and moves text on a lone </think>', () => {
+    const { view, posted, message } = setup();
+    for (const e of replay([sseFixture('lone-close-think')]).events) view.apply(e);
+    view.finish();
+    assert.equal(message.content, 'Use a map.');
+    assert.equal(message.reasoning, 'First I consider the options.');
+    assert.ok(posted.some((p) => p.type === 'chat/textWasReasoning'));
+  });
+
+  it('assembles tool calls and marks the incomplete one', () => {
+    const { view, message } = setup();
+    for (const e of replay([sseFixture('tool-call-length')]).events) view.apply(e);
+    view.finish();
+    assert.deepEqual(message.toolCalls, [{ id: 'call_1', name: 'read_file', arguments: '{"path": "READ', complete: false }]);
+    assert.equal(message.finishReason, 'length');
+  });
+
+  it('a cancel leaves the partial answer, stopped', () => {
+    const { view, message } = setup();
+    view.apply({ type: 'text', index: 0, text: 'half an ans' });
+    view.finish(new ArceeError('cancelled', 'Cancelled.'));
+    assert.equal(message.state, 'stopped');
+    assert.equal(message.content, 'half an ans');
+    assert.equal(message.error, undefined);
+  });
+
+  it('an error keeps the longer partial text and gets its actions', () => {
+    const { view, message } = setup();
+    const r = replay([sseFixture('cut-off')]);
+    view.finish(r.error);
+    assert.equal(message.state, 'error');
+    assert.equal(message.content, 'This answer stops in the mid');
+    assert.equal(message.error?.kind, 'truncated');
+    assert.deepEqual(message.error?.actions, ['retry', 'showLog']);
+  });
+
+  it('actions per kind', () => {
+    assert.deepEqual(errorView(new ArceeError('auth', 'x')).actions, ['setApiKey', 'showLog']);
+    assert.deepEqual(errorView(new ArceeError('payment', 'x')).actions, ['openBilling', 'retry']);
+    assert.deepEqual(errorView(new ArceeError('not_found', 'x')).actions, ['openSettings', 'selectModel']);
+    assert.deepEqual(errorView(new ArceeError('rate_limit', 'x')).actions, ['retry', 'showLog']);
+    assert.deepEqual(errorView({ weird: true }), { kind: 'unknown', message: '{"weird":true}', actions: ['retry', 'showLog'] });
+  });
+
+  it('usage without pricing has no cost', () => {
+    assert.deepEqual(usageView({ prompt_tokens: 1, completion_tokens: 2 }, undefined), { promptTokens: 1, completionTokens: 2, reasoningTokens: undefined });
+    assert.equal(usageView(null, undefined), undefined);
+  });
+});
