@@ -1,0 +1,68 @@
+/**
+ * Renders a growing markdown text into a container, block by block: finished blocks are rendered once and
+ * kept as DOM; only the open tail is rendered again, and only when a frame asks for it.
+ */
+import { BlockScanner } from './blocks';
+import { h } from './dom';
+import { renderMarkdown } from './markdown';
+
+export class MarkdownStream {
+  private scanner = new BlockScanner();
+  /** Characters of the text already rendered as finished blocks. */
+  private stableEnd = 0;
+  private tail: HTMLDivElement;
+  private renderedTail: string | null = null;
+  private final = false;
+
+  constructor(private readonly container: HTMLElement) {
+    this.tail = h('div', { className: 'md-tail' });
+    container.append(this.tail);
+  }
+
+  get text(): string {
+    return this.scanner.value;
+  }
+
+  append(chunk: string): void {
+    if (this.final && chunk) this.final = false;
+    this.scanner.append(chunk);
+  }
+
+  /** Sets the whole text: appends when it extends the current one, starts over otherwise. */
+  setText(text: string): void {
+    const current = this.scanner.value;
+    if (text.startsWith(current)) {
+      this.append(text.slice(current.length));
+      return;
+    }
+    this.scanner = new BlockScanner();
+    this.stableEnd = 0;
+    this.renderedTail = null;
+    this.container.replaceChildren(this.tail);
+    this.scanner.append(text);
+  }
+
+  /** The text will not grow any more: the tail is rendered as a finished block on the next render. */
+  finish(): void {
+    this.final = true;
+    this.renderedTail = null;
+  }
+
+  render(): void {
+    const text = this.scanner.value;
+    const boundary = this.scanner.lastBoundary;
+    if (boundary > this.stableEnd) {
+      const block = h('div', { className: 'md-block' });
+      block.append(renderMarkdown(text.slice(this.stableEnd, boundary), true));
+      this.tail.before(block);
+      this.stableEnd = boundary;
+      this.renderedTail = null;
+    }
+    const tailText = text.slice(this.stableEnd);
+    if (tailText === this.renderedTail) return;
+    this.renderedTail = tailText;
+    this.tail.classList.toggle('open', !this.final);
+    if (tailText.trim()) this.tail.replaceChildren(renderMarkdown(tailText, this.final));
+    else this.tail.replaceChildren();
+  }
+}

@@ -1,0 +1,284 @@
+/** One chat message as DOM: a user's (plain text, chips, images, Edit) or an assistant's (streamed markdown). */
+import type { ChatMessageView, ErrorAction, ErrorView, ToolCallView } from '../protocol';
+import { button, h } from './dom';
+import { chipLabel, formatUsage } from './format';
+import { MarkdownStream } from './markdownStream';
+import { renderNow, schedule } from './scheduler';
+
+export interface MessageCallbacks {
+  regenerate(messageId: string): void;
+  editResend(messageId: string, text: string): void;
+  errorAction(action: ErrorAction, messageId: string): void;
+  /** The model picked in the header (an answer by another model names it). */
+  currentModel(): string;
+  /** A view rendered: the list may keep itself scrolled to the bottom. */
+  rendered(): void;
+}
+
+const ACTION_LABELS: Record<ErrorAction, string> = {
+  setApiKey: 'Set API Key',
+  retry: 'Retry',
+  openSettings: 'Open Settings',
+  openBilling: 'Billing',
+  showLog: 'Show Log',
+  selectModel: 'Choose Model',
+};
+
+function article(m: ChatMessageView): HTMLElement {
+  return h('article', {
+    className: `msg msg-${m.role}`,
+    dataset: { testid: 'chat-message', role: m.role, state: m.state, messageId: m.id },
+  });
+}
+
+export class UserMessageView {
+  readonly el: HTMLElement;
+  private textEl: HTMLDivElement;
+  private editButton: HTMLButtonElement;
+  private editing = false;
+
+  constructor(
+    private msg: ChatMessageView,
+    private readonly cb: MessageCallbacks,
+  ) {
+    this.el = article(msg);
+    this.textEl = h('div', { className: 'msg-text', textContent: msg.content });
+    this.editButton = button('Edit', 'Edit and resend this message', () => this.startEdit(), {
+      className: 'msg-action',
+      dataset: { testid: 'message-edit' },
+    });
+    const head = h('div', { className: 'msg-head' }, h('span', { className: 'msg-author' }, 'You'), this.editButton);
+    const chips = (msg.context ?? []).map((c) =>
+      h('span', { className: 'chip', title: `${c.path}:${c.startLine}-${c.endLine}`, dataset: { testid: 'message-chip' } }, chipLabel(c)),
+    );
+    const images = (msg.images ?? []).map((img) => h('img', { className: 'thumb', src: img.dataUrl, alt: img.name, title: img.name }));
+    this.el.append(
+      head,
+      chips.length ? h('div', { className: 'msg-chips' }, ...chips) : '',
+      images.length ? h('div', { className: 'msg-images' }, ...images) : '',
+      this.textEl,
+    );
+  }
+
+  get id(): string {
+    return this.msg.id;
+  }
+
+  update(msg: ChatMessageView): void {
+    this.msg = msg;
+    this.el.dataset.state = msg.state;
+    if (!this.editing) this.textEl.textContent = msg.content;
+  }
+
+  setBusy(busy: boolean): void {
+    this.editButton.disabled = busy;
+  }
+
+  private startEdit(): void {
+    if (this.editing) return;
+    this.editing = true;
+    const area = h('textarea', { className: 'edit-input', value: this.msg.content, rows: 3, ariaLabel: 'Edit message', dataset: { testid: 'message-edit-input' } });
+    const finish = (): void => {
+      this.editing = false;
+      form.replaceWith(this.textEl);
+    };
+    const submit = (): void => {
+      const text = area.value.trim();
+      if (!text) return;
+      finish();
+      this.textEl.textContent = text;
+      this.cb.editResend(this.msg.id, text);
+    };
+    area.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+        e.preventDefault();
+        submit();
+      } else if (e.key === 'Escape') finish();
+    });
+    const form = h(
+      'div',
+      { className: 'edit-box' },
+      area,
+      h(
+        'div',
+        { className: 'edit-bar' },
+        button('Cancel', 'Cancel editing', finish, { className: 'secondary' }),
+        button('Send', 'Send the edited message', submit, { dataset: { testid: 'message-edit-send' } }),
+      ),
+    );
+    this.textEl.replaceWith(form);
+    area.focus();
+  }
+}
+
+export class AssistantMessageView {
+  readonly el: HTMLElement;
+  private body: MarkdownStream;
+  private reasoning: MarkdownStream;
+  private details: HTMLDetailsElement;
+  private summary: HTMLElement;
+  private modelEl: HTMLSpanElement;
+  private toolsEl: HTMLDivElement;
+  private errorEl: HTMLDivElement;
+  private footEl: HTMLDivElement;
+  private regenButton: HTMLButtonElement;
+  private toolsDirty = true;
+  private chromeDirty = true;
+
+  constructor(
+    private msg: ChatMessageView,
+    private readonly cb: MessageCallbacks,
+  ) {
+    this.el = article(msg);
+    this.modelEl = h('span', { className: 'msg-model' });
+    const head = h('div', { className: 'msg-head' }, h('span', { className: 'msg-author' }, 'Arcee'), this.modelEl);
+    this.summary = h('summary', {}, 'Reasoning');
+    const reasoningBody = h('div', { className: 'reasoning-body markdown' });
+    this.details = h('details', { className: 'reasoning', dataset: { testid: 'chat-reasoning' } }, this.summary, reasoningBody);
+    this.details.addEventListener('toggle', () => {
+      if (this.details.open) renderNow(this);
+    });
+    const bodyEl = h('div', { className: 'msg-body markdown' });
+    this.toolsEl = h('div', { className: 'tool-calls' });
+    this.errorEl = h('div', { className: 'msg-error-slot' });
+    this.regenButton = button('Regenerate', 'Regenerate this answer', () => this.cb.regenerate(this.msg.id), {
+      className: 'msg-action',
+      dataset: { testid: 'message-regenerate' },
+    });
+    this.footEl = h('div', { className: 'msg-foot' });
+    this.el.append(head, this.details, bodyEl, this.toolsEl, this.errorEl, this.footEl);
+    this.body = new MarkdownStream(bodyEl);
+    this.reasoning = new MarkdownStream(reasoningBody);
+    this.replace(msg);
+  }
+
+  get id(): string {
+    return this.msg.id;
+  }
+
+  get message(): ChatMessageView {
+    return this.msg;
+  }
+
+  /** The message in a new (usually final) state: kept blocks stay when the text only grew. */
+  replace(msg: ChatMessageView): void {
+    this.msg = { ...msg };
+    this.body.setText(msg.content);
+    this.reasoning.setText(msg.reasoning ?? '');
+    if (msg.state !== 'streaming') {
+      this.body.finish();
+      this.reasoning.finish();
+    }
+    this.toolsDirty = this.chromeDirty = true;
+    renderNow(this);
+  }
+
+  delta(d: { text?: string; reasoning?: string; toolCalls?: ToolCallView[]; model?: string }): void {
+    if (d.text) {
+      this.body.append(d.text);
+      this.msg.content += d.text;
+    }
+    if (d.reasoning) {
+      this.reasoning.append(d.reasoning);
+      this.msg.reasoning = (this.msg.reasoning ?? '') + d.reasoning;
+      this.chromeDirty = true;
+    }
+    if (d.toolCalls) {
+      this.msg.toolCalls = d.toolCalls;
+      this.toolsDirty = true;
+    }
+    if (d.model && d.model !== this.msg.model) {
+      this.msg.model = d.model;
+      this.chromeDirty = true;
+    }
+    schedule(this);
+  }
+
+  /** The last `moved.length` characters of the answer were reasoning after all. */
+  textWasReasoning(moved: string): void {
+    const content = this.msg.content;
+    const keep = Math.max(0, content.length - moved.length);
+    this.msg.content = content.slice(0, keep);
+    this.msg.reasoning = (this.msg.reasoning ?? '') + moved;
+    this.body.setText(this.msg.content);
+    this.reasoning.setText(this.msg.reasoning);
+    this.chromeDirty = true;
+    schedule(this);
+  }
+
+  setLast(last: boolean, busy: boolean): void {
+    this.regenButton.hidden = !last;
+    this.regenButton.disabled = busy;
+  }
+
+  render(): void {
+    this.body.render();
+    if (this.details.open) this.reasoning.render();
+    if (this.toolsDirty) this.renderTools();
+    if (this.chromeDirty) this.renderChrome();
+    this.cb.rendered();
+  }
+
+  private renderChrome(): void {
+    this.chromeDirty = false;
+    const m = this.msg;
+    const streaming = m.state === 'streaming';
+    this.el.dataset.state = m.state;
+    this.el.setAttribute('aria-busy', String(streaming));
+    const hasReasoning = !!m.reasoning;
+    this.details.hidden = !hasReasoning;
+    this.summary.textContent = streaming && !m.content ? 'Reasoning…' : 'Reasoning';
+    const other = m.model && m.model !== this.cb.currentModel() ? m.model : '';
+    this.modelEl.textContent = other;
+    this.modelEl.title = other ? `Answered by ${other}` : '';
+    this.errorEl.replaceChildren(m.error ? this.renderError(m.error) : '');
+    const usage = formatUsage(m.usage);
+    this.footEl.replaceChildren(
+      m.state === 'stopped' ? h('span', { className: 'stopped', dataset: { testid: 'chat-stopped' } }, '■ Stopped') : '',
+      usage ? h('span', { className: 'usage', dataset: { testid: 'chat-usage' } }, usage) : '',
+      h('span', { className: 'spacer' }),
+      this.regenButton,
+    );
+  }
+
+  private renderError(e: ErrorView): HTMLElement {
+    const buttons = e.actions.map((a) =>
+      button(ACTION_LABELS[a], ACTION_LABELS[a], () => this.cb.errorAction(a, this.msg.id), { dataset: { testid: 'error-action', action: a } }),
+    );
+    return h(
+      'div',
+      { className: 'msg-error', role: 'alert', dataset: { testid: 'chat-error', kind: e.kind } },
+      h('div', { className: 'msg-error-text', textContent: e.message }),
+      buttons.length ? h('div', { className: 'msg-error-actions' }, ...buttons) : '',
+    );
+  }
+
+  private renderTools(): void {
+    this.toolsDirty = false;
+    const calls = this.msg.toolCalls ?? [];
+    this.toolsEl.replaceChildren(
+      ...calls.map((c) =>
+        h(
+          'div',
+          { className: 'tool-call', dataset: { testid: 'chat-tool-call', complete: String(c.complete) } },
+          h(
+            'div',
+            { className: 'tool-call-head' },
+            h('span', { className: 'tool-icon' }, '⚙'),
+            h('span', { className: 'tool-name', textContent: c.name || '(unnamed tool)' }),
+            c.complete ? '' : h('span', { className: 'tool-incomplete' }, 'incomplete'),
+          ),
+          h('pre', { className: 'tool-args' }, h('code', { textContent: prettyArgs(c.arguments) })),
+        ),
+      ),
+    );
+  }
+}
+
+function prettyArgs(args: string): string {
+  try {
+    return JSON.stringify(JSON.parse(args), null, 2);
+  } catch {
+    return args;
+  }
+}
