@@ -131,3 +131,32 @@ describe('Arcee extension against a fake server', function () {
     }
   });
 });
+
+describe('chat commands', function () {
+  this.timeout(60_000);
+
+  it('Add Selection to Chat makes a context chip with path, 1-based lines and language', async () => {
+    const folder = vscode.workspace.workspaceFolders![0].uri;
+    const file = vscode.Uri.joinPath(folder, 'chip.ts');
+    await vscode.workspace.fs.writeFile(file, new TextEncoder().encode('line1\nconst a = 1;\nconst b = 2;\nline4\n'));
+    const editor = await vscode.window.showTextDocument(file);
+    // Lines 2-3, ending at column 0 of line 4: line 4 is not part of the selection.
+    editor.selection = new vscode.Selection(1, 0, 3, 0);
+    const chip = await vscode.commands.executeCommand<{ path: string; startLine: number; endLine: number; language: string; text: string }>('arcee.addSelectionToChat');
+    assert.ok(chip);
+    assert.deepEqual([chip.path, chip.startLine, chip.endLine, chip.language, chip.text], ['chip.ts', 2, 3, 'typescript', 'const a = 1;\nconst b = 2;\n']);
+  });
+
+  it('Open Chat in Editor opens the chat as an editor tab', async () => {
+    await vscode.commands.executeCommand('arcee.openChatInEditor');
+    const tab = await until('the chat tab', () =>
+      vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && t.label === 'Arcee Chat'),
+    );
+    assert.ok(tab);
+    await vscode.window.tabGroups.close(tab);
+  });
+
+  it('Export Chat says there is nothing to export for an empty chat', async () => {
+    assert.equal(await vscode.commands.executeCommand('arcee.exportChat', 'c-does-not-exist'), undefined);
+  });
+});
