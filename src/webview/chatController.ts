@@ -60,6 +60,14 @@ export class ChatController extends Disposable {
     this.post({ type: 'context/add', chip });
   }
 
+  /**
+   * Sends a message as if typed in this chat (commands such as Explain Selection use it). The answer streams
+   * into this surface; returns when it has finished.
+   */
+  async ask(text: string, context: ContextChip[] = []): Promise<void> {
+    await this.handlers['chat/send']({ type: 'chat/send', requestId: newId('r'), text, context, images: [] });
+  }
+
   /** Cancels what runs and waits for it to settle (its partial answer saved). */
   async stop(): Promise<void> {
     const a = this.active;
