@@ -6,6 +6,12 @@ import { BlockScanner } from './blocks';
 import { h } from './dom';
 import { renderMarkdown } from './markdown';
 
+/**
+ * Finished blocks are grouped: a long answer then has few direct children, so laying out the growing end
+ * does not walk every block, and full groups off screen can be skipped (content-visibility in chat.css).
+ */
+const BLOCKS_PER_CHUNK = 16;
+
 export class MarkdownStream {
   private scanner = new BlockScanner();
   /** Characters of the text already rendered as finished blocks. */
@@ -13,6 +19,8 @@ export class MarkdownStream {
   private tail: HTMLDivElement;
   private renderedTail: string | null = null;
   private final = false;
+  private chunk: HTMLDivElement | null = null;
+  private chunkBlocks = 0;
 
   constructor(private readonly container: HTMLElement) {
     this.tail = h('div', { className: 'md-tail' });
@@ -38,6 +46,7 @@ export class MarkdownStream {
     this.scanner = new BlockScanner();
     this.stableEnd = 0;
     this.renderedTail = null;
+    this.chunk = null;
     this.container.replaceChildren(this.tail);
     this.scanner.append(text);
   }
@@ -54,7 +63,7 @@ export class MarkdownStream {
     if (boundary > this.stableEnd) {
       const block = h('div', { className: 'md-block' });
       block.append(renderMarkdown(text.slice(this.stableEnd, boundary), true));
-      this.tail.before(block);
+      this.addBlock(block);
       this.stableEnd = boundary;
       this.renderedTail = null;
     }
@@ -64,5 +73,16 @@ export class MarkdownStream {
     this.tail.classList.toggle('open', !this.final);
     if (tailText.trim()) this.tail.replaceChildren(renderMarkdown(tailText, this.final));
     else this.tail.replaceChildren();
+  }
+
+  private addBlock(block: HTMLElement): void {
+    if (!this.chunk || this.chunkBlocks >= BLOCKS_PER_CHUNK) {
+      this.chunk?.classList.add('full');
+      this.chunk = h('div', { className: 'md-chunk' });
+      this.tail.before(this.chunk);
+      this.chunkBlocks = 0;
+    }
+    this.chunk.append(block);
+    this.chunkBlocks += 1;
   }
 }
