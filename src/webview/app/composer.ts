@@ -50,7 +50,7 @@ export class Composer {
       dataset: { testid: 'chat-input' },
     });
     this.fileInput = h('input', { type: 'file', accept: 'image/*', multiple: true, hidden: true, dataset: { testid: 'chat-image-file' } });
-    const attach = button('🖼 Image', 'Attach an image', () => this.fileInput.click(), { className: 'secondary', dataset: { testid: 'chat-attach' } });
+    const attach = button('+ Image', 'Attach an image', () => this.fileInput.click(), { className: 'secondary', dataset: { testid: 'chat-attach' } });
     this.sendButton = button('Send', 'Send message', () => this.submit(), { className: 'primary', dataset: { testid: 'chat-send' } });
     this.stopButton = button('■ Stop', 'Stop generating', () => this.cb.stop(), { className: 'stop', hidden: true, dataset: { testid: 'chat-stop' } });
     const bar = h('div', { className: 'composer-bar' }, attach, this.fileInput, h('span', { className: 'spacer' }), this.sendButton, this.stopButton);

@@ -67,7 +67,7 @@ function replaceImage(img: HTMLImageElement): void {
   }
   const alt = img.getAttribute('alt') || 'image';
   if (/^https:/i.test(src)) {
-    const link = h('a', { href: src, title: src, className: 'image-link' }, `🖼 ${alt}`);
+    const link = h('a', { href: src, title: src, className: 'image-link' }, `Image: ${alt}`);
     img.replaceWith(link);
   } else {
     img.replaceWith(document.createTextNode(`[${alt}]`));

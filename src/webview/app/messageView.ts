@@ -207,7 +207,7 @@ export class AssistantMessageView {
   }
 
   setLast(last: boolean, busy: boolean): void {
-    this.regenButton.hidden = !last;
+    this.regenButton.hidden = !last || this.msg.state === 'streaming';
     this.regenButton.disabled = busy;
   }
 
@@ -224,6 +224,7 @@ export class AssistantMessageView {
     const m = this.msg;
     const streaming = m.state === 'streaming';
     this.el.dataset.state = m.state;
+    if (streaming) this.regenButton.hidden = true;
     this.el.setAttribute('aria-busy', String(streaming));
     const hasReasoning = !!m.reasoning;
     this.details.hidden = !hasReasoning;
