@@ -39,8 +39,19 @@ function fileOf(id: string): string {
   return `${id}.json`;
 }
 
+interface QueuedSave {
+  snapshot: string;
+  summary: ConversationSummary;
+  done: Promise<void>;
+}
+
+function summaryOf(c: ConversationView): ConversationSummary {
+  return { id: c.id, title: c.title, updatedAt: c.updatedAt, messageCount: c.messages.length };
+}
+
 export class ConversationStore {
   private index: ConversationSummary[] | undefined;
+  private readonly queued = new Map<string, QueuedSave>();
   private writes: Promise<void> = Promise.resolve();
   private readonly listeners = new Set<(history: ConversationSummary[]) => void>();
 
@@ -83,23 +94,29 @@ export class ConversationStore {
     return undefined;
   }
 
-  /** Saves a conversation (not if it is empty) and its index entry. Writes are serialised. */
+  /**
+   * Saves a conversation (not if it is empty) and its index entry. Writes are serialised; saves of the same
+   * conversation that are still waiting collapse into one with the newest snapshot.
+   */
   save(conversation: ConversationView): Promise<void> {
-    const snapshot = JSON.stringify(conversation);
+    if (conversation.messages.length === 0) return this.writes;
+    const queued = this.queued.get(conversation.id);
+    if (queued) {
+      queued.snapshot = JSON.stringify(conversation);
+      queued.summary = summaryOf(conversation);
+      return queued.done;
+    }
+    const entry: QueuedSave = { snapshot: JSON.stringify(conversation), summary: summaryOf(conversation), done: Promise.resolve() };
+    this.queued.set(conversation.id, entry);
     const run = async (): Promise<void> => {
-      if (conversation.messages.length === 0) return;
-      await this.files.write(fileOf(conversation.id), snapshot);
+      this.queued.delete(conversation.id);
+      await this.files.write(fileOf(conversation.id), entry.snapshot);
       const list = await this.list();
-      const summary: ConversationSummary = {
-        id: conversation.id,
-        title: conversation.title,
-        updatedAt: conversation.updatedAt,
-        messageCount: conversation.messages.length,
-      };
-      this.index = [summary, ...list.filter((s) => s.id !== conversation.id)];
+      this.index = [entry.summary, ...list.filter((s) => s.id !== conversation.id)];
       await this.writeIndex();
     };
     this.writes = this.writes.then(run, run);
+    entry.done = this.writes;
     return this.writes;
   }
 

@@ -23,9 +23,13 @@ export function chipFromEditor(editor: vscode.TextEditor): ContextChip | undefin
   };
 }
 
-/** Open Chat in Editor, New Chat, Add Selection to Chat, Export Chat as Markdown. */
+/** Open Chat, Open Chat in Editor, New Chat, Add Selection to Chat, Export Chat as Markdown. */
 export function registerChatCommands(surfaces: ChatSurfaces, store: ConversationStore): vscode.Disposable {
   return vscode.Disposable.from(
+    vscode.commands.registerCommand('arcee.openChat', async () => {
+      const c = await surfaces.target('sidebar');
+      c?.focusInput();
+    }),
     vscode.commands.registerCommand('arcee.openChatInEditor', () => {
       surfaces.openPanel();
     }),

@@ -42,8 +42,12 @@ export class ChatController extends Disposable {
     super();
     this._register(store.onDidChange((history) => this.post({ type: 'history/update', history })));
     this._register(service.onDidChange(() => void this.sendModels(false)));
-    if (initialConversationId) void this.open(initialConversationId, false);
+    service.log.debug(`chat surface starts with conversation ${initialConversationId ?? '(new)'}`);
+    this.initialized = initialConversationId ? this.open(initialConversationId, false) : Promise.resolve();
   }
+
+  /** The conversation this surface showed before a reload, loaded before the first `state/init`. */
+  private readonly initialized: Promise<void>;
 
   get conversationId(): string {
     return this.conversation.id;
@@ -68,6 +72,10 @@ export class ChatController extends Disposable {
     await this.handlers['chat/send']({ type: 'chat/send', requestId: newId('r'), text, context, images: [] });
   }
 
+  focusInput(): void {
+    this.post({ type: 'input/focus' });
+  }
+
   /** Cancels what runs and waits for it to settle (its partial answer saved). */
   async stop(): Promise<void> {
     const a = this.active;
@@ -83,6 +91,7 @@ export class ChatController extends Disposable {
 
   private readonly handlers: Handlers<WebviewMessage> = {
     ready: async () => {
+      await this.initialized;
       const history = await this.store.list();
       this.post({
         type: 'state/init',
@@ -222,6 +231,8 @@ export class ChatController extends Disposable {
     conversation.messages.push(assistant);
     conversation.updatedAt = Date.now();
     this.post({ type: 'chat/started', requestId, userMessage: user ?? null, assistantMessage: assistant });
+    // Remembered per surface, so a reloaded window reopens this conversation.
+    this.conversationChanged.fire(conversation.id);
     void this.store.save(conversation);
 
     const controller = new AbortController();

@@ -116,3 +116,31 @@ describe('ConversationStore', () => {
     assert.match(md, /> Error: Could not reach x/);
   });
 });
+
+describe('ConversationStore coalescing', () => {
+  it('saves still waiting collapse into one write with the newest snapshot', async () => {
+    const writes: string[] = [];
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => (release = r));
+    const files: StoreFiles = {
+      read: () => Promise.resolve(undefined),
+      write: async (name, data) => {
+        writes.push(`${name}:${(JSON.parse(data) as { messages?: unknown[] }).messages?.length ?? 'index'}`);
+        await gate;
+      },
+      delete: () => Promise.resolve(),
+    };
+    const store = new ConversationStore(files);
+    const c = conv('x', [msg('user', 'q')], 1);
+    const first = store.save(c);
+    await new Promise((r) => setTimeout(r, 0)); // the first write has started and waits on the gate
+    c.messages.push(msg('assistant', 'a'));
+    const second = store.save(c);
+    c.messages.push(msg('assistant', 'bb'));
+    const third = store.save(c); // joins the second
+    release();
+    await Promise.all([first, second, third]);
+    const conversationWrites = writes.filter((w) => !w.startsWith('index'));
+    assert.deepEqual(conversationWrites.map((w) => w.split(':')[1]), ['1', '3'], writes.join(', '));
+  });
+});

@@ -1,0 +1,180 @@
+// The chat as a person uses it, in code-server + Chromium, against a fake server on 127.0.0.1 started here.
+import * as assert from 'node:assert/strict';
+import type { Frame, Locator } from 'playwright-core';
+import { FakeServer, jsonReply, sseReply, textStream } from '../support/fakeServer';
+import { useWorkbench, type Workbench } from './e2eSupport';
+
+/** The chat webview's inner frame (a webview is two nested iframes). */
+async function chatFrame(wb: Workbench): Promise<Frame> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    for (const frame of wb.page.frames()) {
+      if (!frame.url().includes('fake.html')) continue;
+      const title = await frame.title().catch(() => '');
+      if (title === 'Arcee Chat' && !frame.isDetached()) return frame;
+    }
+    if (Date.now() > deadline) throw new Error('the Arcee Chat webview did not appear');
+    await wb.page.waitForTimeout(200);
+  }
+}
+
+/** Opens the sidebar chat (Arcee: Open Chat) and returns its frame. */
+async function openSidebarChat(wb: Workbench): Promise<Frame> {
+  await wb.runCommand('Arcee: Open Chat');
+  const frame = await chatFrame(wb);
+  await frame.locator('[data-testid="chat-input"]').waitFor({ state: 'visible' });
+  return frame;
+}
+
+function lastAssistant(frame: Frame): Locator {
+  return frame.locator('[data-testid="chat-message"][data-role="assistant"]').last();
+}
+
+/** Sends `text` and returns the new assistant message (not an older one still on screen). */
+async function send(frame: Frame, text: string): Promise<Locator> {
+  const assistants = frame.locator('[data-testid="chat-message"][data-role="assistant"]');
+  const before = await assistants.count();
+  const input = frame.locator('[data-testid="chat-input"]');
+  await input.fill(text);
+  await input.press('Enter');
+  const answer = assistants.nth(before);
+  await answer.waitFor();
+  return answer;
+}
+
+/** A long answer, streamed slowly enough to watch. */
+function slowAnswer(words: number): string {
+  return textStream(Array.from({ length: words }, (_, i) => `word${i}`).join(' '));
+}
+
+describe('chat (sidebar)', function () {
+  this.timeout(120_000);
+  let server: FakeServer;
+  before(async () => {
+    server = await FakeServer.start();
+  });
+  after(async () => {
+    await server.close();
+  });
+  beforeEach(() => server.reset());
+  const workbench = useWorkbench(() => ({
+    userSettings: { 'arcee.baseUrl': server.baseUrl, 'arcee.model': 'trinity-mini', 'arcee.maxRetries': 0 },
+    files: { 'main.py': 'def add(a, b):\n    return a - b\n' },
+  }));
+
+  it('sends, shows the reply while it streams, then done', async () => {
+    const wb = workbench();
+    const frame = await openSidebarChat(wb);
+    server.enqueue('/chat/completions', sseReply(slowAnswer(60), { pieceDelayMs: 25, randomSplit: { seed: 1, maxPiece: 200 } }));
+    const answer = await send(frame, 'Count for me');
+    await answer.and(frame.locator('[data-state="streaming"]')).waitFor();
+    await answer.getByText('word3', { exact: false }).waitFor();
+    assert.equal(await answer.getAttribute('data-state'), 'streaming', 'text is visible before the stream ends');
+    await wb.screenshot('chat-streaming');
+    await answer.and(frame.locator('[data-state="done"]')).waitFor({ timeout: 30_000 });
+    assert.match(await answer.innerText(), /word59/);
+    const [req] = server.requestsTo('/chat/completions');
+    const body = req.json as { model: string; messages: { role: string; content: string }[] };
+    assert.equal(body.model, 'trinity-mini');
+    assert.deepEqual(body.messages.at(-1), { role: 'user', content: 'Count for me' });
+  });
+
+  it('Stop closes the connection at the server and keeps the partial answer, marked stopped', async () => {
+    const wb = workbench();
+    const frame = await openSidebarChat(wb);
+    server.enqueue('/chat/completions', sseReply(slowAnswer(400), { pieceDelayMs: 40, randomSplit: { seed: 2, maxPiece: 150 } }));
+    const answer = await send(frame, 'A long one please');
+    await answer.getByText('word2', { exact: false }).waitFor();
+    const [req] = await server.waitForRequests('/chat/completions');
+    const clicked = Date.now();
+    await frame.locator('[data-testid="chat-stop"]').click();
+    await Promise.race([req.closed, new Promise((_, reject) => setTimeout(() => reject(new Error('the server never saw the connection close')), 5000))]);
+    const closeMs = Date.now() - clicked;
+    assert.ok(req.closedEarly, 'closed before the reply finished');
+    await answer.and(frame.locator('[data-state="stopped"]')).waitFor();
+    assert.match(await answer.innerText(), /word1/);
+    await frame.locator('[data-testid="chat-send"]').waitFor({ state: 'visible' });
+    console.log(`      stop → server saw close: ${closeMs} ms`);
+  });
+
+  const errorCases: { status: number; body: unknown; kind: string; button: string }[] = [
+    { status: 401, body: { detail: 'Invalid API key' }, kind: 'auth', button: 'setApiKey' },
+    { status: 402, body: { detail: 'Insufficient balance' }, kind: 'payment', button: 'openBilling' },
+    { status: 404, body: { detail: 'Not Found' }, kind: 'not_found', button: 'openSettings' },
+    { status: 422, body: { detail: [{ loc: ['body', 'temperature'], msg: 'too hot', type: 'x' }] }, kind: 'validation', button: 'openSettings' },
+    { status: 429, body: { detail: 'Slow down' }, kind: 'rate_limit', button: 'retry' },
+    { status: 500, body: 'Internal Server Error', kind: 'server', button: 'retry' },
+  ];
+  it('renders each error kind inline with its action', async () => {
+    const wb = workbench();
+    const frame = await openSidebarChat(wb);
+    for (const c of errorCases) {
+      server.enqueue('/chat/completions', typeof c.body === 'string' ? { status: c.status, headers: { 'content-type': 'text/plain' }, body: c.body } : jsonReply(c.status, c.body));
+      const answer = await send(frame, `trigger ${c.status}`);
+      const error = answer.locator('[data-testid="chat-error"]');
+      await error.waitFor();
+      assert.equal(await error.getAttribute('data-kind'), c.kind, `status ${c.status}`);
+      await error.locator(`[data-testid="error-action"][data-action="${c.button}"]`).waitFor();
+      assert.doesNotMatch(await error.innerText(), /object Object|<html/);
+    }
+    await wb.screenshot('chat-errors');
+    // Retry re-asks and replaces the failed answer.
+    server.enqueue('/chat/completions', sseReply(textStream('Recovered answer')));
+    await lastAssistant(frame).locator('[data-testid="error-action"][data-action="retry"]').click();
+    await lastAssistant(frame).getByText('Recovered answer').waitFor();
+  });
+
+  it('a model switch in the picker changes the request model', async () => {
+    const wb = workbench();
+    const frame = await openSidebarChat(wb);
+    const picker = frame.locator('[data-testid="chat-model"]');
+    await picker.locator('option[value="trinity-large-thinking"]').waitFor({ state: 'attached' });
+    await picker.selectOption('trinity-large-thinking');
+    await wb.page.locator('#workbench\\.parts\\.statusbar', { hasText: 'trinity-large-thinking' }).waitFor();
+    await send(frame, 'Which model?');
+    const [req] = await server.waitForRequests('/chat/completions');
+    assert.equal((req.json as { model: string }).model, 'trinity-large-thinking');
+    await picker.selectOption('trinity-mini');
+  });
+
+  it('code-block Insert and Apply change the editor; Copy fills the clipboard', async () => {
+    const wb = workbench();
+    await wb.runCommand('Go to File...');
+    await wb.quickInput.locator('input.input').fill('main.py');
+    await wb.quickInput.locator('.monaco-list-row', { hasText: 'main.py' }).first().waitFor();
+    await wb.page.keyboard.press('Enter');
+    const editorText = wb.page.locator('.editor-instance .view-lines').first();
+    await editorText.getByText('return a - b').waitFor();
+    // Select the whole file, then go to the chat.
+    await wb.page.locator('.editor-instance .view-lines').first().click();
+    await wb.page.keyboard.press('Control+A');
+    const frame = await openSidebarChat(wb);
+    server.enqueue('/chat/completions', sseReply(textStream('Fixed:\n\n```python\ndef add(a, b):\n    return a + b\n```\n')));
+    const answer = await send(frame, 'Fix it');
+    await answer.locator('pre').first().waitFor();
+    await answer.locator('[data-testid="code-apply"]').first().click();
+    await editorText.getByText('return a + b').waitFor();
+    const text = (await editorText.innerText()).replace(/\u00a0/g, ' ');
+    assert.doesNotMatch(text, /a - b/);
+    await wb.screenshot('chat-apply');
+  });
+
+  it('history survives a page reload', async () => {
+    const wb = workbench();
+    let frame = await openSidebarChat(wb);
+    await frame.locator('[data-testid="chat-new"]').click();
+    await frame.locator('[data-testid="chat-message"]').first().waitFor({ state: 'detached' });
+    server.enqueue('/chat/completions', sseReply(textStream('Remember this answer')));
+    const answer = await send(frame, 'Something to remember');
+    await answer.getByText('Remember this answer').waitFor();
+    await wb.page.waitForTimeout(500);
+    await wb.page.reload();
+    await wb.page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
+    frame = await openSidebarChat(wb);
+    await frame.locator('[data-testid="chat-message"][data-role="user"]', { hasText: 'Something to remember' }).waitFor({ timeout: 30_000 });
+    await frame.locator('[data-testid="chat-message"][data-role="assistant"]', { hasText: 'Remember this answer' }).waitFor();
+    await frame.locator('[data-testid="chat-history-toggle"]').click();
+    await frame.locator('[data-testid="chat-history"] [data-testid="history-item"]', { hasText: 'Something to remember' }).first().waitFor();
+    await wb.screenshot('chat-after-reload');
+  });
+});
