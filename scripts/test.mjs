@@ -13,6 +13,7 @@ const steps = [
   { name: 'typecheck', script: 'typecheck', mocha: false },
   { name: 'unit', script: 'test:unit', mocha: true },
   { name: 'integration', script: 'test:integration', mocha: true },
+  { name: 'webview', script: 'test:webview', mocha: true },
   { name: 'e2e', script: 'test:e2e', mocha: true },
 ];
 
