@@ -4,6 +4,7 @@ import { registerApiKeyCommands } from './commands/apiKey';
 import { registerChatCommands } from './commands/chat';
 import { registerConnectionCommands } from './commands/connection';
 import { registerModelCommands } from './commands/models';
+import { registerSelectionCommands } from './commands/selection';
 import { ArceeService } from './services/arceeService';
 import { KeyStore } from './services/keyStore';
 import { Log } from './services/log';
@@ -26,6 +27,7 @@ export function activate(context: vscode.ExtensionContext): void {
     registerModelCommands(service),
     registerConnectionCommands(service),
     registerChatCommands(surfaces, store),
+    registerSelectionCommands(service, surfaces),
   );
 }
 

@@ -1,0 +1,131 @@
+/**
+ * One inline edit: the captured target (document, range as tracked offsets, original text), the request, the
+ * candidates streamed so far, and the two virtual documents the diff shows (the current file, and the file with
+ * the candidate in place). The real document is not touched until Accept.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { ChatRequest, FinishReason } from '../providers/api';
+import { extractCode } from './extract';
+import { TrackedRange } from './rangeTracker';
+import { rebase, type RebaseTarget } from './rebase';
+
+export const EDIT_SCHEME = 'arcee-edit';
+
+export type SessionState = 'streaming' | 'review' | 'ended';
+
+export interface Candidate {
+  raw: string;
+  finish: FinishReason | null;
+  /** The stream was cut, or the answer hit `max_tokens`. */
+  truncated: boolean;
+}
+
+export interface EditTarget {
+  document: vscode.TextDocument;
+  range: vscode.Range;
+  /** Where the document was shown when the command started (the diff opens there). */
+  viewColumn?: vscode.ViewColumn;
+  insertSpaces?: boolean;
+  tabSize?: number;
+}
+
+let nextId = 1;
+
+export class EditSession {
+  readonly id = String(nextId++);
+  readonly document: vscode.TextDocument;
+  readonly tracked: TrackedRange;
+  readonly original: string;
+  readonly rebaseTarget: RebaseTarget;
+  readonly originalUri: vscode.Uri;
+  readonly proposedUri: vscode.Uri;
+  readonly viewColumn: vscode.ViewColumn | undefined;
+  state: SessionState = 'streaming';
+  candidates: Candidate[] = [];
+  current = 0;
+  /** Bumped by Retry, so a superseded stream's events are ignored. */
+  generation = 0;
+  abort: AbortController | undefined;
+  /** Starts the same edit again (Retry after a failure). */
+  restart: (() => Promise<unknown>) | undefined;
+
+  constructor(
+    target: EditTarget,
+    readonly request: ChatRequest,
+    readonly title: string,
+  ) {
+    const doc = target.document;
+    this.document = doc;
+    this.tracked = new TrackedRange(doc.offsetAt(target.range.start), doc.offsetAt(target.range.end));
+    this.original = doc.getText(target.range);
+    this.viewColumn = target.viewColumn;
+    this.rebaseTarget = {
+      original: this.original,
+      firstLinePrefix: doc.lineAt(target.range.start.line).text.slice(0, target.range.start.character),
+      eol: doc.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n',
+      insertSpaces: target.insertSpaces,
+      tabSize: target.tabSize,
+    };
+    // The file name stays last, so the virtual documents get the file's language from its extension.
+    const name = path.posix.basename(doc.uri.path) || 'untitled';
+    this.originalUri = vscode.Uri.from({ scheme: EDIT_SCHEME, path: `/${this.id}/original/${name}` });
+    this.proposedUri = vscode.Uri.from({ scheme: EDIT_SCHEME, path: `/${this.id}/proposed/${name}` });
+  }
+
+  get range(): vscode.Range {
+    return new vscode.Range(this.document.positionAt(this.tracked.start), this.document.positionAt(this.tracked.end));
+  }
+
+  get candidate(): Candidate | undefined {
+    return this.candidates[this.current];
+  }
+
+  /** The text that replaces the range for a candidate: code only, re-based onto the original. */
+  replacement(c: Candidate | undefined = this.candidate): string {
+    if (!c) return this.original;
+    return rebase(extractCode(c.raw).code, this.rebaseTarget);
+  }
+
+  /** The whole document with the current candidate in place. */
+  proposedText(): string {
+    const text = this.document.getText();
+    return text.slice(0, this.tracked.start) + this.replacement() + text.slice(this.tracked.end);
+  }
+
+  /** "2/3", or "" with one candidate. */
+  position(): string {
+    return this.candidates.length > 1 ? `${this.current + 1}/${this.candidates.length}` : '';
+  }
+}
+
+/** Serves both sides of every session's diff; `refresh` makes open diffs re-read them. */
+export class EditContentProvider implements vscode.TextDocumentContentProvider {
+  private readonly emitter = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.emitter.event;
+  private readonly sessions = new Map<string, EditSession>();
+
+  add(s: EditSession): void {
+    this.sessions.set(s.id, s);
+  }
+
+  remove(s: EditSession): void {
+    this.sessions.delete(s.id);
+  }
+
+  refresh(s: EditSession): void {
+    this.emitter.fire(s.originalUri);
+    this.emitter.fire(s.proposedUri);
+  }
+
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    const [, id, side] = uri.path.split('/');
+    const s = this.sessions.get(id);
+    if (!s) return '';
+    return side === 'proposed' ? s.proposedText() : s.document.getText();
+  }
+
+  dispose(): void {
+    this.emitter.dispose();
+  }
+}
