@@ -107,7 +107,10 @@ export class ChatController extends Disposable {
       void this.sendCredits();
     },
     'chat/send': async (m) => {
-      if (!m.text.trim() && m.images.length === 0) return;
+      if (!m.text.trim() && m.images.length === 0) {
+        this.post({ type: 'notice', level: 'info', message: 'Type a message (or attach an image) first.' });
+        return;
+      }
       const user: ChatMessageView = {
         id: newId('u'),
         role: 'user',
@@ -169,7 +172,7 @@ export class ChatController extends Disposable {
     'code/newFile': (m) => runCodeAction(this.service.log, 'newFile', m.code, m.language),
     'link/open': async (m) => {
       if (!isOpenableLink(m.href)) {
-        this.post({ type: 'notice', level: 'warning', message: 'Only http and https links open from the chat.' });
+        this.post({ type: 'notice', level: 'warning', message: 'Only http, https and mailto links open from the chat.' });
         return;
       }
       await vscode.env.openExternal(vscode.Uri.parse(m.href, true));

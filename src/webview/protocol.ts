@@ -268,11 +268,11 @@ function isImage(v: unknown): v is ImageAttachment {
   return isRecord(v) && str(v.id) && str(v.name) && str(v.mime) && str(v.dataUrl) && /^data:image\/[\w.+-]+;base64,/.test(v.dataUrl);
 }
 
-/** Only http(s) links leave the webview, and only through the host. */
+/** Only http(s) and mailto links leave the webview, and only through the host. */
 export function isOpenableLink(href: string): boolean {
   try {
     const u = new URL(href);
-    return u.protocol === 'http:' || u.protocol === 'https:';
+    return u.protocol === 'http:' || u.protocol === 'https:' || u.protocol === 'mailto:';
   } catch {
     return false;
   }

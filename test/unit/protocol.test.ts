@@ -33,8 +33,9 @@ describe('webview protocol', () => {
     for (const m of bad) assert.equal(parseWebviewMessage(m), undefined, JSON.stringify(m));
   });
 
-  it('only http(s) links are openable', () => {
+  it('only http(s) and mailto links are openable', () => {
     assert.equal(isOpenableLink('https://arcee.ai/x'), true);
+    assert.equal(isOpenableLink('mailto:support@arcee.ai'), true);
     assert.equal(isOpenableLink('http://localhost:3000'), true);
     for (const href of ['javascript:alert(1)', 'data:text/html,<b>', 'file:///etc/passwd', 'command:workbench.action.terminal.new', 'vscode://x', 'not a url']) {
       assert.equal(isOpenableLink(href), false, href);
