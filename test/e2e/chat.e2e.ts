@@ -4,14 +4,16 @@ import type { Frame, Locator } from 'playwright-core';
 import { FakeServer, jsonReply, sseReply, textStream } from '../support/fakeServer';
 import { useWorkbench, type Workbench } from './e2eSupport';
 
-/** The chat webview's inner frame (a webview is two nested iframes). */
-async function chatFrame(wb: Workbench): Promise<Frame> {
+/** The chat webview's inner frame (a webview is two nested iframes) of the given surface. */
+async function chatFrame(wb: Workbench, surface: 'sidebar' | 'panel' = 'sidebar'): Promise<Frame> {
   const deadline = Date.now() + 30_000;
   for (;;) {
     for (const frame of wb.page.frames()) {
-      if (!frame.url().includes('fake.html')) continue;
+      if (!frame.url().includes('fake.html') || frame.isDetached()) continue;
       const title = await frame.title().catch(() => '');
-      if (title === 'Arcee Chat' && !frame.isDetached()) return frame;
+      if (title !== 'Arcee Chat') continue;
+      const which = await frame.evaluate(() => document.body.dataset.surface).catch(() => undefined);
+      if (which === surface) return frame;
     }
     if (Date.now() > deadline) throw new Error('the Arcee Chat webview did not appear');
     await wb.page.waitForTimeout(200);
@@ -40,6 +42,14 @@ async function send(frame: Frame, text: string): Promise<Locator> {
   const answer = assistants.nth(before);
   await answer.waitFor();
   return answer;
+}
+
+/** "Developer: Reload Window", as a person reloads VS Code (the workbench saves its state on the way out). */
+async function reloadWindow(wb: Workbench): Promise<void> {
+  const navigated = wb.page.waitForEvent('framenavigated', { predicate: (f) => f === wb.page.mainFrame(), timeout: 30_000 });
+  await wb.runCommand('Developer: Reload Window');
+  await navigated;
+  await wb.page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
 }
 
 /** A long answer, streamed slowly enough to watch. */
@@ -159,7 +169,7 @@ describe('chat (sidebar)', function () {
     await wb.screenshot('chat-apply');
   });
 
-  it('history survives a page reload', async () => {
+  it('history survives a window reload', async () => {
     const wb = workbench();
     let frame = await openSidebarChat(wb);
     await frame.locator('[data-testid="chat-new"]').click();
@@ -167,14 +177,27 @@ describe('chat (sidebar)', function () {
     server.enqueue('/chat/completions', sseReply(textStream('Remember this answer')));
     const answer = await send(frame, 'Something to remember');
     await answer.getByText('Remember this answer').waitFor();
-    await wb.page.waitForTimeout(500);
-    await wb.page.reload();
-    await wb.page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
+    await reloadWindow(wb);
     frame = await openSidebarChat(wb);
     await frame.locator('[data-testid="chat-message"][data-role="user"]', { hasText: 'Something to remember' }).waitFor({ timeout: 30_000 });
     await frame.locator('[data-testid="chat-message"][data-role="assistant"]', { hasText: 'Remember this answer' }).waitFor();
     await frame.locator('[data-testid="chat-history-toggle"]').click();
     await frame.locator('[data-testid="chat-history"] [data-testid="history-item"]', { hasText: 'Something to remember' }).first().waitFor();
     await wb.screenshot('chat-after-reload');
+  });
+
+  it('the editor panel chat works the same and is restored after a reload', async () => {
+    const wb = workbench();
+    await wb.runCommand('Arcee: Open Chat in Editor');
+    let frame = await chatFrame(wb, 'panel');
+    await frame.locator('[data-testid="chat-input"]').waitFor();
+    server.enqueue('/chat/completions', sseReply(textStream('Panel answer here')));
+    const answer = await send(frame, 'Asked in the panel');
+    await answer.getByText('Panel answer here').waitFor();
+    await answer.and(frame.locator('[data-state="done"]')).waitFor();
+    await wb.screenshot('chat-panel');
+    await reloadWindow(wb);
+    frame = await chatFrame(wb, 'panel');
+    await frame.locator('[data-testid="chat-message"][data-role="assistant"]', { hasText: 'Panel answer here' }).waitFor({ timeout: 30_000 });
   });
 });
