@@ -200,4 +200,33 @@ describe('chat (sidebar)', function () {
     frame = await chatFrame(wb, 'panel');
     await frame.locator('[data-testid="chat-message"][data-role="assistant"]', { hasText: 'Panel answer here' }).waitFor({ timeout: 30_000 });
   });
+
+  it('Edit-and-resend replaces a question and drops what followed; Export gives Markdown', async () => {
+    const wb = workbench();
+    const frame = await openSidebarChat(wb);
+    await frame.locator('[data-testid="chat-new"]').click();
+    server.enqueue('/chat/completions', sseReply(textStream('First answer')));
+    await (await send(frame, 'Original question')).getByText('First answer').waitFor();
+    const id = await frame.locator('[data-testid="chat-message"][data-role="user"]', { hasText: 'Original question' }).getAttribute('data-message-id');
+    // By id: once editing, the message shows a textarea and no longer has the text as text.
+    const user = frame.locator(`[data-testid="chat-message"][data-message-id="${id}"]`);
+    await user.hover();
+    await user.locator('[data-testid="message-edit"]').click();
+    await user.locator('[data-testid="message-edit-input"]').fill('Edited question');
+    server.enqueue('/chat/completions', sseReply(textStream('Second answer')));
+    await user.locator('[data-testid="message-edit-send"]').click();
+    await frame.locator('[data-testid="chat-message"][data-role="assistant"]', { hasText: 'Second answer' }).waitFor();
+    assert.equal(await frame.locator('[data-testid="chat-message"]', { hasText: 'First answer' }).count(), 0);
+    const requests = await server.waitForRequests('/chat/completions', 2);
+    const messages = (requests[1].json as { messages: { role: string; content: string }[] }).messages;
+    assert.deepEqual(messages.slice(1), [{ role: 'user', content: 'Edited question' }]);
+
+    await wb.runCommand('Arcee: Export Chat as Markdown');
+    const editor = wb.page.locator('.editor-instance .view-lines').first();
+    await editor.getByText('Edited question').first().waitFor();
+    const text = (await editor.innerText()).replace(/\u00a0/g, ' ');
+    assert.match(text, /# Original question/);
+    assert.match(text, /## Arcee/);
+    assert.doesNotMatch(text, /First answer/);
+  });
 });
