@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import type { ArceeService } from '../services/arceeService';
-import { showError } from '../services/errorUi';
-import { KEYS_PAGE_URL } from '../services/errorUi';
+import { ARCEE_ACCOUNT_URL, showError } from '../services/errorUi';
 import { validateKeyInput } from '../services/keyStore';
 
 /**
@@ -16,7 +15,7 @@ export function registerApiKeyCommands(service: ArceeService): vscode.Disposable
         const getKey: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('link-external'), tooltip: 'Get a key at chat.arcee.ai' };
         const box = vscode.window.createInputBox();
         box.title = 'Arcee: Set API Key';
-        box.prompt = `Paste your API key. It is kept in VS Code's secret storage (the OS keyring), never in settings. Keys are made at ${KEYS_PAGE_URL}.`;
+        box.prompt = `Paste your API key. It is kept in VS Code's secret storage (the OS keyring), never in settings. Keys are made at ${ARCEE_ACCOUNT_URL}.`;
         box.placeholder = 'rcai-…';
         box.password = true;
         box.ignoreFocusOut = true;
@@ -33,7 +32,7 @@ export function registerApiKeyCommands(service: ArceeService): vscode.Disposable
               resolve(box.value);
               box.hide();
             }),
-            box.onDidTriggerButton(() => void vscode.env.openExternal(vscode.Uri.parse(KEYS_PAGE_URL))),
+            box.onDidTriggerButton(() => void vscode.env.openExternal(vscode.Uri.parse(ARCEE_ACCOUNT_URL))),
             box.onDidHide(() => {
               resolve(undefined);
               for (const s of subs) s.dispose();

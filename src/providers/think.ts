@@ -63,47 +63,33 @@ export class ThinkSplitter {
         this.mode = 'text';
         continue;
       }
-      if (this.mode === 'think') {
-        const i = buf.indexOf(CLOSE);
-        if (i >= 0) {
-          if (i > 0) out.push({ kind: 'reasoning', text: buf.slice(0, i) });
-          buf = buf.slice(i + CLOSE.length);
-          this.mode = 'plain';
-          this.trimLeading = true;
-          continue;
-        }
-        const hold = heldPrefix(buf, CLOSE);
-        if (buf.length > hold) out.push({ kind: 'reasoning', text: buf.slice(0, buf.length - hold) });
-        this.pending = buf.slice(buf.length - hold);
+      if (this.mode === 'plain' || (this.mode === 'text' && !this.allowLoneClose)) {
+        this.mode = 'plain';
+        if (buf) out.push(...this.text(buf));
         return out;
       }
-      if (this.mode === 'text') {
-        if (!this.allowLoneClose) {
-          this.mode = 'plain';
-          continue;
-        }
-        const i = buf.indexOf(CLOSE);
-        if (i >= 0 && (this.emittedOpen || buf.slice(0, i).includes(OPEN))) {
-          // Text that shows an opening tag is talking about tags, not reasoning opened by a template.
-          this.mode = 'plain';
-          continue;
-        }
-        if (i >= 0) {
+      // 'think' (after an opening tag) or 'text' (a lone closing tag may still come): look for `</think>`.
+      const i = buf.indexOf(CLOSE);
+      if (i >= 0) {
+        if (this.mode === 'text') {
+          if (this.emittedOpen || buf.slice(0, i).includes(OPEN)) {
+            // Text that shows an opening tag is talking about tags, not reasoning opened by a template.
+            this.mode = 'plain';
+            continue;
+          }
           if (this.emittedLength) out.push({ kind: 'textWasReasoning', length: this.emittedLength });
           this.emittedLength = 0;
-          if (i > 0) out.push({ kind: 'reasoning', text: buf.slice(0, i) });
-          buf = buf.slice(i + CLOSE.length);
-          this.mode = 'plain';
-          this.trimLeading = true;
-          continue;
         }
-        const hold = heldPrefix(buf, CLOSE);
-        if (buf.length > hold) out.push(...this.text(buf.slice(0, buf.length - hold)));
-        this.pending = buf.slice(buf.length - hold);
-        return out;
+        if (i > 0) out.push({ kind: 'reasoning', text: buf.slice(0, i) });
+        buf = buf.slice(i + CLOSE.length);
+        this.mode = 'plain';
+        this.trimLeading = true;
+        continue;
       }
-      // plain
-      if (buf) out.push(...this.text(buf));
+      const hold = heldPrefix(buf, CLOSE);
+      const ready = buf.slice(0, buf.length - hold);
+      if (ready) out.push(...(this.mode === 'think' ? [{ kind: 'reasoning' as const, text: ready }] : this.text(ready)));
+      this.pending = buf.slice(buf.length - hold);
       return out;
     }
   }

@@ -1,52 +1,56 @@
 import * as vscode from 'vscode';
-import { ArceeError, describeUnknownError, isArceeError } from '../providers/errors';
+import { errorView } from '../chat/streamToView';
+import { describeUnknownError, isArceeError } from '../providers/errors';
+import type { ErrorAction } from '../webview/protocol';
 import { KeyringError } from './keyStore';
 import type { Log } from './log';
 
-export const KEYS_PAGE_URL = 'https://chat.arcee.ai';
+/** Where keys are made and credits bought. */
+export const ARCEE_ACCOUNT_URL = 'https://chat.arcee.ai';
+
+const LABELS: Record<ErrorAction, string> = {
+  setApiKey: 'Set API Key',
+  retry: 'Retry',
+  openSettings: 'Open Settings',
+  openBilling: 'Open Billing',
+  showLog: 'Show Log',
+  selectModel: 'Choose Model',
+};
+
+/** Carries out the button under an error, in a toast or in the chat. */
+export async function runErrorAction(action: ErrorAction, log: Log, retry?: () => unknown): Promise<void> {
+  switch (action) {
+    case 'setApiKey':
+      await vscode.commands.executeCommand('arcee.setApiKey');
+      break;
+    case 'retry':
+      await retry?.();
+      break;
+    case 'openSettings':
+      await vscode.commands.executeCommand('workbench.action.openSettings', '@ext:arcee-community.arcee-vscode');
+      break;
+    case 'openBilling':
+      await vscode.env.openExternal(vscode.Uri.parse(ARCEE_ACCOUNT_URL));
+      break;
+    case 'showLog':
+      log.show();
+      break;
+    case 'selectModel':
+      await vscode.commands.executeCommand('arcee.selectModel');
+      break;
+  }
+}
 
 /**
- * Shows a failure with the action that fixes it (Set API Key, Open Settings, Retry, Billing), logs it, and
- * never shows raw HTML or `[object Object]`. A cancel is not an error and shows nothing.
+ * Shows a failure as a toast with the actions that fix it (the same ones the chat shows), logs it, and never
+ * shows raw HTML or `[object Object]`. A cancel is not an error and shows nothing.
  */
 export async function showError(log: Log, err: unknown, retry?: () => unknown): Promise<void> {
   if (isArceeError(err) && err.kind === 'cancelled') return;
   const message = isArceeError(err) || err instanceof KeyringError ? err.message : describeUnknownError(err);
   log.error(isArceeError(err) ? `${err.kind}${err.status ? ` ${err.status}` : ''}: ${message}` : message);
-  const actions = actionsFor(err, !!retry);
-  const pick = await vscode.window.showErrorMessage(message, ...actions);
-  switch (pick) {
-    case 'Set API Key':
-      await vscode.commands.executeCommand('arcee.setApiKey');
-      break;
-    case 'Open Settings':
-      await vscode.commands.executeCommand('workbench.action.openSettings', '@ext:arcee-community.arcee-vscode');
-      break;
-    case 'Open Billing':
-      await vscode.env.openExternal(vscode.Uri.parse(KEYS_PAGE_URL));
-      break;
-    case 'Retry':
-      await retry?.();
-      break;
-    case 'Show Log':
-      log.show();
-      break;
-  }
-}
-
-function actionsFor(err: unknown, canRetry: boolean): string[] {
-  if (!(err instanceof ArceeError)) return ['Show Log'];
-  switch (err.kind) {
-    case 'auth':
-    case 'permission':
-      return ['Set API Key', 'Show Log'];
-    case 'payment':
-      return ['Open Billing', 'Show Log'];
-    case 'not_found':
-    case 'bad_request':
-    case 'validation':
-      return ['Open Settings', 'Show Log'];
-    default:
-      return canRetry ? ['Retry', 'Show Log'] : ['Show Log'];
-  }
+  const actions = (err instanceof KeyringError ? ['showLog' as const] : errorView(err).actions).filter((a) => a !== 'retry' || retry);
+  const pick = await vscode.window.showErrorMessage(message, ...actions.map((a) => LABELS[a]));
+  const action = actions.find((a) => LABELS[a] === pick);
+  if (action) await runErrorAction(action, log, retry);
 }

@@ -8,11 +8,10 @@ import { ArceeError } from '../providers/errors';
 import { describeModel } from '../providers/models';
 import type { ArceeService } from '../services/arceeService';
 import { Disposable } from '../services/dispose';
+import { runErrorAction } from '../services/errorUi';
 import { runCodeAction } from './codeActions';
 import type { ChatMessageView, ContextChip, ConversationView, HostMessage, ModelOption, WebviewMessage } from './protocol';
 import { dispatch, isOpenableLink, type Handlers } from './protocol';
-
-export const BILLING_URL = 'https://chat.arcee.ai';
 
 interface Active {
   requestId: string;
@@ -177,28 +176,10 @@ export class ChatController extends Disposable {
       }
       await vscode.env.openExternal(vscode.Uri.parse(m.href, true));
     },
-    'error/action': async (m) => {
-      switch (m.action) {
-        case 'setApiKey':
-          await vscode.commands.executeCommand('arcee.setApiKey');
-          break;
-        case 'retry':
-          await this.handlers['chat/regenerate']({ type: 'chat/regenerate', requestId: newId('r'), messageId: m.messageId });
-          break;
-        case 'openSettings':
-          await vscode.commands.executeCommand('workbench.action.openSettings', '@ext:arcee-community.arcee-vscode');
-          break;
-        case 'openBilling':
-          await vscode.env.openExternal(vscode.Uri.parse(BILLING_URL));
-          break;
-        case 'showLog':
-          this.service.log.show();
-          break;
-        case 'selectModel':
-          await vscode.commands.executeCommand('arcee.selectModel');
-          break;
-      }
-    },
+    'error/action': (m) =>
+      runErrorAction(m.action, this.service.log, () =>
+        this.handlers['chat/regenerate']({ type: 'chat/regenerate', requestId: newId('r'), messageId: m.messageId }),
+      ),
     'context/remove': (m) => {
       this.pendingContext = this.pendingContext.filter((c) => c.id !== m.id);
     },

@@ -3,24 +3,9 @@
  * Unions discriminated by `type`; everything that belongs to a request carries its `requestId`. The webview
  * sends `ready` first; the host queues what it posts until then. No `vscode` or DOM imports here.
  */
+import type { ErrorKind } from '../providers/errors';
 
-export type ErrorKindView =
-  | 'auth'
-  | 'permission'
-  | 'payment'
-  | 'not_found'
-  | 'bad_request'
-  | 'validation'
-  | 'rate_limit'
-  | 'server'
-  | 'unavailable'
-  | 'gateway'
-  | 'network'
-  | 'timeout'
-  | 'stream_error'
-  | 'truncated'
-  | 'cancelled'
-  | 'unknown';
+export type ErrorKindView = ErrorKind | 'unknown';
 
 /** What a button under an error does; the host carries it out. */
 export type ErrorAction = 'setApiKey' | 'retry' | 'openSettings' | 'openBilling' | 'showLog' | 'selectModel';
