@@ -19,7 +19,14 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/providers/**/*.ts', 'src/config/**/*.ts', 'src/webview/app/**/*.ts', 'src/cli.ts'],
+    files: [
+      'src/providers/**/*.ts',
+      'src/config/**/*.ts',
+      'src/webview/app/**/*.ts',
+      'src/cli.ts',
+      // The pure parts of inline edits; inlineEdit.ts, editMarks.ts, session.ts and streamToEditor.ts use vscode.
+      'src/edit/{prompts,extract,rebase,tokens,rangeTracker,scope}.ts',
+    ],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -13,6 +13,7 @@ import { registerSelectionCodeActions } from './selectionCodeActions';
 import { codeSelection, diagnosticsIn, parseArgs, resolveTarget } from './selectionTarget';
 
 const CHAT_SYSTEM_ALLOWANCE = 200;
+const CATALOG_WAIT_MS = 5000;
 
 function chatTarget(): 'sidebar' | 'panel' {
   return vscode.workspace.getConfiguration('arcee').get('chatTarget') === 'panel' ? 'panel' : 'sidebar';
@@ -31,8 +32,13 @@ async function fitsContext(service: ArceeService, promptTokens: number, answerTo
   const model = service.settings.model;
   let contextLength: number | undefined;
   try {
-    const { models } = await service.models({ signal: AbortSignal.timeout(5000), askForKey: false });
-    contextLength = models.find((m) => m.id === model)?.contextLength;
+    // The catalogue shares one in-flight request between callers, so a stuck one is raced here, not awaited.
+    let stop: (v: undefined) => void = () => undefined;
+    const timeout = new Promise<undefined>((resolve) => (stop = resolve));
+    const timer = setTimeout(() => stop(undefined), CATALOG_WAIT_MS);
+    const result = await Promise.race([service.models({ signal: AbortSignal.timeout(CATALOG_WAIT_MS), askForKey: false }), timeout]).finally(() => clearTimeout(timer));
+    if (!result) service.log.warn('context check skipped: the model list did not arrive in time');
+    contextLength = result?.models.find((m) => m.id === model)?.contextLength;
   } catch (e) {
     service.log.warn(`context check skipped: ${e instanceof Error ? e.message : String(e)}`);
   }

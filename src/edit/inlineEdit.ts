@@ -12,6 +12,7 @@ import type { ArceeService } from '../services/arceeService';
 import { Disposable, signalFromToken } from '../services/dispose';
 import { showError } from '../services/errorUi';
 import { extractCode } from './extract';
+import { EditMarks } from './editMarks';
 import { EDIT_SCHEME, EditContentProvider, EditSession, type Candidate, type EditTarget } from './session';
 
 export type EditOutcomeState = 'review' | 'truncated' | 'cancelled' | 'conflict' | 'failed' | 'empty' | 'closed';
@@ -24,32 +25,18 @@ export interface EditOutcome {
 const REFRESH_MS = 40;
 
 /** One inline edit at a time: streaming, then under review until accepted, rejected or invalidated. */
-export class InlineEditController extends Disposable implements vscode.CodeLensProvider {
+export class InlineEditController extends Disposable {
   private session: EditSession | undefined;
   private readonly content = this._register(new EditContentProvider());
-  private readonly lensesChanged = this._register(new vscode.EventEmitter<void>());
-  readonly onDidChangeCodeLenses = this.lensesChanged.event;
+  private readonly marks: EditMarks;
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
-  private readonly decoration = this._register(
-    vscode.window.createTextEditorDecorationType({
-      isWholeLine: true,
-      backgroundColor: new vscode.ThemeColor('editor.rangeHighlightBackground'),
-      overviewRulerColor: new vscode.ThemeColor('editorOverviewRuler.modifiedForeground'),
-      overviewRulerLane: vscode.OverviewRulerLane.Left,
-    }),
-  );
-  private readonly label = this._register(
-    vscode.window.createTextEditorDecorationType({
-      after: { color: new vscode.ThemeColor('editorCodeLens.foreground'), margin: '0 0 0 2em', fontStyle: 'italic' },
-    }),
-  );
   private outcomeWaiter: ((o: EditOutcome) => void) | undefined;
   private progress: vscode.Progress<{ message?: string }> | undefined;
 
   constructor(private readonly service: ArceeService) {
     super();
     this._register(vscode.workspace.registerTextDocumentContentProvider(EDIT_SCHEME, this.content));
-    this._register(vscode.languages.registerCodeLensProvider('*', this));
+    this.marks = this._register(new EditMarks(() => this.session));
     this._register(vscode.workspace.onDidChangeTextDocument((e) => this.onDocumentChange(e)));
     this._register(
       vscode.workspace.onDidCloseTextDocument((d) => {
@@ -57,7 +44,6 @@ export class InlineEditController extends Disposable implements vscode.CodeLensP
         if (s && d === s.document) void this.end(s, 'closed', `The file of the Arcee edit (${vscode.workspace.asRelativePath(d.uri)}) was closed; the edit was dropped.`);
       }),
     );
-    this._register(vscode.window.onDidChangeVisibleTextEditors(() => this.decorate()));
   }
 
   get active(): EditSession | undefined {
@@ -77,7 +63,7 @@ export class InlineEditController extends Disposable implements vscode.CodeLensP
     this.session = s;
     this.content.add(s);
     await this.setContext(s);
-    this.decorate();
+    this.marks.update();
     await this.openDiff(s);
     return this.run(s);
   }
@@ -154,21 +140,6 @@ export class InlineEditController extends Disposable implements vscode.CodeLensP
   /** Opens the diff again (after it was closed). */
   async showDiff(): Promise<void> {
     if (this.session) await this.openDiff(this.session);
-  }
-
-  provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
-    const s = this.session;
-    if (!s || s.state === 'ended') return [];
-    const isTarget = document === s.document;
-    if (!isTarget && document.uri.toString() !== s.proposedUri.toString()) return [];
-    const at = new vscode.Range(s.range.start.line, 0, s.range.start.line, 0);
-    const lens = (title: string, command: string, tooltip?: string): vscode.CodeLens => new vscode.CodeLens(at, { title, command, tooltip });
-    if (s.state === 'streaming') return [lens('$(loading~spin) Arcee is editing…', 'arcee.inlineEdit.showDiff'), lens('Cancel (Esc)', 'arcee.inlineEdit.cancel')];
-    const out = [lens('$(check) Accept', 'arcee.inlineEdit.accept', 'Apply this edit (Ctrl+Alt+Enter)'), lens('$(close) Reject', 'arcee.inlineEdit.reject', 'Keep the original (Ctrl+Alt+X)'), lens('$(refresh) Retry', 'arcee.inlineEdit.retry')];
-    if (s.candidates.length > 1) out.push(lens(`$(arrow-left) ${s.position()} $(arrow-right)`, 'arcee.inlineEdit.next', 'Next alternative (Ctrl+Alt+])'));
-    if (s.candidate?.truncated) out.push(lens('$(warning) cut off', 'arcee.inlineEdit.showDiff', 'The answer was cut off: check the end of the code'));
-    if (isTarget) out.push(lens('Show Diff', 'arcee.inlineEdit.showDiff'));
-    return out;
   }
 
   override dispose(): void {
@@ -322,8 +293,7 @@ export class InlineEditController extends Disposable implements vscode.CodeLensP
     s.abort?.abort();
     if (this.session === s) this.session = undefined;
     this.content.remove(s);
-    this.decorate();
-    this.lensesChanged.fire();
+    this.marks.update();
     await this.setContext(this.session);
     if (message) void (why === 'conflict' || why === 'closed' ? vscode.window.showWarningMessage(message) : vscode.window.showInformationMessage(message));
     const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.toString() === s.proposedUri.toString());
@@ -346,30 +316,13 @@ export class InlineEditController extends Disposable implements vscode.CodeLensP
       if (this.session !== s) return;
       this.content.refresh(s);
       if (s.state === 'streaming') this.progress?.report({ message: `${s.replacement().split('\n').length} lines${s.position() ? ` (${s.position()})` : ''}` });
-      this.decorate();
-      this.lensesChanged.fire();
+      this.marks.update();
     };
     if (now) {
       if (this.refreshTimer) clearTimeout(this.refreshTimer);
       fire();
     } else {
       this.refreshTimer ??= setTimeout(fire, REFRESH_MS);
-    }
-  }
-
-  /** Marks the target range in every editor of the document: progress while streaming, "pending" under review. */
-  private decorate(): void {
-    const s = this.session;
-    for (const editor of vscode.window.visibleTextEditors) {
-      if (!s || editor.document !== s.document) {
-        editor.setDecorations(this.decoration, []);
-        editor.setDecorations(this.label, []);
-        continue;
-      }
-      const r = s.range;
-      const text = s.state === 'streaming' ? `Arcee is editing… ${s.replacement().split('\n').length} lines (Esc to cancel)` : `Arcee edit ${s.position()} ready: review it in the diff`;
-      editor.setDecorations(this.decoration, [r]);
-      editor.setDecorations(this.label, [{ range: new vscode.Range(r.start.line, 0, r.start.line, 0), renderOptions: { after: { contentText: text } } }]);
     }
   }
 
