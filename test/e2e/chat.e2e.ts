@@ -52,6 +52,13 @@ async function reloadWindow(wb: Workbench): Promise<void> {
   await wb.page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
 }
 
+/** New Chat, waiting until the old conversation is off the screen. */
+async function newChat(frame: Frame): Promise<void> {
+  await frame.locator('[data-testid="chat-new"]').click();
+  await frame.locator('[data-testid="chat-empty"]').waitFor();
+  await frame.locator('[data-testid="chat-message"]').first().waitFor({ state: 'detached' });
+}
+
 /** A long answer, streamed slowly enough to watch. */
 function slowAnswer(words: number): string {
   return textStream(Array.from({ length: words }, (_, i) => `word${i}`).join(' '));
@@ -172,8 +179,7 @@ describe('chat (sidebar)', function () {
   it('history survives a window reload', async () => {
     const wb = workbench();
     let frame = await openSidebarChat(wb);
-    await frame.locator('[data-testid="chat-new"]').click();
-    await frame.locator('[data-testid="chat-message"]').first().waitFor({ state: 'detached' });
+    await newChat(frame);
     server.enqueue('/chat/completions', sseReply(textStream('Remember this answer')));
     const answer = await send(frame, 'Something to remember');
     await answer.getByText('Remember this answer').waitFor();
@@ -204,7 +210,7 @@ describe('chat (sidebar)', function () {
   it('Edit-and-resend replaces a question and drops what followed; Export gives Markdown', async () => {
     const wb = workbench();
     const frame = await openSidebarChat(wb);
-    await frame.locator('[data-testid="chat-new"]').click();
+    await newChat(frame);
     server.enqueue('/chat/completions', sseReply(textStream('First answer')));
     await (await send(frame, 'Original question')).getByText('First answer').waitFor();
     const id = await frame.locator('[data-testid="chat-message"][data-role="user"]', { hasText: 'Original question' }).getAttribute('data-message-id');

@@ -127,8 +127,20 @@ export class Workbench {
   /** Runs a command by its palette title, e.g. "Arcee: Set API Key": F1, `>Title`, wait for the row, Enter. */
   async runCommand(title: string): Promise<void> {
     await this.searchPalette(title);
-    await this.quickInput.locator('.monaco-list-row.focused', { hasText: title }).first().waitFor({ state: 'visible' });
-    await this.page.keyboard.press('Enter');
+    // The row whose label is exactly `title`: "Arcee: Open Chat" must not run "Arcee: Open Chat in Editor",
+    // which the palette may list first once it was used recently.
+    const rows = this.quickInput.locator('.monaco-list-row');
+    const deadline = Date.now() + DEFAULT_TIMEOUT_MS;
+    for (;;) {
+      const texts = await rows.allInnerTexts();
+      const index = texts.findIndex((t) => t.replace(/\u00a0/g, ' ').split('\n')[0].trim() === title);
+      if (index >= 0) {
+        await rows.nth(index).click();
+        return;
+      }
+      if (Date.now() > deadline) throw new Error(`no palette row is exactly "${title}": ${texts.join(' | ')}`);
+      await this.page.waitForTimeout(100);
+    }
   }
 
   /** Waits for a password input box (input[type=password]) and types into it; does not press Enter. */
