@@ -114,6 +114,7 @@ export class ModelCatalog {
     private readonly load: (signal: AbortSignal) => Promise<ModelInfo[]>,
     private readonly ttlMs = 10 * 60_000,
     private readonly now: () => number = Date.now,
+    private readonly requestTimeoutMs = 15_000,
   ) {}
 
   /** Seeds the cache (e.g. from persisted state) without a request. */
@@ -125,10 +126,12 @@ export class ModelCatalog {
     if (this.cached && !options.refresh && this.now() - this.cached.at < this.ttlMs) {
       return { models: this.cached.models, source: 'cache', fetchedAt: this.cached.at };
     }
-    this.inflight ??= this.fetch(options.signal).finally(() => {
+    // The shared request has its own time limit: one caller giving up must not cancel it for the others,
+    // and a server that never answers must not keep them all waiting.
+    this.inflight ??= this.fetch(AbortSignal.timeout(this.requestTimeoutMs)).finally(() => {
       this.inflight = undefined;
     });
-    return this.inflight;
+    return raceAbort(this.inflight, options.signal);
   }
 
   private async fetch(signal: AbortSignal): Promise<CatalogResult> {
@@ -145,6 +148,16 @@ export class ModelCatalog {
       return { models: [...FALLBACK_MODELS], source: 'fallback', error };
     }
   }
+}
+
+/** `promise`, or a `cancelled` error as soon as `signal` aborts (the work itself goes on for others). */
+function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(new ArceeError('cancelled', 'Cancelled.'));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(new ArceeError('cancelled', 'Cancelled.'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 /** "128k ctx · $0.05/$0.20 per 1M tokens": the catalogue facts a picker shows. */

@@ -228,7 +228,7 @@ describe('chat (sidebar)', function () {
     assert.deepEqual(messages.slice(1), [{ role: 'user', content: 'Edited question' }]);
 
     await wb.runCommand('Arcee: Export Chat as Markdown');
-    const editor = wb.page.locator('.editor-instance .view-lines').first();
+    const editor = wb.page.locator('.editor-group-container.active .editor-instance .view-lines').first();
     await editor.getByText('Edited question').first().waitFor();
     const text = (await editor.innerText()).replace(/\u00a0/g, ' ');
     assert.match(text, /# Original question/);

@@ -6,7 +6,7 @@ import { KeyringError, KeyStore } from '../../src/services/keyStore';
 function brokenSecrets(): vscode.SecretStorage {
   const emitter = new vscode.EventEmitter<vscode.SecretStorageChangeEvent>();
   const fail = (): Promise<never> => Promise.reject(new Error('Cannot create an item in a locked collection'));
-  return { get: fail, store: fail, delete: fail, keys: fail, onDidChange: emitter.event };
+  return { get: fail, store: fail, delete: fail, onDidChange: emitter.event };
 }
 
 function memorySecrets(): vscode.SecretStorage & { values: Map<string, string> } {
@@ -25,7 +25,6 @@ function memorySecrets(): vscode.SecretStorage & { values: Map<string, string> }
       emitter.fire({ key: k });
       return Promise.resolve();
     },
-    keys: () => Promise.resolve([...values.keys()]),
     onDidChange: emitter.event,
   };
 }

@@ -105,3 +105,27 @@ describe('models', () => {
     });
   });
 });
+
+describe('ModelCatalog shared request', () => {
+  it('one caller giving up does not cancel the request for the others', async () => {
+    let seen: AbortSignal | undefined;
+    const c = new ModelCatalog(async (signal) => {
+      seen = signal;
+      await new Promise((r) => setTimeout(r, 30));
+      return [model('late')];
+    });
+    const quitter = new AbortController();
+    const first = c.get({ signal: quitter.signal });
+    const second = c.get({ signal: new AbortController().signal });
+    quitter.abort();
+    await assert.rejects(first, (e: unknown) => e instanceof ArceeError && e.kind === 'cancelled');
+    assert.equal((await second).models[0].id, 'late');
+    assert.equal(seen?.aborted, false);
+  });
+
+  it('a server that never answers falls back after the request time limit', async () => {
+    const c = new ModelCatalog((signal) => new Promise((_, reject) => signal.addEventListener('abort', () => reject(new Error('timed out')))), 1000, Date.now, 50);
+    const r = await c.get({ signal: new AbortController().signal });
+    assert.equal(r.source, 'fallback');
+  });
+});
