@@ -36,9 +36,14 @@ function lastAssistant(frame: Frame): Locator {
 async function send(frame: Frame, text: string): Promise<Locator> {
   const assistants = frame.locator('[data-testid="chat-message"][data-role="assistant"]');
   const before = await assistants.count();
+  const users = frame.locator('[data-testid="chat-message"][data-role="user"]');
+  const usersBefore = await users.count();
   const input = frame.locator('[data-testid="chat-input"]');
   await input.fill(text);
+  await input.focus();
   await input.press('Enter');
+  // The question shows first (the app adds it when the host starts the request), then its answer.
+  await users.nth(usersBefore).filter({ hasText: text }).waitFor();
   const answer = assistants.nth(before);
   await answer.waitFor();
   return answer;
