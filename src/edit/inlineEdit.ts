@@ -68,6 +68,28 @@ export class InlineEditController extends Disposable {
     return this.run(s);
   }
 
+  /**
+   * Proposes `code` (e.g. a chat code block) for `target` through the same diff, without asking the model:
+   * one candidate, re-based onto the range like an answer, under review at once. Accept applies it as one
+   * edit, Reject leaves the file as it is; there is nothing to retry. Resolves with 'review' once the diff is
+   * shown (or how the proposal ended, if it already has).
+   */
+  async propose(target: EditTarget, code: string, title: string): Promise<EditOutcome> {
+    if (this.session) await this.end(this.session, 'cancelled');
+    // Nothing is sent: the session's request is never used.
+    const s = new EditSession(target, { model: '', messages: [] }, title);
+    s.propose(code);
+    this.session = s;
+    this.content.add(s);
+    const outcome = new Promise<EditOutcome>((resolve) => (this.outcomeWaiter = resolve));
+    await this.setContext(s);
+    this.marks.update();
+    await this.openDiff(s);
+    // An edit inside the range, a closed file or a newer edit may have ended it meanwhile (end() settled it).
+    if (this.session === s && s.state === 'review') this.settle({ state: 'review', candidates: 1 });
+    return outcome;
+  }
+
   /** Applies the shown candidate as one edit. */
   async accept(): Promise<boolean> {
     const s = this.session;
@@ -118,6 +140,10 @@ export class InlineEditController extends Disposable {
   async retry(): Promise<EditOutcome | undefined> {
     const s = this.session;
     if (!s || s.state === 'ended') return undefined;
+    if (s.proposed) {
+      void vscode.window.showInformationMessage('This change came from the chat, so there is nothing to ask again: Accept or Reject it.');
+      return undefined;
+    }
     s.abort?.abort();
     s.generation++;
     s.candidates = [];

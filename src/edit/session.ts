@@ -49,6 +49,8 @@ export class EditSession {
   abort: AbortController | undefined;
   /** Starts the same edit again (Retry after a failure). */
   restart: (() => Promise<unknown>) | undefined;
+  /** Set by `propose`: the candidate is given code (a chat code block), not a model reply; nothing to retry. */
+  proposed = false;
 
   constructor(
     target: EditTarget,
@@ -84,7 +86,18 @@ export class EditSession {
   /** The text that replaces the range for a candidate: code only, re-based onto the original. */
   replacement(c: Candidate | undefined = this.candidate): string {
     if (!c) return this.original;
-    return rebase(extractCode(c.raw).code, this.rebaseTarget);
+    return rebase(this.proposed ? givenCode(c.raw) : extractCode(c.raw).code, this.rebaseTarget);
+  }
+
+  /**
+   * Makes `code` the one candidate, ready for review: no request, and no extraction (fences or `<think>` in
+   * it are code), only the re-basing a model's answer gets.
+   */
+  propose(code: string): void {
+    this.proposed = true;
+    this.candidates = [{ raw: code, finish: 'stop', truncated: false }];
+    this.current = 0;
+    this.state = 'review';
   }
 
   /** The whole document with the current candidate in place. */
@@ -97,6 +110,16 @@ export class EditSession {
   position(): string {
     return this.candidates.length > 1 ? `${this.current + 1}/${this.candidates.length}` : '';
   }
+}
+
+/** Given code with `\n` line endings and without blank lines around it, as `extractCode` leaves a reply's. */
+function givenCode(code: string): string {
+  const lines = code.replace(/\r\n?/g, '\n').split('\n');
+  let a = 0;
+  let b = lines.length;
+  while (a < b && lines[a].trim() === '') a++;
+  while (b > a && lines[b - 1].trim() === '') b--;
+  return lines.slice(a, b).join('\n');
 }
 
 /** Serves both sides of every session's diff; `refresh` makes open diffs re-read them. */

@@ -175,6 +175,14 @@ describe('chat (sidebar)', function () {
     const answer = await send(frame, 'Fix it');
     await answer.locator('pre').first().waitFor();
     await answer.locator('[data-testid="code-apply"]').first().click();
+    // Apply goes through the inline edit diff: the file changes only on Accept (Ctrl+Alt+Enter in the diff).
+    const diff = wb.page.locator('.monaco-diff-editor');
+    await diff.locator('.view-lines', { hasText: 'return a + b' }).first().waitFor({ timeout: 20_000 });
+    await wb.page.locator('.editor-actions a.action-label[aria-label^="Accept Edit"]').first().waitFor({ state: 'visible' });
+    await wb.screenshot('chat-apply-diff');
+    await diff.locator('.modified-in-monaco-diff-editor .view-lines, .editor.modified .view-lines').first().click().catch(() => diff.locator('.view-lines').last().click());
+    await wb.page.keyboard.press('Control+Alt+Enter');
+    await diff.waitFor({ state: 'hidden' });
     await editorText.getByText('return a + b').waitFor();
     const text = (await editorText.innerText()).replace(/\u00a0/g, ' ');
     assert.doesNotMatch(text, /a - b/);
