@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Stream } from 'openai/core/streaming';
 import { ChatStreamParser } from '../../src/providers/stream';
+import { chatBenchmarks } from './chatBench';
 import { seededRandom, splitRandomly } from '../support/fakeServer';
 import { repoRoot } from '../support/paths';
 
@@ -123,7 +124,9 @@ function round(x: number): number {
   return Math.round(x * 100) / 100;
 }
 
-main().catch((e: unknown) => {
-  console.error(e);
-  process.exit(1);
-});
+main()
+  .then(chatBenchmarks)
+  .catch((e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  });
