@@ -187,6 +187,24 @@ describe('chat (sidebar)', function () {
     const text = (await editorText.innerText()).replace(/\u00a0/g, ' ');
     assert.doesNotMatch(text, /a - b/);
     await wb.screenshot('chat-apply');
+
+    // Insert at Cursor: at the end of the file, one more copy of the block.
+    const defs = (): Promise<number> => editorText.locator('.view-line', { hasText: 'def add(a, b):' }).count();
+    await editorText.click();
+    await wb.page.keyboard.press('Control+End');
+    await wb.page.keyboard.press('Enter');
+    await answer.locator('[data-testid="code-insert"]').first().click();
+    for (let i = 0; i < 50 && (await defs()) < 2; i++) await wb.page.waitForTimeout(100);
+    assert.equal(await defs(), 2, 'Insert put the code at the cursor');
+
+    // Copy: paste it into the editor, as a person would check.
+    await answer.locator('[data-testid="code-copy"]').first().click();
+    await editorText.click();
+    await wb.page.keyboard.press('Control+End');
+    await wb.page.keyboard.press('Enter');
+    await wb.page.keyboard.press('Control+V');
+    for (let i = 0; i < 50 && (await defs()) < 3; i++) await wb.page.waitForTimeout(100);
+    assert.equal(await defs(), 3, 'Copy put the code on the clipboard');
   });
 
   it('history survives a window reload', async () => {
