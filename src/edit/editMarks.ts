@@ -47,8 +47,9 @@ export class EditMarks extends Disposable implements vscode.CodeLensProvider {
     const out = [
       lens('$(check) Accept', 'arcee.inlineEdit.accept', 'Apply this edit (Ctrl+Alt+Enter)'),
       lens('$(close) Reject', 'arcee.inlineEdit.reject', 'Keep the original (Ctrl+Alt+X)'),
-      lens('$(refresh) Retry', 'arcee.inlineEdit.retry', 'Ask again (Ctrl+Alt+R)'),
     ];
+    // Code applied from the chat was not asked for here: there is nothing to ask again.
+    if (!s.proposed) out.push(lens('$(refresh) Retry', 'arcee.inlineEdit.retry', 'Ask again (Ctrl+Alt+R)'));
     if (s.candidates.length > 1) out.push(lens(`$(arrow-right) alternative ${s.position()}`, 'arcee.inlineEdit.next', 'Next alternative (Ctrl+Alt+])'));
     if (s.candidate?.truncated) out.push(lens('$(warning) cut off', 'arcee.inlineEdit.showDiff', 'The answer was cut off: check the end of the code'));
     if (isTarget) out.push(lens('Show Diff', 'arcee.inlineEdit.showDiff'));
