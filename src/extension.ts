@@ -5,6 +5,7 @@ import { registerChatCommands } from './commands/chat';
 import { registerConnectionCommands } from './commands/connection';
 import { registerModelCommands } from './commands/models';
 import { registerSelectionCommands } from './commands/selection';
+import { registerLanguageModelProvider } from './lm/register';
 import { ArceeService } from './services/arceeService';
 import { KeyStore } from './services/keyStore';
 import { Log } from './services/log';
@@ -28,6 +29,7 @@ export function activate(context: vscode.ExtensionContext): void {
     registerConnectionCommands(service),
     registerChatCommands(surfaces, store),
     registerSelectionCommands(service, surfaces),
+    registerLanguageModelProvider(service),
   );
 }
 
