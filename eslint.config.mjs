@@ -24,6 +24,8 @@ export default tseslint.config(
       'src/config/**/*.ts',
       'src/webview/app/**/*.ts',
       'src/cli.ts',
+      'src/lm/mapping.ts',
+      'src/chat/**/*.ts',
       // The pure parts of inline edits; inlineEdit.ts, editMarks.ts, session.ts and streamToEditor.ts use vscode.
       'src/edit/{prompts,extract,rebase,tokens,rangeTracker,scope}.ts',
     ],
