@@ -5,23 +5,9 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ConnectionResult } from '../../src/commands/connection';
 import { FakeServer, jsonReply, sseReply, textStream } from '../support/fakeServer';
+import { setConfig, until } from '../support/hostTest';
 
 const KEY = 'rcai-integration-0123456789abcdef';
-
-async function setConfig(values: Record<string, unknown>): Promise<void> {
-  const config = vscode.workspace.getConfiguration('arcee');
-  for (const [k, v] of Object.entries(values)) await config.update(k, v, vscode.ConfigurationTarget.Global);
-}
-
-async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('Arcee extension against a fake server', function () {
   this.timeout(60_000);

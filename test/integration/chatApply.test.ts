@@ -3,42 +3,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { EditOutcome } from '../../src/edit/inlineEdit';
-
-async function until<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 30));
-  }
-}
-
-const workspaceUri = (): vscode.Uri => vscode.workspace.workspaceFolders![0].uri;
-
-async function openFile(name: string, content: string): Promise<vscode.TextEditor> {
-  const uri = vscode.Uri.joinPath(workspaceUri(), name);
-  await vscode.workspace.fs.writeFile(uri, Buffer.from(content, 'utf8'));
-  const doc = await vscode.workspace.openTextDocument(uri);
-  return vscode.window.showTextDocument(doc, { preview: false });
-}
-
-function diffTabs(): vscode.Tab[] {
-  return vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.scheme === 'arcee-edit');
-}
-
-/** The preview side of the diff, once it shows `expected` (it updates asynchronously). */
-async function waitForPreview(expected: string): Promise<void> {
-  let last = '';
-  await until(`the preview to show ${JSON.stringify(expected)} (it shows ${JSON.stringify(last)})`, async () => {
-    const tab = diffTabs()[0];
-    if (!tab) return undefined;
-    last = (await vscode.workspace.openTextDocument((tab.input as vscode.TabInputTextDiff).modified)).getText();
-    return last === expected || undefined;
-  }).catch(() => {
-    assert.equal(last, expected);
-  });
-}
+import { diffTabs, openFile, until, waitForPreview } from '../support/hostTest';
 
 /** What the chat does on Apply: `{type:'code/apply', code, language}` → runCodeAction → this command. */
 function apply(code: string, language = 'typescript'): Thenable<EditOutcome | undefined> {

@@ -3,6 +3,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { EditOutcome } from '../../src/edit/inlineEdit';
 import { FakeServer, jsonReply, sseReply, DEFAULT_MODELS, type RecordedRequest } from '../support/fakeServer';
+import { diffTabs, openFile, proposedText, setConfig, until, waitForPreview } from '../support/hostTest';
 
 interface Body {
   model: string;
@@ -10,21 +11,6 @@ interface Body {
   stream: boolean;
   temperature?: number;
   messages: { role: string; content: string }[];
-}
-
-async function setConfig(values: Record<string, unknown>): Promise<void> {
-  const config = vscode.workspace.getConfiguration('arcee');
-  for (const [k, v] of Object.entries(values)) await config.update(k, v, vscode.ConfigurationTarget.Global);
-}
-
-async function until<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 30));
-  }
 }
 
 /**
@@ -50,33 +36,6 @@ function choicesStream(texts: string[], finish: string | null = 'stop', pieceSiz
 }
 
 const fence = (code: string, lang = 'ts'): string => `Here is the edited code:\n\n\`\`\`${lang}\n${code}\n\`\`\`\n\nI renamed it.`;
-
-const workspaceUri = (): vscode.Uri => vscode.workspace.workspaceFolders![0].uri;
-
-async function openFile(name: string, content: string): Promise<vscode.TextEditor> {
-  const uri = vscode.Uri.joinPath(workspaceUri(), name);
-  await vscode.workspace.fs.writeFile(uri, Buffer.from(content, 'utf8'));
-  const doc = await vscode.workspace.openTextDocument(uri);
-  return vscode.window.showTextDocument(doc, { preview: false });
-}
-
-function diffTabs(): vscode.Tab[] {
-  return vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.scheme === 'arcee-edit');
-}
-
-async function proposedText(): Promise<string> {
-  const tab = await until('the diff tab', () => diffTabs()[0]);
-  const doc = await vscode.workspace.openTextDocument((tab.input as vscode.TabInputTextDiff).modified);
-  return doc.getText();
-}
-
-/** The preview updates asynchronously (the content provider fires, the workbench re-reads). */
-async function waitForPreview(expected: string): Promise<void> {
-  let last = '';
-  await until(`the preview to show ${JSON.stringify(expected)} (it shows ${JSON.stringify(last)})`, async () => (last = await proposedText()) === expected || undefined).catch(() => {
-    assert.equal(last, expected);
-  });
-}
 
 const body = (r: RecordedRequest): Body => r.json as Body;
 

@@ -4,12 +4,8 @@ import * as vscode from 'vscode';
 import { DEFAULT_MODELS, FakeServer, jsonReply, sseReply, textStream } from '../support/fakeServer';
 import { ArceeChatProvider, type LmBackend } from '../../src/lm/provider';
 import { ArceeClient } from '../../src/providers/client';
+import { setConfig } from '../support/hostTest';
 import { sseFixture } from '../support/paths';
-
-async function setConfig(values: Record<string, unknown>): Promise<void> {
-  const config = vscode.workspace.getConfiguration('arcee');
-  for (const [k, v] of Object.entries(values)) await config.update(k, v, vscode.ConfigurationTarget.Global);
-}
 
 function within<T>(what: string, p: PromiseLike<T>, ms = 10_000): Promise<T> {
   return Promise.race([Promise.resolve(p), new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms))]);
