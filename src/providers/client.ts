@@ -226,16 +226,16 @@ export class ArceeClient {
     }
   }
 
-  private classify(e: unknown, controller: AbortController, signal: AbortSignal, host: string, partial?: ChatResult): ArceeError {
+  /** What a thrown fetch/read error means: the caller's cancel, one of our timeouts, or a network failure. */
+  private classify(e: unknown, controller: AbortController, signal: AbortSignal, host: string): ArceeError {
     if (e instanceof ArceeError) return e;
     const reason: unknown = controller.signal.reason;
-    if (signal.aborted) return new ArceeError('cancelled', leadSentence('cancelled'), { partial });
+    if (signal.aborted) return new ArceeError('cancelled', leadSentence('cancelled'));
     if (controller.signal.aborted && reason instanceof TimeoutReason) {
       const what = reason.which === 'first byte' ? 'started to answer' : 'sent the next part of the answer';
       return new ArceeError(
         'timeout',
         `${host} has not ${what} within ${Math.round(reason.ms / 1000)} s. Try again, or raise the ${reason.which === 'first byte' ? 'first-byte' : 'idle'} timeout in the settings.`,
-        { partial },
       );
     }
     return errorFromNetwork(e, host);
@@ -290,11 +290,7 @@ export class ArceeClient {
         }
         if (chunk.done) {
           bodyDone = true;
-          const last = parser.end();
-          const done = last.pop();
-          yield* last;
-          if (done?.type === 'done') yield this.done(done.result, opened.started);
-          return;
+          break;
         }
         if (firstByteAt === undefined) {
           firstByteAt = this.now();
@@ -302,14 +298,13 @@ export class ArceeClient {
         }
         watchdog.arm('idle', this.idleMs);
         yield* parser.push(chunk.value);
-        if (parser.sawDone) {
-          const last = parser.end();
-          const done = last.pop();
-          yield* last;
-          if (done?.type === 'done') yield this.done(done.result, opened.started);
-          return;
-        }
+        if (parser.sawDone) break;
       }
+      // The body ended or [DONE] arrived: the last events, then `done` (logged once here).
+      const last = parser.end();
+      const done = last.pop();
+      yield* last;
+      if (done?.type === 'done') yield this.done(done.result, opened.started);
     } catch (e) {
       const err = e instanceof ArceeError ? e : this.classify(e, controller, options.signal, host);
       if (!err.partial) err.partial = parser.partial();

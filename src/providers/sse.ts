@@ -13,17 +13,13 @@ export interface SseMessage {
 export class SseDecoder {
   private readonly decoder = new TextDecoder('utf-8');
   private readonly parser: EventSourceParser;
-  /** Comment lines seen (`: keep-alive`); counted, never treated as data or as the end. */
-  comments = 0;
 
-  /** `onMessage` is called synchronously from push/end for each complete event; what it throws propagates. */
+  /**
+   * `onMessage` is called synchronously from push/end for each complete event; what it throws propagates.
+   * Comment lines (`: keep-alive`) produce nothing: they are neither data nor the end.
+   */
   constructor(onMessage: (message: SseMessage) => void) {
-    this.parser = createParser({
-      onEvent: onMessage,
-      onComment: () => {
-        this.comments++;
-      },
-    });
+    this.parser = createParser({ onEvent: onMessage });
   }
 
   /** Feeds raw bytes (or text). */
