@@ -1,19 +1,8 @@
 // Runs the browser end-to-end tests (out/test/e2e/**/*.e2e.js) with mocha. Each suite starts its own
 // code-server and headless Chromium (see e2eSupport.ts). The whole run is bounded by ARCEE_E2E_TIMEOUT_MS.
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import Mocha from 'mocha';
 import { ensureCodeServer } from '../support/codeServer';
-
-function findTests(dir: string): string[] {
-  const found: string[] = [];
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) found.push(...findTests(full));
-    else if (entry.name.endsWith('.e2e.js')) found.push(full);
-  }
-  return found.sort();
-}
+import { findTests } from '../support/findTests';
 
 function main(): void {
   const limitMs = Number(process.env.ARCEE_E2E_TIMEOUT_MS ?? 5 * 60_000);
@@ -27,7 +16,7 @@ function main(): void {
   const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', timeout: 60_000, slow: 10_000 });
   const grep = process.env.ARCEE_TEST_GREP;
   if (grep) mocha.grep(grep);
-  for (const file of findTests(__dirname)) mocha.addFile(file);
+  for (const file of findTests(__dirname, '.e2e.js')) mocha.addFile(file);
   mocha.run((failures) => {
     process.exitCode = failures > 0 ? 1 : 0;
     // Playwright or a stray handle may keep the loop alive; everything is closed by now.

@@ -1,9 +1,8 @@
 // The extension-host side of the integration tests: VS Code loads this module (extensionTestsPath) and
 // awaits run(). It runs every compiled out/test/integration/**/*.test.js with mocha.
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { format } from 'node:util';
 import Mocha from 'mocha';
+import { findTests } from '../support/findTests';
 
 /**
  * Marks the lines this run prints, so the runner can show them apart from the workbench's own log, where
@@ -22,23 +21,13 @@ function captureReporter(): () => void {
   };
 }
 
-function findTests(dir: string): string[] {
-  const found: string[] = [];
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) found.push(...findTests(full));
-    else if (entry.name.endsWith('.test.js')) found.push(full);
-  }
-  return found.sort();
-}
-
 /** Runs the integration suites; rejects when any test fails, which makes the run exit non-zero. */
 export function run(): Promise<void> {
   // The output goes through the workbench's log to the terminal, which shows no colours.
   const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', color: false, timeout: 60_000 });
   const grep = process.env.ARCEE_TEST_GREP;
   if (grep) mocha.grep(grep);
-  for (const file of findTests(__dirname)) mocha.addFile(file);
+  for (const file of findTests(__dirname, '.test.js')) mocha.addFile(file);
   const restore = captureReporter();
   return new Promise<void>((resolve, reject) => {
     try {

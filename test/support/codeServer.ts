@@ -128,18 +128,18 @@ function childEnv(dirs: RunDirs, installNode: string, extra: Record<string, stri
   return env;
 }
 
+/** The run's own profile: user data, extensions and config, so nothing touches the user's. */
+function profileArgs(dirs: RunDirs): string[] {
+  return ['--user-data-dir', dirs.userDataDir, '--extensions-dir', dirs.extensionsDir, '--config', dirs.config];
+}
+
 /** Installs VSIX files with code-server's CLI into the run's extensions dir. */
 function installVsix(inst: CodeServerInstall, dirs: RunDirs, env: NodeJS.ProcessEnv, vsix: string): void {
   const result = spawnSync(
     inst.node,
     [
       inst.entry,
-      '--user-data-dir',
-      dirs.userDataDir,
-      '--extensions-dir',
-      dirs.extensionsDir,
-      '--config',
-      dirs.config,
+      ...profileArgs(dirs),
       '--install-extension',
       vsix,
       '--force',
@@ -203,12 +203,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-workspace-trust',
-    '--user-data-dir',
-    dirs.userDataDir,
-    '--extensions-dir',
-    dirs.extensionsDir,
-    '--config',
-    dirs.config,
+    ...profileArgs(dirs),
   ];
   if (options.folder) args.push(options.folder);
   const child = spawn(inst.node, args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });

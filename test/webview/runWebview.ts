@@ -4,16 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Mocha from 'mocha';
 import { closeBrowser, repoRoot } from './harness';
-
-function findTests(dir: string): string[] {
-  const found: string[] = [];
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) found.push(...findTests(full));
-    else if (entry.name.endsWith('.webview.js')) found.push(full);
-  }
-  return found.sort();
-}
+import { findTests } from '../support/findTests';
 
 function main(): void {
   if (!fs.existsSync(path.join(repoRoot, 'dist', 'webview.js'))) {
@@ -29,7 +20,7 @@ function main(): void {
   const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', timeout: 30_000, slow: 2_000 });
   const grep = process.env.ARCEE_TEST_GREP;
   if (grep) mocha.grep(grep);
-  for (const file of findTests(__dirname)) mocha.addFile(file);
+  for (const file of findTests(__dirname, '.webview.js')) mocha.addFile(file);
   mocha.run((failures) => {
     process.exitCode = failures > 0 ? 1 : 0;
     void closeBrowser().finally(() => setTimeout(() => process.exit(), 500).unref());
