@@ -1,8 +1,10 @@
 /**
  * Conversation → API messages. Context chips are sent fenced with their path and lines; images become
- * `image_url` parts; reasoning is never sent back (outside tool loops); failed turns without text are skipped.
+ * `image_url` parts; reasoning is never sent back outside tool loops; failed turns without text are skipped.
+ * A turn that called tools goes back as the platform notes require: `content` a string (never null), its
+ * reasoning, its `tool_calls`, then one `tool` message per call that got a result.
  */
-import type { ChatMessage, ContentPart } from '../providers/api';
+import type { AssistantMessage, ChatMessage, ContentPart } from '../providers/api';
 import type { ChatMessageView, ContextChip } from '../webview/protocol';
 
 export const CHAT_SYSTEM_PROMPT =
@@ -39,9 +41,22 @@ export function toApiMessages(history: ChatMessageView[], system: string = CHAT_
       } else {
         out.push({ role: 'user', content: text });
       }
-    } else if (m.content.trim()) {
-      out.push({ role: 'assistant', content: m.content });
+    } else {
+      out.push(...assistantTurn(m));
     }
   }
   return out;
+}
+
+/** An assistant turn: plain, or with the tool calls that were answered and their results. */
+function assistantTurn(m: ChatMessageView): ChatMessage[] {
+  const answered = (m.toolCalls ?? []).filter((c): c is typeof c & { id: string; result: string } => !!c.id && c.result !== undefined);
+  if (!answered.length) return m.content.trim() ? [{ role: 'assistant', content: m.content }] : [];
+  const turn: AssistantMessage = {
+    role: 'assistant',
+    content: m.content,
+    tool_calls: answered.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } })),
+  };
+  if (m.reasoning) turn.reasoning = m.reasoning;
+  return [turn, ...answered.map((c): ChatMessage => ({ role: 'tool', tool_call_id: c.id, content: c.result }))];
 }

@@ -176,7 +176,10 @@ function messageToMarkdown(m: ChatMessageView): string[] {
   out.push(`## Arcee${m.model ? ` (${m.model})` : ''}`, '');
   if (m.reasoning) out.push('<details><summary>Reasoning</summary>', '', m.reasoning, '', '</details>', '');
   out.push(m.content);
-  for (const t of m.toolCalls ?? []) out.push('', `Tool call \`${t.name}\`:`, '', fence(t.arguments, 'json'));
+  for (const t of m.toolCalls ?? []) {
+    out.push('', `Tool call \`${t.name}\`${t.summary ? ` (${t.summary})` : ''}${t.status ? `: ${t.status}` : ''}`, '', fence(t.arguments, 'json'));
+    if (t.result !== undefined) out.push('', fence(t.result));
+  }
   if (m.state === 'stopped') out.push('', '_(stopped)_');
   if (m.state === 'error' && m.error) out.push('', `> Error: ${m.error.message}`);
   return out;

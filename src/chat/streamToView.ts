@@ -120,8 +120,11 @@ export class StreamToView {
     this.schedule();
   }
 
-  /** Ends the request: the message's final state, posted whole. */
-  finish(error?: unknown): ChatMessageView {
+  /**
+   * Ends this answer: the message's final state, posted whole. `more`: the request goes on with another answer
+   * (after tool calls), so the webview stays busy.
+   */
+  finish(error?: unknown, more = false): ChatMessageView {
     this.flush();
     const m = this.message;
     if (error === undefined) m.state = 'done';
@@ -132,7 +135,7 @@ export class StreamToView {
       const partial = (error as ArceeError).partial?.choices[0];
       if (partial && partial.content.length > m.content.length) m.content = partial.content;
     }
-    this.post({ type: 'chat/done', requestId: this.requestId, message: m });
+    this.post({ type: 'chat/done', requestId: this.requestId, message: m, ...(more ? { more } : {}) });
     return m;
   }
 

@@ -2,9 +2,12 @@ import * as vscode from 'vscode';
 import { toApiMessages } from '../chat/prompt';
 import { emptyConversation, newId, titleFrom, type ConversationStore } from '../chat/store';
 import { StreamToView } from '../chat/streamToView';
+import { answerToolCalls, skipToolCalls, wantsToolRound, type Decision } from '../chat/toolTurn';
+import { TOOL_DEFINITIONS } from '../tools/definitions';
+import { allowToolsWithoutAsking, readToolSettings, runWorkspaceTool } from '../tools/workspaceTools';
 import { needsKey } from '../config/settings';
 import type { ModelInfo } from '../providers/api';
-import { ArceeError } from '../providers/errors';
+import { ArceeError, isArceeError } from '../providers/errors';
 import { describeModel } from '../providers/models';
 import type { ArceeService } from '../services/arceeService';
 import { Disposable } from '../services/dispose';
@@ -28,6 +31,10 @@ export class ChatController extends Disposable {
   private active: Active | undefined;
   private pendingContext: ContextChip[] = [];
   private models: ModelInfo[] = [];
+  /** Tool calls waiting for the user's answer, by call id. */
+  private readonly decisions = new Map<string, (d: Decision) => void>();
+  /** Models whose server refused a request with tools in this session. */
+  private readonly toolsRefused = new Set<string>();
   private readonly conversationChanged = this._register(new vscode.EventEmitter<string>());
   /** Fires with the id of the conversation this surface shows, to remember it across reloads. */
   readonly onDidChangeConversation = this.conversationChanged.event;
@@ -186,6 +193,14 @@ export class ChatController extends Disposable {
     'chat/export': async () => {
       await vscode.commands.executeCommand('arcee.exportChat', this.conversation.id);
     },
+    'tool/decide': async (m) => {
+      if (this.active?.requestId !== m.requestId) return;
+      const resolve = this.decisions.get(m.callId);
+      if (!resolve) return;
+      this.decisions.delete(m.callId);
+      if (m.allow && m.always) await allowToolsWithoutAsking(this.service.log);
+      resolve(m.allow ? 'allow' : 'deny');
+    },
   };
 
   private show(c: ConversationView): void {
@@ -205,11 +220,74 @@ export class ChatController extends Disposable {
     this.show(c);
   }
 
-  /** Streams an answer to the conversation as it stands (plus `user`, when given). */
+  /**
+   * Answers the conversation as it stands (plus `user`, when given). When an answer calls workspace tools,
+   * the calls are approved and run and another answer follows, for at most `arcee.chatTools.maxRounds`.
+   */
   private async run(requestId: string, user: ChatMessageView | undefined): Promise<void> {
     await this.stop();
     const conversation = this.conversation;
     if (user) conversation.messages.push(user);
+    const controller = new AbortController();
+    let settle: () => void = () => undefined;
+    const done = new Promise<void>((r) => (settle = r));
+    this.active = { requestId, controller, done };
+    const tools = readToolSettings();
+    let view: StreamToView | undefined;
+    try {
+      for (let round = 1; ; round++) {
+        const lastRound = round >= tools.maxRounds;
+        const answer = await this.answer(requestId, conversation, round === 1 ? user : undefined, controller.signal, tools.enabled ? (lastRound ? 'final' : 'offer') : 'none');
+        view = answer.view;
+        const m = view.message;
+        if (answer.error !== undefined || controller.signal.aborted || !wantsToolRound(m)) {
+          if (answer.error === undefined && wantsToolRound(m)) skipToolCalls(m);
+          view.finish(answer.error);
+          view = undefined;
+          break;
+        }
+        view.finish(undefined, true);
+        await answerToolCalls(m, {
+          autoApprove: () => readToolSettings().autoApprove,
+          approve: (call) => new Promise<Decision>((resolve) => this.decisions.set(call.id, resolve)),
+          run: runWorkspaceTool,
+          changed: () => {
+            this.post({ type: 'chat/tools', requestId, messageId: m.id, toolCalls: (m.toolCalls ?? []).map((c) => ({ ...c })) });
+            void this.store.save(conversation);
+          },
+          signal: controller.signal,
+        });
+        this.decisions.clear();
+        if (controller.signal.aborted) {
+          // The request ends here: the last answer is final after all.
+          this.post({ type: 'chat/done', requestId, message: m });
+          view = undefined;
+          break;
+        }
+      }
+    } catch (e) {
+      view?.finish(e);
+    } finally {
+      this.decisions.clear();
+      if (this.active?.requestId === requestId) this.active = undefined;
+      conversation.updatedAt = Date.now();
+      await this.store.save(conversation);
+      settle();
+      void this.sendCredits();
+    }
+  }
+
+  /**
+   * Streams one answer into a new assistant message (not finished: the caller decides whether the request
+   * goes on). `tools`: offer the workspace tools, offer them but forbid calls (`final`, the last round), or not.
+   */
+  private async answer(
+    requestId: string,
+    conversation: ConversationView,
+    user: ChatMessageView | undefined,
+    signal: AbortSignal,
+    tools: 'offer' | 'final' | 'none',
+  ): Promise<{ view: StreamToView; error?: unknown }> {
     const assistant: ChatMessageView = { id: newId('a'), role: 'assistant', content: '', state: 'streaming', createdAt: Date.now() };
     const history = conversation.messages.slice();
     conversation.messages.push(assistant);
@@ -218,34 +296,39 @@ export class ChatController extends Disposable {
     // Remembered per surface, so a reloaded window reopens this conversation.
     this.conversationChanged.fire(conversation.id);
     void this.store.save(conversation);
-
-    const controller = new AbortController();
-    let settle: () => void = () => undefined;
-    const done = new Promise<void>((r) => (settle = r));
-    this.active = { requestId, controller, done };
     const view = new StreamToView(requestId, assistant, this.post, (id) => this.modelInfo(id));
     let lastSave = Date.now();
     try {
       const client = await this.service.client();
       if (!client) throw new ArceeError('auth', 'No API key is set. Set one to chat with Arcee.');
-      const request = this.service.request(toApiMessages(history), { n: null });
-      assistant.model = request.model;
-      for await (const ev of client.streamChat(request, { signal: controller.signal })) {
-        view.apply(ev);
-        if (Date.now() - lastSave > 2000) {
-          lastSave = Date.now();
-          void this.store.save(conversation);
+      const model = this.service.settings.model;
+      const offer = tools !== 'none' && !this.toolsRefused.has(model) && (vscode.workspace.workspaceFolders?.length ?? 0) > 0;
+      for (let attempt = 0; ; attempt++) {
+        const request = this.service.request(toApiMessages(history), {
+          n: null,
+          ...(offer && attempt === 0 ? { tools: TOOL_DEFINITIONS, ...(tools === 'final' ? { tool_choice: 'none' as const } : {}) } : {}),
+        });
+        assistant.model = request.model;
+        try {
+          for await (const ev of client.streamChat(request, { signal })) {
+            view.apply(ev);
+            if (Date.now() - lastSave > 2000) {
+              lastSave = Date.now();
+              void this.store.save(conversation);
+            }
+          }
+          return { view };
+        } catch (e) {
+          // A server or model without tool support may refuse the request outright: answer without tools.
+          const refused = isArceeError(e) && (e.kind === 'bad_request' || e.kind === 'validation') && !assistant.content && !assistant.toolCalls;
+          if (!(offer && attempt === 0 && refused)) throw e;
+          this.toolsRefused.add(model);
+          this.service.log.warn(`${model} refused the workspace tools: ${e.message}`);
+          this.post({ type: 'notice', level: 'info', message: `${model} did not accept the workspace tools (${e.message}); it answers without them.` });
         }
       }
-      view.finish();
     } catch (e) {
-      view.finish(e);
-    } finally {
-      if (this.active?.requestId === requestId) this.active = undefined;
-      conversation.updatedAt = Date.now();
-      await this.store.save(conversation);
-      settle();
-      void this.sendCredits();
+      return { view, error: e };
     }
   }
 

@@ -36,11 +36,20 @@ export interface ImageAttachment {
   dataUrl: string;
 }
 
+/** Where a tool call of the chat's workspace tools stands. */
+export type ToolCallStatus = 'pending' | 'running' | 'done' | 'denied' | 'error' | 'invalid' | 'skipped';
+
 export interface ToolCallView {
   id: string | null;
   name: string;
   arguments: string;
   complete: boolean;
+  /** Set once the chat handles the call (absent while it streams). */
+  status?: ToolCallStatus;
+  /** What the user approves, in words ("Read src/app.ts"). */
+  summary?: string;
+  /** The text sent back to the model as this call's `tool` message. */
+  result?: string;
 }
 
 export interface UsageView {
@@ -114,7 +123,15 @@ export type HostMessage =
   /** A lone `</think>` showed that the text so far was reasoning: move it. */
   | { type: 'chat/textWasReasoning'; requestId: string; messageId: string; text: string }
   /** The request ended: the message in its final state (done, stopped or error). */
-  | { type: 'chat/done'; requestId: string; message: ChatMessageView }
+  | {
+      type: 'chat/done';
+      requestId: string;
+      message: ChatMessageView;
+      /** The request goes on: this answer called tools, and another answer follows their results. */
+      more?: boolean;
+    }
+  /** A tool call's status changed (waiting for approval, running, its result). */
+  | { type: 'chat/tools'; requestId: string; messageId: string; toolCalls: ToolCallView[] }
   | { type: 'models/update'; models: ModelOption[]; currentModel: string; note?: string }
   | { type: 'credits/update'; credits: number | null }
   | { type: 'history/update'; history: ConversationSummary[] }
@@ -144,7 +161,9 @@ export type WebviewMessage =
   | { type: 'link/open'; href: string }
   | { type: 'error/action'; action: ErrorAction; messageId: string }
   | { type: 'context/remove'; id: string }
-  | { type: 'chat/export' };
+  | { type: 'chat/export' }
+  /** The user's answer to a tool call waiting for approval; `always` also stops asking for read-only tools. */
+  | { type: 'tool/decide'; requestId: string; messageId: string; callId: string; allow: boolean; always: boolean };
 
 export type HostMessageType = HostMessage['type'];
 export type WebviewMessageType = WebviewMessage['type'];
@@ -181,6 +200,7 @@ const WEBVIEW_TYPES: ReadonlySet<string> = new Set<WebviewMessageType>([
   'error/action',
   'context/remove',
   'chat/export',
+  'tool/decide',
 ]);
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -232,6 +252,10 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
         : undefined;
     case 'context/remove':
       return str(m.id) ? { type: m.type, id: m.id } : undefined;
+    case 'tool/decide':
+      return str(m.requestId) && str(m.messageId) && str(m.callId) && typeof m.allow === 'boolean'
+        ? { type: m.type, requestId: m.requestId, messageId: m.messageId, callId: m.callId, allow: m.allow, always: m.always === true }
+        : undefined;
   }
 }
 

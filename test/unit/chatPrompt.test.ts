@@ -41,4 +41,46 @@ describe('chat prompt', () => {
       { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA' } },
     ]);
   });
+
+  it('a tool turn goes back with content "" (not null), its reasoning, its answered calls, then one tool message each', () => {
+    const out = toApiMessages(
+      [
+        m('user', 'What does main do?'),
+        m('assistant', '', {
+          reasoning: 'I should read the file.',
+          toolCalls: [
+            { id: 'call_1', name: 'read_file', arguments: '{"path":"src/main.ts"}', complete: true, status: 'done', result: '1  main()' },
+            { id: 'call_2', name: 'list_files', arguments: '{}', complete: true, status: 'denied', result: 'The user declined.' },
+            { id: 'call_3', name: 'read_file', arguments: '{"pa', complete: false, status: 'invalid' },
+          ],
+        }),
+        m('assistant', 'It calls main.', { reasoning: 'done thinking' }),
+      ],
+      '',
+    );
+    assert.deepEqual(out, [
+      { role: 'user', content: 'What does main do?' },
+      {
+        role: 'assistant',
+        content: '',
+        reasoning: 'I should read the file.',
+        tool_calls: [
+          { id: 'call_1', type: 'function', function: { name: 'read_file', arguments: '{"path":"src/main.ts"}' } },
+          { id: 'call_2', type: 'function', function: { name: 'list_files', arguments: '{}' } },
+        ],
+      },
+      { role: 'tool', tool_call_id: 'call_1', content: '1  main()' },
+      { role: 'tool', tool_call_id: 'call_2', content: 'The user declined.' },
+      { role: 'assistant', content: 'It calls main.' },
+    ]);
+  });
+
+  it('calls that never got a result (skipped at the round limit, or still streaming) are not sent', () => {
+    const out = toApiMessages(
+      [m('user', 'q'), m('assistant', 'Partial words', { toolCalls: [{ id: 'c', name: 'read_file', arguments: '{}', complete: true, status: 'skipped' }] })],
+      '',
+    );
+    assert.deepEqual(out[1], { role: 'assistant', content: 'Partial words' });
+  });
 });
+

@@ -14,6 +14,7 @@ describe('webview protocol', () => {
       { type: 'code/apply', code: 'x', language: 'ts' },
       { type: 'error/action', action: 'retry', messageId: 'm' },
       { type: 'link/open', href: 'https://arcee.ai' },
+      { type: 'tool/decide', requestId: 'r', messageId: 'm', callId: 'c', allow: true, always: false },
     ];
     for (const m of good) assert.deepEqual(parseWebviewMessage(m), m, m.type);
   });
@@ -28,6 +29,8 @@ describe('webview protocol', () => {
       { type: 'chat/send', requestId: 'r', text: 'x', context: [], images: [{ id: 'i', name: 'n', mime: 'image/png', dataUrl: 'javascript:alert(1)' }] },
       { type: 'error/action', action: 'runShell', messageId: 'm' },
       { type: 'model/select', modelId: '   ' },
+      { type: 'tool/decide', requestId: 'r', messageId: 'm', callId: 'c', allow: 'yes' },
+      { type: 'tool/decide', requestId: 'r', messageId: 'm', allow: true },
       { type: 'code/apply', code: 'x' },
     ];
     for (const m of bad) assert.equal(parseWebviewMessage(m), undefined, JSON.stringify(m));

@@ -79,4 +79,16 @@ describe('StreamToView', () => {
     assert.deepEqual(usageView({ prompt_tokens: 1, completion_tokens: 2 }, undefined), { promptTokens: 1, completionTokens: 2, reasoningTokens: undefined });
     assert.equal(usageView(null, undefined), undefined);
   });
+
+  it('finish(undefined, true) says the request goes on (a tool round follows); a plain finish does not', () => {
+    const a = setup();
+    a.view.finish(undefined, true);
+    const last = a.posted.at(-1);
+    assert.equal(last?.type === 'chat/done' && last.more, true);
+    const b = setup();
+    b.view.finish();
+    const end = b.posted.at(-1);
+    assert.ok(end?.type === 'chat/done' && !('more' in end), JSON.stringify(end));
+  });
 });
+

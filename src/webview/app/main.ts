@@ -59,6 +59,9 @@ const list = new MessageList({
     post({ type: 'chat/editResend', requestId, messageId, text });
   },
   errorAction: (action, messageId) => post({ type: 'error/action', action, messageId }),
+  decideTool: (messageId, callId, allow, always) => {
+    if (state.activeRequestId) post({ type: 'tool/decide', requestId: state.activeRequestId, messageId, callId, allow, always });
+  },
   currentModel: () => state.currentModel,
 });
 
@@ -113,8 +116,11 @@ const handlers: Handlers<HostMessage> = {
   'chat/textWasReasoning': (m) => list.textWasReasoning(m),
   'chat/done': (m) => {
     list.done(m);
+    // `more`: this answer called tools; the request goes on (Stop stays) until its last answer.
+    if (m.more) return;
     if (state.activeRequestId === m.requestId || state.activeRequestId === null) setActive(null, false);
   },
+  'chat/tools': (m) => list.tools(m),
   'models/update': (m) => {
     state.models = m.models;
     state.currentModel = m.currentModel;

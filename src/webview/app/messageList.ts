@@ -74,6 +74,11 @@ export class MessageList {
     if (v instanceof AssistantMessageView) v.delta(m);
   }
 
+  tools(m: Msg<'chat/tools'>): void {
+    const v = this.views.get(m.messageId);
+    if (v instanceof AssistantMessageView) v.tools(m.toolCalls);
+  }
+
   textWasReasoning(m: Msg<'chat/textWasReasoning'>): void {
     const v = this.views.get(m.messageId);
     if (v instanceof AssistantMessageView) v.textWasReasoning(m.text);

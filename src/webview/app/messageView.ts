@@ -9,6 +9,8 @@ export interface MessageCallbacks {
   regenerate(messageId: string): void;
   editResend(messageId: string, text: string): void;
   errorAction(action: ErrorAction, messageId: string): void;
+  /** The user's answer to a tool call waiting for approval. */
+  decideTool(messageId: string, callId: string, allow: boolean, always: boolean): void;
   /** The model picked in the header (an answer by another model names it). */
   currentModel(): string;
   /** A view rendered: the list may keep itself scrolled to the bottom. */
@@ -194,6 +196,13 @@ export class AssistantMessageView {
     schedule(this);
   }
 
+  /** Tool calls changed status (waiting, running, answered). */
+  tools(toolCalls: ToolCallView[]): void {
+    this.msg.toolCalls = toolCalls;
+    this.toolsDirty = true;
+    renderNow(this);
+  }
+
   /** The last `moved.length` characters of the answer were reasoning after all. */
   textWasReasoning(moved: string): void {
     const content = this.msg.content;
@@ -256,25 +265,60 @@ export class AssistantMessageView {
 
   private renderTools(): void {
     this.toolsDirty = false;
-    const calls = this.msg.toolCalls ?? [];
-    this.toolsEl.replaceChildren(
-      ...calls.map((c) =>
-        h(
-          'div',
-          { className: 'tool-call', dataset: { testid: 'chat-tool-call', complete: String(c.complete) } },
-          h(
-            'div',
-            { className: 'tool-call-head' },
-            h('span', { className: 'tool-icon' }, '⚙'),
-            h('span', { className: 'tool-name', textContent: c.name || '(unnamed tool)' }),
-            c.complete ? '' : h('span', { className: 'tool-incomplete' }, 'incomplete'),
-          ),
-          h('pre', { className: 'tool-args' }, h('code', { textContent: prettyArgs(c.arguments) })),
-        ),
-      ),
+    const calls = (this.msg.toolCalls ?? []).filter(Boolean);
+    this.toolsEl.replaceChildren(...calls.map((c) => this.renderTool(c)));
+  }
+
+  private renderTool(c: ToolCallView): HTMLElement {
+    const status = c.status ?? (c.complete ? 'streamed' : 'incomplete');
+    const label = STATUS_LABELS[status];
+    const head = h(
+      'div',
+      { className: 'tool-call-head' },
+      h('span', { className: 'tool-icon', ariaHidden: 'true' }, '⚙'),
+      h('span', { className: 'tool-name', textContent: c.summary ?? (c.name || '(unnamed tool)'), title: c.name }),
+      label ? h('span', { className: `tool-status tool-status-${status}`, dataset: { testid: 'tool-status' } }, label) : '',
     );
+    const args = h('details', { className: 'tool-detail' }, h('summary', {}, `Arguments (${c.name || 'no name'})`), h('pre', { className: 'tool-args' }, h('code', { textContent: prettyArgs(c.arguments) })));
+    // Waiting for the user: the arguments are shown open, since that is what is being approved.
+    if (status === 'pending' || !c.status) args.open = true;
+    const parts: HTMLElement[] = [head, args];
+    if (status === 'pending' && c.id) {
+      const id = c.id;
+      const decide = (allow: boolean, always: boolean) => (): void => {
+        for (const b of bar.querySelectorAll('button')) b.disabled = true;
+        this.cb.decideTool(this.msg.id, id, allow, always);
+      };
+      const bar = h(
+        'div',
+        { className: 'tool-approve', role: 'group', ariaLabel: 'Allow this tool call?' },
+        button('Allow', `Allow: ${c.summary ?? c.name}`, decide(true, false), { className: 'primary', dataset: { testid: 'tool-allow' } }),
+        button('Deny', `Deny: ${c.summary ?? c.name}`, decide(false, false), { className: 'secondary', dataset: { testid: 'tool-deny' } }),
+        button('Always allow read-only tools', 'Allow this call, and run read-only workspace tools without asking from now on (arcee.chatTools.autoApprove)', decide(true, true), {
+          className: 'link-button',
+          dataset: { testid: 'tool-always' },
+        }),
+      );
+      parts.push(bar);
+    }
+    if (c.result !== undefined && status !== 'denied') {
+      parts.push(h('details', { className: 'tool-detail tool-result', dataset: { testid: 'tool-result' } }, h('summary', {}, status === 'error' ? 'Error' : 'Result'), h('pre', { className: 'tool-args' }, h('code', { textContent: c.result }))));
+    }
+    return h('div', { className: `tool-call tool-${status}`, dataset: { testid: 'chat-tool-call', complete: String(c.complete), status } }, ...parts);
   }
 }
+
+const STATUS_LABELS: Record<string, string> = {
+  streamed: '',
+  incomplete: 'incomplete',
+  pending: 'waiting for you',
+  running: 'running…',
+  done: 'done',
+  denied: 'denied',
+  error: 'failed',
+  invalid: 'not run: cut off or invalid arguments',
+  skipped: 'not run: round limit reached',
+};
 
 function prettyArgs(args: string): string {
   try {

@@ -1,0 +1,92 @@
+/**
+ * One answer's tool calls, handled in order: each is described, approved by the user (or allowed by the
+ * setting), run, and given the result that goes back to the model. vscode-free; the controller injects the
+ * approval prompt and the workspace tools.
+ */
+import { describeToolCall } from '../tools/definitions';
+import type { ChatMessageView, ToolCallView } from '../webview/protocol';
+
+export type Decision = 'allow' | 'deny';
+
+export interface ToolTurnDeps {
+  /** True when read-only tools may run without asking (read again before each call: "Always" changes it). */
+  autoApprove(): boolean;
+  /** Shows the call as waiting and resolves with the user's answer. */
+  approve(call: ToolCallView & { id: string }): Promise<Decision>;
+  run(name: string, argumentsJson: string, signal: AbortSignal): Promise<string>;
+  /** Something about the calls changed: show it. */
+  changed(): void;
+  signal: AbortSignal;
+}
+
+export const DENIED_RESULT = 'The user declined this tool call. Answer without it, or ask the user for what you need.';
+export const STOPPED_RESULT = 'The user stopped the request before this tool call ran.';
+
+/** True when an answer asks for tools the chat can run (a call cut off by `length` never counts). */
+export function wantsToolRound(m: ChatMessageView): boolean {
+  return m.state === 'done' && (m.toolCalls ?? []).some((c) => c && c.complete);
+}
+
+/** Gives every call an id (servers may omit it), unique in the conversation, and its description. */
+export function prepareToolCalls(m: ChatMessageView): void {
+  m.toolCalls = (m.toolCalls ?? []).filter(Boolean);
+  m.toolCalls.forEach((c, i) => {
+    c.id ||= `call_${m.id}_${i}`;
+    c.summary = describeToolCall(c.name, c.arguments);
+  });
+}
+
+/** Marks calls that will not run because the round limit was reached; they are not sent back. */
+export function skipToolCalls(m: ChatMessageView): void {
+  prepareToolCalls(m);
+  for (const c of m.toolCalls ?? []) c.status = c.complete ? 'skipped' : 'invalid';
+}
+
+function stopped(signal: AbortSignal): Promise<'stopped'> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve('stopped');
+    else signal.addEventListener('abort', () => resolve('stopped'), { once: true });
+  });
+}
+
+/**
+ * Handles the calls of `m` in order. A denied or failed call still gets a result, so the model hears about
+ * it; a stop answers every call left with STOPPED_RESULT. Never rejects.
+ */
+export async function answerToolCalls(m: ChatMessageView, deps: ToolTurnDeps): Promise<void> {
+  prepareToolCalls(m);
+  const calls = (m.toolCalls ?? []) as (ToolCallView & { id: string })[];
+  for (const c of calls) if (!c.complete) c.status = 'invalid';
+  deps.changed();
+  for (const c of calls) {
+    // Broken arguments are never run, nor sent back (a server may refuse to parse them).
+    if (c.status === 'invalid') continue;
+    if (deps.signal.aborted) {
+      c.status = 'denied';
+      c.result = STOPPED_RESULT;
+      continue;
+    }
+    let decision: Decision | 'stopped' = 'allow';
+    if (!deps.autoApprove()) {
+      c.status = 'pending';
+      deps.changed();
+      decision = await Promise.race([deps.approve(c), stopped(deps.signal)]);
+    }
+    if (decision !== 'allow') {
+      c.status = 'denied';
+      c.result = decision === 'stopped' ? STOPPED_RESULT : DENIED_RESULT;
+      deps.changed();
+      continue;
+    }
+    c.status = 'running';
+    deps.changed();
+    try {
+      c.result = await deps.run(c.name, c.arguments, deps.signal);
+      c.status = 'done';
+    } catch (e) {
+      c.status = 'error';
+      c.result = `Error: ${e instanceof Error ? e.message : String(e)}`;
+    }
+    deps.changed();
+  }
+}

@@ -1,0 +1,177 @@
+/**
+ * Runs the chat's read-only workspace tools against the open folders. Every result is a string for a `tool`
+ * message; every failure is an Error whose message is sent back to the model instead. Nothing here writes.
+ */
+import * as vscode from 'vscode';
+import { compileQuery, LIMITS, looksBinary, numberedLines, parseToolArgs, safeRelativePath, searchLines, truncateResult, type ToolArgs } from './definitions';
+
+const MAX_READ_BYTES = 2_000_000;
+
+function throwIfAborted(signal: AbortSignal): void {
+  if (signal.aborted) throw new Error('Stopped.');
+}
+
+function folders(): readonly vscode.WorkspaceFolder[] {
+  const f = vscode.workspace.workspaceFolders ?? [];
+  if (!f.length) throw new Error('No folder is open in VS Code, so there are no workspace files to use.');
+  return f;
+}
+
+function relative(uri: vscode.Uri): string {
+  return vscode.workspace.asRelativePath(uri, (vscode.workspace.workspaceFolders?.length ?? 0) > 1);
+}
+
+/** The file `path` names in the first folder that has it (a multi-root path may start with its folder's name). */
+async function resolveFile(path: string): Promise<vscode.Uri> {
+  const rel = safeRelativePath(path);
+  const all = folders();
+  const candidates: vscode.Uri[] = [];
+  const [head, ...rest] = rel.split('/');
+  for (const f of all) if (all.length > 1 && f.name === head && rest.length) candidates.push(vscode.Uri.joinPath(f.uri, ...rest));
+  for (const f of all) candidates.push(vscode.Uri.joinPath(f.uri, rel));
+  for (const uri of candidates) {
+    try {
+      const stat = await vscode.workspace.fs.stat(uri);
+      if (stat.type & vscode.FileType.Directory) throw new Error(`"${path}" is a folder; use list_files to see what it holds.`);
+      return uri;
+    } catch (e) {
+      if (e instanceof Error && e.message.includes('is a folder')) throw e;
+    }
+  }
+  throw new Error(`There is no file "${path}" in the workspace. Use list_files to find the right path.`);
+}
+
+/** The file's text: the editor's (unsaved changes included) when open, else the disk's. */
+async function readText(uri: vscode.Uri): Promise<string> {
+  const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+  if (open) return open.getText();
+  const stat = await vscode.workspace.fs.stat(uri);
+  if (stat.size > MAX_READ_BYTES) throw new Error(`${relative(uri)} is ${(stat.size / 1e6).toFixed(1)} MB, too large to read whole.`);
+  const bytes = await vscode.workspace.fs.readFile(uri);
+  if (looksBinary(bytes)) throw new Error(`${relative(uri)} is a binary file.`);
+  return new TextDecoder().decode(bytes);
+}
+
+/** `files.exclude` and `search.exclude` (node_modules, build output…) as one glob for findFiles. */
+function excludeGlob(): string | undefined {
+  const globs = new Set<string>();
+  for (const section of ['files', 'search']) {
+    const map = vscode.workspace.getConfiguration(section).get<Record<string, unknown>>('exclude') ?? {};
+    for (const [glob, on] of Object.entries(map)) if (on === true) globs.add(glob);
+  }
+  return globs.size ? `{${[...globs].join(',')}}` : undefined;
+}
+
+async function findFiles(glob: string | undefined, max: number, signal: AbortSignal): Promise<vscode.Uri[]> {
+  const cts = new vscode.CancellationTokenSource();
+  const onAbort = (): void => cts.cancel();
+  signal.addEventListener('abort', onAbort);
+  try {
+    const include = glob?.trim() || '**/*';
+    const found: vscode.Uri[] = [];
+    for (const f of folders()) {
+      const left = max - found.length;
+      if (left <= 0) break;
+      found.push(...(await vscode.workspace.findFiles(new vscode.RelativePattern(f, include), excludeGlob(), left, cts.token)));
+    }
+    return found.sort((a, b) => relative(a).localeCompare(relative(b)));
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+    cts.dispose();
+  }
+}
+
+const SEVERITY = ['error', 'warning', 'info', 'hint'];
+
+async function run(a: ToolArgs, signal: AbortSignal): Promise<string> {
+  switch (a.name) {
+    case 'read_file': {
+      const uri = await resolveFile(a.path);
+      const text = await readText(uri);
+      return `${relative(uri)}:\n${numberedLines(text, a.startLine ?? 1, a.endLine)}`;
+    }
+    case 'list_files': {
+      const max = a.maxResults ?? LIMITS.listFiles;
+      const files = await findFiles(a.glob, max + 1, signal);
+      if (!files.length) return `No files match ${a.glob ?? '**/*'}.`;
+      const shown = files.slice(0, max).map(relative);
+      return files.length > max ? `${shown.join('\n')}\n… (more files match; narrow the glob)` : shown.join('\n');
+    }
+    case 'search_text': {
+      const re = compileQuery(a.query, a.isRegex === true);
+      const max = a.maxResults ?? LIMITS.searchResults;
+      const files = await findFiles(a.glob, LIMITS.searchFiles, signal);
+      const out: string[] = [];
+      let skipped = 0;
+      for (const uri of files) {
+        throwIfAborted(signal);
+        let text: string;
+        try {
+          text = await readText(uri);
+        } catch {
+          skipped++;
+          continue;
+        }
+        for (const m of searchLines(text, re, max - out.length)) out.push(`${relative(uri)}:${m.line}: ${m.text}`);
+        if (out.length >= max) break;
+      }
+      const head = out.length ? out.join('\n') : `No matches for ${a.isRegex ? `/${a.query}/` : `"${a.query}"`} in ${files.length} files.`;
+      const notes = [
+        out.length >= max ? `(stopped at ${max} matches)` : '',
+        files.length >= LIMITS.searchFiles ? `(searched the first ${LIMITS.searchFiles} files only; narrow the glob)` : '',
+        skipped ? `(${skipped} binary or very large files skipped)` : '',
+      ].filter(Boolean);
+      return [head, ...notes].join('\n');
+    }
+    case 'get_diagnostics': {
+      let entries: [vscode.Uri, readonly vscode.Diagnostic[]][];
+      if (a.path) {
+        const uri = await resolveFile(a.path);
+        entries = [[uri, vscode.languages.getDiagnostics(uri)]];
+      } else {
+        entries = vscode.languages.getDiagnostics().filter(([uri]) => vscode.workspace.getWorkspaceFolder(uri) !== undefined);
+      }
+      const lines: string[] = [];
+      for (const [uri, diags] of entries) {
+        for (const d of diags) {
+          const source = d.source ? ` [${d.source}]` : '';
+          lines.push(`${relative(uri)}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${SEVERITY[d.severity] ?? 'info'}: ${d.message}${source}`);
+        }
+      }
+      if (!lines.length) return a.path ? `No problems reported for ${a.path}.` : 'No problems reported in the workspace.';
+      return lines.length > LIMITS.diagnostics ? `${lines.slice(0, LIMITS.diagnostics).join('\n')}\n… (${lines.length} in all)` : lines.join('\n');
+    }
+  }
+}
+
+/** Runs one call. Resolves with the text for the model; rejects with an Error that says what went wrong. */
+export async function runWorkspaceTool(name: string, argumentsJson: string, signal: AbortSignal): Promise<string> {
+  const args = parseToolArgs(name, argumentsJson);
+  throwIfAborted(signal);
+  return truncateResult(await run(args, signal));
+}
+
+export interface ToolSettings {
+  /** Offer the workspace tools to the model in the Arcee chat. */
+  enabled: boolean;
+  /** Run them without asking (they only read). */
+  autoApprove: boolean;
+  /** Answers per request, tool rounds included; the last one may not call tools. */
+  maxRounds: number;
+}
+
+export function readToolSettings(): ToolSettings {
+  const c = vscode.workspace.getConfiguration('arcee.chatTools');
+  const rounds = c.get<unknown>('maxRounds');
+  return {
+    enabled: c.get<unknown>('enabled') !== false,
+    autoApprove: c.get<unknown>('autoApprove') === true,
+    maxRounds: typeof rounds === 'number' && Number.isInteger(rounds) && rounds >= 1 ? Math.min(rounds, 20) : 5,
+  };
+}
+
+/** "Always allow" on a tool call: the user setting, so it holds in every window. */
+export async function allowToolsWithoutAsking(log: { info(message: string): void }): Promise<void> {
+  await vscode.workspace.getConfiguration('arcee.chatTools').update('autoApprove', true, vscode.ConfigurationTarget.Global);
+  log.info('Read-only workspace tools now run without asking (arcee.chatTools.autoApprove).');
+}

@@ -1,0 +1,118 @@
+import * as assert from 'node:assert/strict';
+import { answerToolCalls, DENIED_RESULT, skipToolCalls, STOPPED_RESULT, wantsToolRound, type Decision, type ToolTurnDeps } from '../../src/chat/toolTurn';
+import type { ChatMessageView, ToolCallView } from '../../src/webview/protocol';
+
+const call = (name: string, args: string, extra: Partial<ToolCallView> = {}): ToolCallView => ({ id: null, name, arguments: args, complete: true, ...extra });
+const answer = (calls: ToolCallView[], state: ChatMessageView['state'] = 'done'): ChatMessageView => ({ id: 'a1', role: 'assistant', content: '', state, createdAt: 0, toolCalls: calls });
+
+interface Harness {
+  deps: ToolTurnDeps;
+  ran: string[];
+  asked: string[];
+  snapshots: string[];
+  controller: AbortController;
+}
+
+function harness(decide: (id: string) => Decision | Promise<Decision>, auto = false): Harness {
+  const h: Harness = { ran: [], asked: [], snapshots: [], controller: new AbortController(), deps: undefined as unknown as ToolTurnDeps };
+  const m = { current: undefined as ChatMessageView | undefined };
+  h.deps = {
+    autoApprove: () => auto,
+    approve: async (c) => {
+      h.asked.push(c.id);
+      return decide(c.id);
+    },
+    run: async (name, args) => {
+      h.ran.push(`${name} ${args}`);
+      if (name === 'search_text') throw new Error('"(" is not a valid regular expression');
+      return `result of ${name}`;
+    },
+    changed: () => h.snapshots.push(JSON.stringify(m.current?.toolCalls?.map((c) => c.status))),
+    signal: h.controller.signal,
+  };
+  return Object.assign(h, { bind: (msg: ChatMessageView) => (m.current = msg) });
+}
+
+describe('tool turn: approval and results', () => {
+  it('asks for each call in order and runs only the allowed ones; a denial still answers the model', async () => {
+    const h = harness((id) => (id.endsWith('_1') ? 'deny' : 'allow'));
+    const m = answer([call('read_file', '{"path":"a.ts"}'), call('list_files', '{}'), call('get_diagnostics', '{}', { id: 'given-id' })]);
+    await answerToolCalls(m, h.deps);
+    assert.deepEqual(h.asked, ['call_a1_0', 'call_a1_1', 'given-id'], 'ids assigned where the server gave none');
+    assert.deepEqual(h.ran, ['read_file {"path":"a.ts"}', 'get_diagnostics {}']);
+    assert.deepEqual(
+      m.toolCalls!.map((c) => [c.status, c.result, c.summary]),
+      [
+        ['done', 'result of read_file', 'Read a.ts'],
+        ['denied', DENIED_RESULT, 'List files'],
+        ['done', 'result of get_diagnostics', 'Get problems in the workspace'],
+      ],
+    );
+  });
+
+  it('with auto-approve runs without asking; a failing tool gives the error as its result', async () => {
+    const h = harness(() => assert.fail('must not ask'), true);
+    const m = answer([call('search_text', '{"query":"("}'), call('read_file', '{"path":"b"}')]);
+    await answerToolCalls(m, h.deps);
+    assert.deepEqual(h.asked, []);
+    assert.equal(m.toolCalls![0].status, 'error');
+    assert.equal(m.toolCalls![0].result, 'Error: "(" is not a valid regular expression');
+    assert.equal(m.toolCalls![1].status, 'done');
+  });
+
+  it('never runs a cut-off call, and gives it no result (it is not sent back)', async () => {
+    const h = harness(() => 'allow', true);
+    const m = answer([call('read_file', '{"path":"a', { complete: false }), call('list_files', '{}')]);
+    await answerToolCalls(m, h.deps);
+    assert.deepEqual(h.ran, ['list_files {}']);
+    assert.equal(m.toolCalls![0].status, 'invalid');
+    assert.equal(m.toolCalls![0].result, undefined);
+  });
+
+  it('a stop while a call waits answers it and every later call with "stopped", and runs nothing', async () => {
+    let release: (d: Decision) => void = () => undefined;
+    const h = harness(() => new Promise<Decision>((r) => (release = r)));
+    const m = answer([call('read_file', '{"path":"a"}'), call('list_files', '{}')]);
+    const done = answerToolCalls(m, h.deps);
+    await new Promise((r) => setImmediate(r));
+    assert.equal(m.toolCalls![0].status, 'pending');
+    h.controller.abort();
+    await done;
+    release('allow');
+    assert.deepEqual(h.ran, []);
+    assert.deepEqual(
+      m.toolCalls!.map((c) => [c.status, c.result]),
+      [
+        ['denied', STOPPED_RESULT],
+        ['denied', STOPPED_RESULT],
+      ],
+    );
+  });
+
+  it('reports each change, so the chat shows waiting → running → done', async () => {
+    const h = harness(() => 'allow') as Harness & { bind(m: ChatMessageView): void };
+    const m = answer([call('read_file', '{"path":"a"}')]);
+    h.bind(m);
+    await answerToolCalls(m, h.deps);
+    assert.deepEqual(h.snapshots, ['[null]', '["pending"]', '["running"]', '["done"]']);
+  });
+
+  it('wantsToolRound: only finished answers with a complete call', () => {
+    assert.equal(wantsToolRound(answer([call('read_file', '{}')])), true);
+    assert.equal(wantsToolRound(answer([call('read_file', '{', { complete: false })])), false);
+    assert.equal(wantsToolRound(answer([call('read_file', '{}')], 'stopped')), false);
+    assert.equal(wantsToolRound(answer([])), false);
+  });
+
+  it('skipToolCalls marks calls past the round limit as not run, without results', () => {
+    const m = answer([call('read_file', '{"path":"a"}'), call('x', '{', { complete: false })]);
+    skipToolCalls(m);
+    assert.deepEqual(
+      m.toolCalls!.map((c) => [c.status, c.result]),
+      [
+        ['skipped', undefined],
+        ['invalid', undefined],
+      ],
+    );
+  });
+});
