@@ -22,9 +22,12 @@ export interface ToolTurnDeps {
 export const DENIED_RESULT = 'The user declined this tool call. Answer without it, or ask the user for what you need.';
 export const STOPPED_RESULT = 'The user stopped the request before this tool call ran.';
 
-/** True when an answer asks for tools the chat can run (a call cut off by `length` never counts). */
+/**
+ * True when an answer that ended well (or is just ending) asks for tools the chat can run; a call cut off by
+ * `length` never counts, nor a stopped or failed answer.
+ */
 export function wantsToolRound(m: ChatMessageView): boolean {
-  return m.state === 'done' && (m.toolCalls ?? []).some((c) => c && c.complete);
+  return (m.state === 'done' || m.state === 'streaming') && (m.toolCalls ?? []).some((c) => c && c.complete);
 }
 
 /** Gives every call an id (servers may omit it), unique in the conversation, and its description. */

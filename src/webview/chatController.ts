@@ -240,7 +240,7 @@ export class ChatController extends Disposable {
         const answer = await this.answer(requestId, conversation, round === 1 ? user : undefined, controller.signal, tools.enabled ? (lastRound ? 'final' : 'offer') : 'none');
         view = answer.view;
         const m = view.message;
-        if (answer.error !== undefined || controller.signal.aborted || !wantsToolRound(m)) {
+        if (answer.error !== undefined || controller.signal.aborted || !wantsToolRound(m) || lastRound) {
           if (answer.error === undefined && wantsToolRound(m)) skipToolCalls(m);
           view.finish(answer.error);
           view = undefined;

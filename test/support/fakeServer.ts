@@ -86,6 +86,25 @@ export function textStream(text: string, model = 'trinity-mini', usage = { promp
   return chunks.map((c) => `data: ${JSON.stringify(c)}\n\n`).join('') + 'data: [DONE]\n\n';
 }
 
+/**
+ * A stream whose answer is reasoning (optional) and then tool calls, each call's arguments split in two
+ * deltas the way servers send them; ends with `finish_reason: "tool_calls"` and [DONE]. Ids are omitted for
+ * calls given without one (some servers do), so the client must supply its own.
+ */
+export function toolCallStream(calls: { name: string; arguments: string; id?: string }[], options: { reasoning?: string; content?: string; model?: string } = {}): string {
+  const model = options.model ?? 'trinity-mini';
+  const chunk = (delta: Record<string, unknown>, finish: string | null = null): string =>
+    `data: ${JSON.stringify({ id: 'chatcmpl-tools', object: 'chat.completion.chunk', model, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+  let out = chunk({ role: 'assistant', content: options.content ?? '' });
+  if (options.reasoning) out += chunk({ reasoning: options.reasoning });
+  calls.forEach((c, index) => {
+    const half = Math.floor(c.arguments.length / 2);
+    out += chunk({ tool_calls: [{ index, ...(c.id ? { id: c.id } : {}), type: 'function', function: { name: c.name, arguments: c.arguments.slice(0, half) } }] });
+    out += chunk({ tool_calls: [{ index, function: { arguments: c.arguments.slice(half) } }] });
+  });
+  return `${out}${chunk({}, 'tool_calls')}data: [DONE]\n\n`;
+}
+
 export const DEFAULT_MODELS = {
   data: [
     {

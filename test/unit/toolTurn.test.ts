@@ -22,10 +22,10 @@ function harness(decide: (id: string) => Decision | Promise<Decision>, auto = fa
       h.asked.push(c.id);
       return decide(c.id);
     },
-    run: async (name, args) => {
+    run: (name, args) => {
       h.ran.push(`${name} ${args}`);
-      if (name === 'search_text') throw new Error('"(" is not a valid regular expression');
-      return `result of ${name}`;
+      if (name === 'search_text') return Promise.reject(new Error('"(" is not a valid regular expression'));
+      return Promise.resolve(`result of ${name}`);
     },
     changed: () => h.snapshots.push(JSON.stringify(m.current?.toolCalls?.map((c) => c.status))),
     signal: h.controller.signal,
