@@ -222,6 +222,51 @@ describe('chat webview: streaming', () => {
     assert.equal(await page.locator('[data-message-id="a1"] .msg-model').textContent(), 'trinity-large');
   });
 
+  it('a tool call waiting for approval: Allow / Deny / Always post tool/decide; the request stays busy between rounds', async () => {
+    const { page } = t.wv;
+    const requestId = await ask(t.wv, 'Read my file');
+    const args = '{"path":"<img src=x onerror=alert(1)>.ts"}';
+    const pending = { id: 'call_1', name: 'read_file', arguments: args, complete: true, status: 'pending' as const, summary: 'Read <img src=x onerror=alert(1)>.ts' };
+    await t.wv.send({ type: 'chat/done', requestId, message: assistantMsg('a1', '', { toolCalls: [pending] }), more: true });
+    await t.wv.send({ type: 'chat/tools', requestId, messageId: 'a1', toolCalls: [pending] });
+    const card = page.locator('[data-message-id="a1"]').getByTestId('chat-tool-call');
+    await card.and(page.locator('[data-status="pending"]')).waitFor();
+    assert.equal(await page.locator('img').count(), 0, 'arguments and summary are text, never markup');
+    assert.match((await card.textContent()) ?? '', /Read <img src=x onerror=alert\(1\)>\.ts/);
+    assert.equal(await page.getByTestId('chat-stop').isVisible(), true, 'a done answer with more to come keeps Stop');
+    assert.equal(await page.getByTestId('message-regenerate').isVisible(), false);
+
+    await card.getByTestId('tool-always').click();
+    const decided = await t.wv.waitForPosted('tool/decide');
+    assert.deepEqual(decided, { type: 'tool/decide', requestId, messageId: 'a1', callId: 'call_1', allow: true, always: true });
+    assert.equal(await card.getByTestId('tool-allow').isDisabled(), true, 'one answer per call');
+
+    await t.wv.send({ type: 'chat/tools', requestId, messageId: 'a1', toolCalls: [{ ...pending, status: 'done', result: '1  export const x = 1;' }] });
+    await card.and(page.locator('[data-status="done"]')).waitFor();
+    assert.equal(await card.getByTestId('tool-allow').count(), 0);
+    await card.getByTestId('tool-result').locator('summary').click();
+    assert.match(await card.getByTestId('tool-result').innerText(), /export const x = 1;/);
+
+    await t.wv.send({ type: 'chat/started', requestId, userMessage: null, assistantMessage: assistantMsg('a2', '', { state: 'streaming' }) });
+    await t.wv.send({ type: 'chat/done', requestId, message: assistantMsg('a2', 'It exports x.') });
+    await page.getByTestId('chat-send').waitFor({ state: 'visible' });
+    await page.locator('[data-message-id="a2"]').getByTestId('message-regenerate').waitFor({ state: 'visible' });
+  });
+
+  it('Deny posts allow:false; a denied call shows as denied without a result', async () => {
+    const { page } = t.wv;
+    const requestId = await ask(t.wv, 'Search please');
+    const pending = { id: 'call_9', name: 'search_text', arguments: '{"query":"TODO"}', complete: true, status: 'pending' as const, summary: 'Search for "TODO"' };
+    await t.wv.send({ type: 'chat/done', requestId, message: assistantMsg('a1', '', { toolCalls: [pending] }), more: true });
+    const card = page.locator('[data-message-id="a1"]').getByTestId('chat-tool-call');
+    await card.getByTestId('tool-deny').click();
+    const decided = await t.wv.waitForPosted('tool/decide');
+    assert.deepEqual([decided.callId, decided.allow, decided.always], ['call_9', false, false]);
+    await t.wv.send({ type: 'chat/tools', requestId, messageId: 'a1', toolCalls: [{ ...pending, status: 'denied', result: 'declined' }] });
+    await card.getByTestId('tool-status').filter({ hasText: 'denied' }).waitFor();
+    assert.equal(await card.getByTestId('tool-result').count(), 0);
+  });
+
   it('Regenerate on the last answer and Edit & resend on a user message post new requests', async () => {
     const { page } = t.wv;
     await t.wv.send({

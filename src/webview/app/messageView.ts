@@ -216,7 +216,8 @@ export class AssistantMessageView {
   }
 
   setLast(last: boolean, busy: boolean): void {
-    this.regenButton.hidden = !last || this.msg.state === 'streaming';
+    // Hidden while busy too: between the rounds of a tool loop, the last answer is done but not the request.
+    this.regenButton.hidden = !last || busy || this.msg.state === 'streaming';
     this.regenButton.disabled = busy;
   }
 
