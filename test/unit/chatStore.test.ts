@@ -115,6 +115,25 @@ describe('ConversationStore', () => {
     assert.match(md, /## Arcee \(trinity-mini\)\n\n<details><summary>Reasoning<\/summary>\n\nthink\n\n<\/details>\n\nIt sorts\./);
     assert.match(md, /> Error: Could not reach x/);
   });
+
+  it('exports tool calls with what they read, their status and their result, fenced', () => {
+    const c = conv(
+      'Tools',
+      [
+        msg('user', 'Port?'),
+        msg('assistant', '', {
+          toolCalls: [
+            { id: 'c1', name: 'read_file', arguments: '{"path":"a.ts"}', complete: true, status: 'done', summary: 'Read a.ts', result: '1  const s = "```";' },
+            { id: 'c2', name: 'list_files', arguments: '{}', complete: true, status: 'skipped', summary: 'List files' },
+          ],
+        }),
+      ],
+      1,
+    );
+    const md = conversationToMarkdown(c);
+    assert.match(md, /Tool call `read_file` \(Read a\.ts\): done\n\n```json\n\{"path":"a\.ts"\}\n```\n\n````\n1 {2}const s = "```";\n````/);
+    assert.match(md, /Tool call `list_files` \(List files\): skipped\n\n```json\n\{\}\n```\n*$/);
+  });
 });
 
 describe('ConversationStore coalescing', () => {
