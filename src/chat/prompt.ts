@@ -11,6 +11,11 @@ export const CHAT_SYSTEM_PROMPT =
   'You are Arcee, a coding assistant inside VS Code. Answer precisely and concisely. Use Markdown; put code in fenced ' +
   'blocks with a language tag. When the user shares code from a file, refer to it by its path.';
 
+/** Appended to the system prompt when the workspace tools are offered. */
+export const TOOLS_SYSTEM_HINT =
+  ' You can read the open workspace with tools (read_file, list_files, search_text, get_diagnostics); each call ' +
+  'needs the user\'s approval, so call them only when the answer needs code you have not been shown, and name the files you used.';
+
 /** A fence longer than any run of backticks inside `text`, so the code cannot close it early. */
 export function fenceFor(text: string): string {
   const longest = Math.max(2, ...(text.match(/`+/g) ?? []).map((s) => s.length));

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { toApiMessages } from '../chat/prompt';
+import { CHAT_SYSTEM_PROMPT, toApiMessages, TOOLS_SYSTEM_HINT } from '../chat/prompt';
 import { emptyConversation, newId, titleFrom, type ConversationStore } from '../chat/store';
 import { StreamToView } from '../chat/streamToView';
 import { answerToolCalls, skipToolCalls, wantsToolRound, type Decision } from '../chat/toolTurn';
@@ -304,9 +304,10 @@ export class ChatController extends Disposable {
       const model = this.service.settings.model;
       const offer = tools !== 'none' && !this.toolsRefused.has(model) && (vscode.workspace.workspaceFolders?.length ?? 0) > 0;
       for (let attempt = 0; ; attempt++) {
-        const request = this.service.request(toApiMessages(history), {
+        const withTools = offer && attempt === 0;
+        const request = this.service.request(toApiMessages(history, withTools ? CHAT_SYSTEM_PROMPT + TOOLS_SYSTEM_HINT : CHAT_SYSTEM_PROMPT), {
           n: null,
-          ...(offer && attempt === 0 ? { tools: TOOL_DEFINITIONS, ...(tools === 'final' ? { tool_choice: 'none' as const } : {}) } : {}),
+          ...(withTools ? { tools: TOOL_DEFINITIONS, ...(tools === 'final' ? { tool_choice: 'none' as const } : {}) } : {}),
         });
         assistant.model = request.model;
         try {

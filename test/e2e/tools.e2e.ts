@@ -90,4 +90,24 @@ describe('chat tools (sidebar)', function () {
     const tool = second.messages.filter((m) => m.role === 'tool').at(-1);
     assert.equal(tool?.content, STOPPED_RESULT);
   });
+
+  // Last: it changes a user setting for the rest of this workbench.
+  it('"Always allow read-only tools" runs this call and later ones without asking', async () => {
+    const wb = workbench();
+    const frame = await openSidebarChat(wb);
+    server.enqueue('/chat/completions', readConfig(), sseReply(textStream('Port 8123.')), readConfig(), sseReply(textStream('Still 8123.')));
+    const first = await send(frame, 'Port, once more?');
+    await first.locator('[data-testid="tool-always"]').click();
+    await first.locator('[data-testid="chat-tool-call"][data-status="done"]').waitFor();
+    await frame.locator('[data-testid="chat-send"]').waitFor({ state: 'visible' });
+
+    const second = await send(frame, 'And now?');
+    const card = second.locator('[data-testid="chat-tool-call"]');
+    await card.and(frame.locator('[data-status="done"]')).waitFor({ timeout: 30_000 });
+    const answer = frame.locator('[data-testid="chat-message"][data-role="assistant"]').last();
+    await answer.and(frame.locator('[data-state="done"]')).filter({ hasText: 'Still 8123.' }).waitFor({ timeout: 30_000 });
+    assert.equal(server.requestsTo('/chat/completions').length, 4);
+    assert.equal(await frame.locator('[data-testid="tool-allow"]').count(), 0, 'nothing asked the second time');
+  });
 });
+
