@@ -25,6 +25,7 @@ export default tseslint.config(
       'src/webview/app/**/*.ts',
       'src/cli.ts',
       'src/lm/mapping.ts',
+      'src/participant/plan.ts',
       'src/chat/**/*.ts',
       // The pure parts of inline edits; inlineEdit.ts, editMarks.ts, session.ts and streamToEditor.ts use vscode.
       'src/edit/{prompts,extract,rebase,tokens,rangeTracker,scope}.ts',
