@@ -289,6 +289,25 @@ describe('@arcee chat participant', function () {
     );
   });
 
+  it('with only a cursor, a command takes the function around it (as the selection commands do)', async () => {
+    // A symbol provider for this test's files only, so the result does not depend on a language server.
+    const symbols = vscode.languages.registerDocumentSymbolProvider({ pattern: '**/*.scopetest' }, {
+      provideDocumentSymbols: () => [new vscode.DocumentSymbol('add', '', vscode.SymbolKind.Function, new vscode.Range(0, 0, 2, 1), new vscode.Range(0, 16, 0, 19))],
+    });
+    try {
+      const editor = await openFile('participant-cursor.scopetest', SOURCE);
+      editor.selection = new vscode.Selection(1, 4, 1, 4);
+      server.enqueue('/chat/completions', sseReply(textStream('```\nexport function add(a: number, b: number) {\n  return a + b;\n}\n```')));
+      const { stream, result } = await ask({ command: 'fix' });
+      assert.equal(result.errorDetails, undefined);
+      assert.match(userContent(), /Selected code \(lines 1-3\), to be replaced by your reply:\n```\w*\nexport function add\(a: number, b: number\) \{\n {2}return a - b;\n\}\n```/);
+      assert.ok(stream.references[0].range.isEqual(new vscode.Range(0, 0, 2, 1)));
+      assert.ok(editor.selection.isEqual(new vscode.Selection(0, 0, 2, 1)), 'the editor shows what was taken');
+    } finally {
+      symbols.dispose();
+    }
+  });
+
   it('with no selection and no reference, a command says what to select and sends nothing', async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     const { stream, result } = await ask({ command: 'fix' });
