@@ -65,11 +65,17 @@ export function historyOf(context: vscode.ChatContext): HistoryTurn[] {
   return out;
 }
 
-/** The first reference that names code: a Location (a range, `#selection`) before a whole file (Uri). */
+/**
+ * The code a request names: an attached range (`#selection`, a dragged range) before an attached file, then the
+ * Chat view's implicit selection. Its implicit file and viewport are left out: the editor's selection (or the
+ * function around the cursor) says more precisely what the user means, as in the selection commands.
+ */
 async function referencedTarget(request: vscode.ChatRequest): Promise<ResolvedTarget | undefined> {
-  const values = request.references.map((r) => r.value);
-  const location = values.find((v): v is vscode.Location => v instanceof vscode.Location);
-  const uri = location ? undefined : values.find((v): v is vscode.Uri => v instanceof vscode.Uri);
+  const explicit = request.references.filter((r) => !r.id.startsWith('vscode.implicit')).map((r) => r.value);
+  const implicitSelection = request.references.find((r) => r.id === 'vscode.implicit.selection')?.value;
+  const location =
+    explicit.find((v): v is vscode.Location => v instanceof vscode.Location) ?? (implicitSelection instanceof vscode.Location ? implicitSelection : undefined);
+  const uri = location ? undefined : explicit.find((v): v is vscode.Uri => v instanceof vscode.Uri);
   if (!location && !uri) return undefined;
   const document = await vscode.workspace.openTextDocument(location?.uri ?? uri!);
   const range = location ? document.validateRange(location.range) : new vscode.Range(0, 0, document.lineCount - 1, document.lineAt(document.lineCount - 1).range.end.character);

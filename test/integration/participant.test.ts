@@ -235,6 +235,17 @@ describe('@arcee chat participant', function () {
     assert.equal(stream.buttons[0]?.command, 'arcee.applyCode');
   });
 
+  it("the Chat view's implicit selection is used; its implicit file and viewport give way to the editor's selection", async () => {
+    const editor = await openFile('participant-implicit.ts', SOURCE);
+    const doc = editor.document;
+    editor.selection = new vscode.Selection(4, 0, 4, 24);
+    const wholeFile = new vscode.Location(doc.uri, new vscode.Range(0, 0, 5, 0));
+    await ask({ command: 'explain', references: [{ id: 'vscode.implicit.viewport', value: wholeFile }, { id: 'vscode.implicit.file', value: doc.uri }] });
+    assert.match(userContent(0), /participant-implicit\.ts \(line 5\):\n```typescript\nexport const other = 1;\n```/);
+    await ask({ command: 'explain', references: [{ id: 'vscode.implicit.selection', value: new vscode.Location(doc.uri, new vscode.Range(0, 0, 2, 1)) }] });
+    assert.match(userContent(1), /participant-implicit\.ts \(lines 1-3\):\n```typescript\nexport function add/);
+  });
+
   it('/tests on an attached file (Uri reference) sends the tests prompt with the whole file', async () => {
     await openFile('participant-tests.ts', SOURCE);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
