@@ -26,6 +26,7 @@ export default tseslint.config(
       'src/cli.ts',
       'src/lm/mapping.ts',
       'src/tools/definitions.ts',
+      'src/participant/plan.ts',
       'src/chat/**/*.ts',
       // The pure parts of inline edits; inlineEdit.ts, editMarks.ts, session.ts and streamToEditor.ts use vscode.
       'src/edit/{prompts,extract,rebase,tokens,rangeTracker,scope}.ts',

@@ -8,7 +8,7 @@ import type { ChatMessage } from '../providers/api';
 import type { ArceeService } from '../services/arceeService';
 import { showError } from '../services/errorUi';
 import type { ChatSurfaces } from '../webview/chatHost';
-import { APPLY_CODE_COMMAND, applyCode } from '../webview/codeActions';
+import { APPLY_CODE_COMMAND, applyCode, parseApplyTarget } from '../webview/codeActions';
 import type { ContextChip } from '../webview/protocol';
 import { registerSelectionCodeActions } from './selectionCodeActions';
 import { codeSelection, diagnosticsIn, parseArgs, resolveTarget } from './selectionTarget';
@@ -156,7 +156,10 @@ export function registerSelectionCommands(service: ArceeService, surfaces: ChatS
     vscode.commands.registerCommand('arcee.inlineEdit.next', () => edits.step(1)),
     vscode.commands.registerCommand('arcee.inlineEdit.previous', () => edits.step(-1)),
     vscode.commands.registerCommand('arcee.inlineEdit.showDiff', () => edits.showDiff()),
-    // The chat's Apply (internal: not in the palette): the code block goes through the inline edit diff.
-    vscode.commands.registerCommand(APPLY_CODE_COMMAND, (code: unknown) => (typeof code === 'string' ? applyCode(edits, code) : undefined)),
+    // The chat's Apply (internal: not in the palette): the code block goes through the inline edit diff. The
+    // webview passes (code, language); the chat participant adds the target it answered about.
+    vscode.commands.registerCommand(APPLY_CODE_COMMAND, (code: unknown, _language?: unknown, target?: unknown) =>
+      typeof code === 'string' ? applyCode(edits, code, parseApplyTarget(target)) : undefined,
+    ),
   );
 }

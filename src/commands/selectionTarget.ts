@@ -40,11 +40,16 @@ function toNode(s: vscode.DocumentSymbol | vscode.SymbolInformation): SymbolNode
   return { name: s.name, kind: s.kind, range: s.location.range };
 }
 
+/** Shows why there is no target; the chat participant says it in the chat instead of a toast. */
+export type SayMissing = (message: string) => void;
+
+const toast: SayMissing = (message) => void vscode.window.showInformationMessage(message);
+
 /**
  * The code a command acts on: the arguments' range, else the editor's selection, else the function or block
- * around the cursor (document symbols). Says what to select and returns undefined when there is none.
+ * around the cursor (document symbols). Says what to select (through `say`) and returns undefined when there is none.
  */
-export async function resolveTarget(args: SelectionArgs, verb: string): Promise<ResolvedTarget | undefined> {
+export async function resolveTarget(args: SelectionArgs, verb: string, say: SayMissing = toast): Promise<ResolvedTarget | undefined> {
   if (args.uri && args.range) {
     const uri = typeof args.uri === 'string' ? vscode.Uri.parse(args.uri) : args.uri;
     const document = await vscode.workspace.openTextDocument(uri);
@@ -53,7 +58,7 @@ export async function resolveTarget(args: SelectionArgs, verb: string): Promise<
   }
   const editor = vscode.window.activeTextEditor;
   if (!editor) {
-    void vscode.window.showInformationMessage(`Open a file and select the code to ${verb}.`);
+    say(`Open a file and select the code to ${verb}.`);
     return undefined;
   }
   const document = editor.document;
@@ -61,7 +66,7 @@ export async function resolveTarget(args: SelectionArgs, verb: string): Promise<
   const symbols = await vscode.commands.executeCommand<(vscode.DocumentSymbol | vscode.SymbolInformation)[] | undefined>('vscode.executeDocumentSymbolProvider', document.uri);
   const block = symbols?.length ? enclosingBlock(symbols.map(toNode), editor.selection.active) : undefined;
   if (!block) {
-    void vscode.window.showInformationMessage(`Select the code to ${verb}: no function or block was found around the cursor.`);
+    say(`Select the code to ${verb}: no function or block was found around the cursor.`);
     return undefined;
   }
   const r = block.range;

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { EditOutcome, InlineEditController } from '../edit/inlineEdit';
-import { EDIT_SCHEME } from '../edit/session';
+import { EDIT_SCHEME, type EditTarget } from '../edit/session';
 import type { Log } from '../services/log';
 
 export type CodeAction = 'copy' | 'insert' | 'apply' | 'newFile';
@@ -19,10 +19,54 @@ function targetEditor(): vscode.TextEditor | undefined {
 }
 
 /**
- * Apply: proposes `code` for the target editor's selection through the inline edit diff (Accept is one undo
- * step, Reject changes nothing). With no selection it says what to do instead.
+ * Where to apply code when it is not the editor's selection (the chat participant's Apply button, clicked while
+ * the Chat view has focus). Plain data, so it survives being passed as a command argument; `text` is the code
+ * that was sent to the model, so a range that changed since is refused instead of overwritten.
  */
-export async function applyCode(edits: InlineEditController, code: string): Promise<EditOutcome | undefined> {
+export interface ApplyTarget {
+  uri: string;
+  /** 0-based start line, start character, end line, end character. */
+  range: [number, number, number, number];
+  text: string;
+}
+
+/** An ApplyTarget from an unknown command argument, or undefined. */
+export function parseApplyTarget(arg: unknown): ApplyTarget | undefined {
+  if (typeof arg !== 'object' || arg === null) return undefined;
+  const a = arg as Record<string, unknown>;
+  const r = a.range;
+  if (typeof a.uri !== 'string' || typeof a.text !== 'string' || !Array.isArray(r) || r.length !== 4 || !r.every((n) => Number.isInteger(n) && (n as number) >= 0)) return undefined;
+  return { uri: a.uri, range: r as ApplyTarget['range'], text: a.text };
+}
+
+function editTargetOf(editor: vscode.TextEditor | undefined, document: vscode.TextDocument, range: vscode.Range): EditTarget {
+  const options = editor?.options;
+  return {
+    document,
+    range,
+    viewColumn: editor?.viewColumn,
+    insertSpaces: typeof options?.insertSpaces === 'boolean' ? options.insertSpaces : undefined,
+    tabSize: typeof options?.tabSize === 'number' ? options.tabSize : undefined,
+  };
+}
+
+/**
+ * Apply: proposes `code` through the inline edit diff (Accept is one undo step, Reject changes nothing), for
+ * `target` when given, else for the target editor's selection. With no selection, or a target whose code
+ * changed meanwhile, it says what to do instead.
+ */
+export async function applyCode(edits: InlineEditController, code: string, target?: ApplyTarget): Promise<EditOutcome | undefined> {
+  if (target) {
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.parse(target.uri));
+    const range = document.validateRange(new vscode.Range(...target.range));
+    const norm = (s: string): string => s.replace(/\r\n?/g, '\n');
+    if (norm(document.getText(range)) !== norm(target.text)) {
+      void vscode.window.showWarningMessage(`The code in ${vscode.workspace.asRelativePath(document.uri)} changed since Arcee answered, so the answer was not applied. Ask again on the code as it is now.`);
+      return { state: 'conflict', candidates: 0 };
+    }
+    const editor = vscode.window.visibleTextEditors.find((e) => e.document === document) ?? (await vscode.window.showTextDocument(document, { preview: false }));
+    return edits.propose(editTargetOf(editor, document, range), code, 'Apply from Chat');
+  }
   const editor = targetEditor();
   if (!editor) {
     void vscode.window.showInformationMessage('Open a file to apply the code to.');
@@ -32,18 +76,7 @@ export async function applyCode(edits: InlineEditController, code: string): Prom
     void vscode.window.showInformationMessage('Select the code to replace, then Apply again (or use Insert at Cursor).');
     return undefined;
   }
-  const options = editor.options;
-  return edits.propose(
-    {
-      document: editor.document,
-      range: new vscode.Range(editor.selection.start, editor.selection.end),
-      viewColumn: editor.viewColumn,
-      insertSpaces: typeof options.insertSpaces === 'boolean' ? options.insertSpaces : undefined,
-      tabSize: typeof options.tabSize === 'number' ? options.tabSize : undefined,
-    },
-    code,
-    'Apply from Chat',
-  );
+  return edits.propose(editTargetOf(editor, editor.document, new vscode.Range(editor.selection.start, editor.selection.end)), code, 'Apply from Chat');
 }
 
 /** Maps a fence's info string to a VS Code language id where they differ. */
