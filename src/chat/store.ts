@@ -87,7 +87,7 @@ export class ConversationStore {
     if (!raw) return undefined;
     try {
       const c: unknown = JSON.parse(raw);
-      if (isRecord(c) && typeof c.id === 'string' && Array.isArray(c.messages)) return c as unknown as ConversationView;
+      if (isRecord(c) && typeof c.id === 'string' && Array.isArray(c.messages)) return settleInterrupted(c as unknown as ConversationView);
     } catch {
       // A damaged file is reported as missing; the index entry stays so nothing else is lost.
     }
@@ -151,6 +151,25 @@ export class ConversationStore {
     for (const l of this.listeners) l(snapshot);
   }
 }
+
+/**
+ * A conversation saved while a request ran (the window closed, VS Code quit) comes back finished: a streaming
+ * answer as stopped, a tool call that waited or ran as stopped, with the result the model will be told.
+ */
+export function settleInterrupted(c: ConversationView): ConversationView {
+  for (const m of c.messages) {
+    if (m.state === 'streaming') m.state = 'stopped';
+    for (const t of m.toolCalls ?? []) {
+      if (t && (t.status === 'pending' || t.status === 'running')) {
+        t.status = 'denied';
+        t.result = INTERRUPTED_RESULT;
+      }
+    }
+  }
+  return c;
+}
+
+const INTERRUPTED_RESULT = 'The request was interrupted (VS Code closed) before this tool call ran.';
 
 /** A conversation as Markdown, for export: reasoning folded, errors noted, never anything secret. */
 export function conversationToMarkdown(c: ConversationView): string {

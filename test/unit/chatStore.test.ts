@@ -99,6 +99,20 @@ describe('ConversationStore', () => {
     assert.equal(titleFrom('x'.repeat(200)).length, 80);
   });
 
+  it('a conversation saved mid-request comes back finished: streaming → stopped, waiting tool calls answered', async () => {
+    const { files } = tempFiles();
+    const store = new ConversationStore(files);
+    const waiting = { id: 'c1', name: 'read_file', arguments: '{"path":"a"}', complete: true, status: 'pending' as const };
+    const c = conv('Interrupted', [msg('user', 'q'), msg('assistant', '', { state: 'done', toolCalls: [waiting, { ...waiting, id: 'c2', status: 'done', result: 'ok' }] }), msg('assistant', 'half', { state: 'streaming' })], 5);
+    await store.save(c);
+    const back = await store.get(c.id);
+    assert.deepEqual(back?.messages.map((m) => m.state), ['done', 'done', 'stopped']);
+    assert.deepEqual(back?.messages[1].toolCalls?.map((t) => [t.status, t.result]), [
+      ['denied', 'The request was interrupted (VS Code closed) before this tool call ran.'],
+      ['done', 'ok'],
+    ]);
+  });
+
   it('exports Markdown with reasoning folded, context fenced safely, errors noted', () => {
     const c = conv(
       'Sorting',
