@@ -1,4 +1,4 @@
-// Builds the three bundles that ship or run: the extension host bundle, the terminal client and the
+// Builds the bundles that ship or run: the extension host bundle, its search worker, the terminal client and the
 // webview app. `--watch` rebuilds on change; `--quiet` prints nothing on success (used by `npm run chat`).
 import * as esbuild from 'esbuild';
 
@@ -15,6 +15,14 @@ const builds = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
+  },
+  {
+    // search_text's regular expressions run here, so a backtracking pattern cannot stall the extension host.
+    entryPoints: ['src/tools/searchWorker.ts'],
+    outfile: 'dist/searchWorker.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
   },
   {
     entryPoints: ['src/cli.ts'],

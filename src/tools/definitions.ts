@@ -20,7 +20,7 @@ export const LIMITS = {
   listFiles: 200,
   searchResults: 100,
   searchFiles: 2_000,
-  searchFileBytes: 1_000_000,
+  searchTotalChars: 50_000_000,
   diagnostics: 200,
 } as const;
 

@@ -2,8 +2,10 @@
  * Runs the chat's read-only workspace tools against the open folders. Every result is a string for a `tool`
  * message; every failure is an Error whose message is sent back to the model instead. Nothing here writes.
  */
+import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
 import { compileQuery, LIMITS, looksBinary, numberedLines, parseToolArgs, safeRelativePath, searchLines, truncateResult, type ToolArgs } from './definitions';
+import type { SearchHit, SearchJob } from './searchWorker';
 
 const MAX_READ_BYTES = 2_000_000;
 
@@ -83,6 +85,34 @@ async function findFiles(glob: string | undefined, max: number, signal: AbortSig
 
 const SEVERITY = ['error', 'warning', 'info', 'hint'];
 
+const EXTENSION_ID = 'arcee-community.arcee-vscode';
+/** How long a regular expression search may take before its worker is stopped. */
+export const REGEX_TIME_LIMIT_MS = 5_000;
+
+/** Runs a regex search in `dist/searchWorker.js`; stops it after REGEX_TIME_LIMIT_MS or on abort. */
+function searchInWorker(job: SearchJob, signal: AbortSignal): Promise<SearchHit[]> {
+  const ext = vscode.extensions.getExtension(EXTENSION_ID);
+  if (!ext) return Promise.reject(new Error('The search worker is missing (the Arcee extension is not installed as expected).'));
+  const worker = new Worker(vscode.Uri.joinPath(ext.extensionUri, 'dist', 'searchWorker.js').fsPath);
+  return new Promise<SearchHit[]>((resolve, reject) => {
+    const finish = (fn: () => void): void => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+      void worker.terminate();
+      fn();
+    };
+    const timer = setTimeout(
+      () => finish(() => reject(new Error(`The regular expression took longer than ${REGEX_TIME_LIMIT_MS / 1000} s and was stopped; simplify it (nested quantifiers such as (a+)+ backtrack), or search for plain text.`))),
+      REGEX_TIME_LIMIT_MS,
+    );
+    const onAbort = (): void => finish(() => reject(new Error('Stopped.')));
+    signal.addEventListener('abort', onAbort);
+    worker.once('message', (hits: SearchHit[]) => finish(() => resolve(hits)));
+    worker.once('error', (e) => finish(() => reject(new Error(`The search failed: ${e.message}`))));
+    worker.postMessage(job);
+  });
+}
+
 async function run(a: ToolArgs, signal: AbortSignal): Promise<string> {
   switch (a.name) {
     case 'read_file': {
@@ -100,26 +130,33 @@ async function run(a: ToolArgs, signal: AbortSignal): Promise<string> {
     case 'search_text': {
       const re = compileQuery(a.query, a.isRegex === true);
       const max = a.maxResults ?? LIMITS.searchResults;
-      const files = await findFiles(a.glob, LIMITS.searchFiles, signal);
-      const out: string[] = [];
+      const uris = await findFiles(a.glob, LIMITS.searchFiles, signal);
+      const files: { path: string; text: string }[] = [];
       let skipped = 0;
-      for (const uri of files) {
+      let chars = 0;
+      for (const uri of uris) {
         throwIfAborted(signal);
-        let text: string;
-        try {
-          text = await readText(uri);
-        } catch {
+        if (chars > LIMITS.searchTotalChars) {
           skipped++;
           continue;
         }
-        for (const m of searchLines(text, re, max - out.length)) out.push(`${relative(uri)}:${m.line}: ${m.text}`);
-        if (out.length >= max) break;
+        try {
+          const text = await readText(uri);
+          chars += text.length;
+          files.push({ path: relative(uri), text });
+        } catch {
+          skipped++;
+        }
       }
+      // A model's regex may backtrack for minutes: it runs in a worker with a time limit. A literal query is
+      // escaped, so it matches in linear time here.
+      const hits = a.isRegex ? await searchInWorker({ pattern: re.source, flags: re.flags, files, max }, signal) : files.flatMap((f) => searchLines(f.text, re, max).map((m) => ({ path: f.path, ...m })));
+      const out = hits.slice(0, max).map((m) => `${m.path}:${m.line}: ${m.text}`);
       const head = out.length ? out.join('\n') : `No matches for ${a.isRegex ? `/${a.query}/` : `"${a.query}"`} in ${files.length} files.`;
       const notes = [
-        out.length >= max ? `(stopped at ${max} matches)` : '',
-        files.length >= LIMITS.searchFiles ? `(searched the first ${LIMITS.searchFiles} files only; narrow the glob)` : '',
-        skipped ? `(${skipped} binary or very large files skipped)` : '',
+        hits.length >= max ? `(stopped at ${max} matches)` : '',
+        uris.length >= LIMITS.searchFiles ? `(searched the first ${LIMITS.searchFiles} files only; narrow the glob)` : '',
+        skipped ? `(${skipped} binary or very large files skipped, or past ${LIMITS.searchTotalChars / 1e6} M characters in all)` : '',
       ].filter(Boolean);
       return [head, ...notes].join('\n');
     }

@@ -53,9 +53,24 @@ describe('workspace tools against the real workspace', function () {
 
   it('search_text: path:line: text, case-insensitive, binaries and node_modules skipped; regex on request', async () => {
     const out = await tool('search_text', { query: 'needle-one', glob: 'tooltest/**' });
-    assert.deepEqual(out.split('\n'), ['tooltest/docs/notes.md:3: NEEDLE-ONE in caps', 'tooltest/src/alpha.ts:2: return "needle-one";', '(1 binary or very large files skipped)']);
+    assert.deepEqual(out.split('\n'), ['tooltest/docs/notes.md:3: NEEDLE-ONE in caps', 'tooltest/src/alpha.ts:2: return "needle-one";', '(1 binary or very large files skipped, or past 50 M characters in all)']);
     assert.equal(await tool('search_text', { query: '^export \\w+', isRegex: true, glob: 'tooltest/**/*.ts' }), 'tooltest/src/alpha.ts:1: export function alpha() {');
     assert.match(await tool('search_text', { query: 'zzz-absent', glob: 'tooltest/**/*.md' }), /^No matches for "zzz-absent" in 1 files\.$/);
+  });
+
+  it('search_text: a backtracking regex is stopped in its worker with advice, and the host stays responsive', async () => {
+    await write('tooltest/redos.txt', `${'a'.repeat(40)}!\n`);
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 50);
+    const started = Date.now();
+    try {
+      await assert.rejects(tool('search_text', { query: '^(a+)+$', isRegex: true, glob: 'tooltest/redos.txt' }), /took longer than 5 s and was stopped; simplify it/);
+    } finally {
+      clearInterval(ticker);
+    }
+    const elapsed = Date.now() - started;
+    // The host's event loop kept running while the worker spun: a timer every 50 ms fired most of the time.
+    assert.ok(ticks > elapsed / 50 / 3, `${ticks} timer ticks in ${elapsed} ms`);
   });
 
   it('get_diagnostics: what VS Code reports for a file, with line, column, severity and source', async () => {
