@@ -320,8 +320,11 @@ export class ChatController extends Disposable {
           }
           return { view };
         } catch (e) {
-          // A server or model without tool support may refuse the request outright: answer without tools.
-          const refused = isArceeError(e) && (e.kind === 'bad_request' || e.kind === 'validation') && !assistant.content && !assistant.toolCalls;
+          // A server or model without tool support may refuse the request outright ("tools are not supported",
+          // vLLM's '"auto" tool choice requires --enable-auto-tool-choice'): answer without tools. Other 400/422s
+          // (a bad temperature) are shown as they are.
+          const refused =
+            isArceeError(e) && (e.kind === 'bad_request' || e.kind === 'validation') && /\btool/i.test(e.message) && !assistant.content && !assistant.toolCalls;
           if (!(offer && attempt === 0 && refused)) throw e;
           this.toolsRefused.add(model);
           this.service.log.warn(`${model} refused the workspace tools: ${e.message}`);

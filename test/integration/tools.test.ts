@@ -182,6 +182,22 @@ describe('the chat’s tool loop against a fake server', function () {
     }
   });
 
+  it('another 400/422 (not about tools) is not retried: the error stands and the tools stay on', async () => {
+    server.enqueue(
+      '/chat/completions',
+      { status: 422, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ detail: [{ loc: ['body', 'temperature'], msg: 'too hot', type: 'x' }] }) },
+      sseReply(textStream('Fine now.')),
+    );
+    await ask('Too hot');
+    assert.equal(server.requestsTo('/chat/completions').length, 1, 'no retry');
+    await ask('Again');
+    const bodies = server.requestsTo('/chat/completions').map((r) => r.json as Record<string, unknown>);
+    assert.deepEqual(
+      bodies.map((b) => 'tools' in b),
+      [true, true],
+    );
+  });
+
   it('a server that refuses tools (400) is asked again without them, once per model', async () => {
     server.enqueue('/chat/completions', { status: 400, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ detail: 'tools are not supported by this model' }) }, sseReply(textStream('Answer without tools.')), sseReply(textStream('Second answer.')));
     await ask('First question');
