@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { toApiMessages } from '../chat/prompt';
 import { emptyConversation, newId, titleFrom, type ConversationStore } from '../chat/store';
+import { logprobOverrides } from '../chat/logprobs';
 import { StreamToView } from '../chat/streamToView';
 import { needsKey } from '../config/settings';
 import type { ModelInfo } from '../providers/api';
@@ -28,6 +29,8 @@ export class ChatController extends Disposable {
   private active: Active | undefined;
   private pendingContext: ContextChip[] = [];
   private models: ModelInfo[] = [];
+  /** The surface's Logprobs toggle, as its webview last said. */
+  private logprobs = false;
   private readonly conversationChanged = this._register(new vscode.EventEmitter<string>());
   /** Fires with the id of the conversation this surface shows, to remember it across reloads. */
   readonly onDidChangeConversation = this.conversationChanged.event;
@@ -186,6 +189,9 @@ export class ChatController extends Disposable {
     'chat/export': async () => {
       await vscode.commands.executeCommand('arcee.exportChat', this.conversation.id);
     },
+    'chat/logprobs': (m) => {
+      this.logprobs = m.enabled;
+    },
   };
 
   private show(c: ConversationView): void {
@@ -211,6 +217,8 @@ export class ChatController extends Disposable {
     const conversation = this.conversation;
     if (user) conversation.messages.push(user);
     const assistant: ChatMessageView = { id: newId('a'), role: 'assistant', content: '', state: 'streaming', createdAt: Date.now() };
+    // An empty list says "asked for": StreamToView fills it, and the webview can tell "none came" from "not asked".
+    if (this.logprobs) assistant.logprobs = [];
     const history = conversation.messages.slice();
     conversation.messages.push(assistant);
     conversation.updatedAt = Date.now();
@@ -228,7 +236,7 @@ export class ChatController extends Disposable {
     try {
       const client = await this.service.client();
       if (!client) throw new ArceeError('auth', 'No API key is set. Set one to chat with Arcee.');
-      const request = this.service.request(toApiMessages(history), { n: null });
+      const request = this.service.request(toApiMessages(history), { n: null, ...(this.logprobs ? logprobOverrides(this.service.settings.topLogprobs) : {}) });
       assistant.model = request.model;
       for await (const ev of client.streamChat(request, { signal: controller.signal })) {
         view.apply(ev);

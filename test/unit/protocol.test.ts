@@ -14,6 +14,8 @@ describe('webview protocol', () => {
       { type: 'code/apply', code: 'x', language: 'ts' },
       { type: 'error/action', action: 'retry', messageId: 'm' },
       { type: 'link/open', href: 'https://arcee.ai' },
+      { type: 'chat/logprobs', enabled: true },
+      { type: 'chat/logprobs', enabled: false },
     ];
     for (const m of good) assert.deepEqual(parseWebviewMessage(m), m, m.type);
   });
@@ -29,6 +31,9 @@ describe('webview protocol', () => {
       { type: 'error/action', action: 'runShell', messageId: 'm' },
       { type: 'model/select', modelId: '   ' },
       { type: 'code/apply', code: 'x' },
+      { type: 'chat/logprobs' },
+      { type: 'chat/logprobs', enabled: 'true' },
+      { type: 'chat/logprobs', enabled: 1 },
     ];
     for (const m of bad) assert.equal(parseWebviewMessage(m), undefined, JSON.stringify(m));
   });

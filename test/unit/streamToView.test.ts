@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { ArceeError } from '../../src/providers/errors';
 import { errorView, StreamToView, usageView } from '../../src/chat/streamToView';
-import type { ChatMessageView, HostMessage } from '../../src/webview/protocol';
+import type { LogprobEntry } from '../../src/providers/api';
+import type { ChatMessageView, HostMessage, TokenLogprobView } from '../../src/webview/protocol';
 import { sseFixture } from '../support/paths';
 import { replay } from '../support/replay';
 
@@ -78,5 +79,56 @@ describe('StreamToView', () => {
   it('usage without pricing has no cost', () => {
     assert.deepEqual(usageView({ prompt_tokens: 1, completion_tokens: 2 }, undefined), { promptTokens: 1, completionTokens: 2, reasoningTokens: undefined });
     assert.equal(usageView(null, undefined), undefined);
+  });
+
+  describe('logprobs', () => {
+    const entry = (token: string, logprob: number): LogprobEntry => ({ token, logprob, bytes: Array.from(Buffer.from(token)), top_logprobs: [{ token, logprob }, { token: 'x', logprob: -3 }] });
+
+    it('stores choice 0 logprobs on the message and sends them batched in chat/delta', async () => {
+      const { view, posted, message } = setup(20);
+      message.logprobs = [] as TokenLogprobView[];
+      view.apply({ type: 'text', index: 0, text: 'Hi there' });
+      view.apply({ type: 'logprobs', index: 0, entries: [entry('Hi', -0.1)] });
+      view.apply({ type: 'logprobs', index: 1, entries: [entry('Other', -0.2)] });
+      view.apply({ type: 'logprobs', index: 0, entries: [entry(' there', -2)] });
+      await new Promise((r) => setTimeout(r, 40));
+      view.finish();
+      assert.deepEqual(message.logprobs.map((t) => [t.token, t.logprob]), [['Hi', -0.1], [' there', -2]]);
+      assert.deepEqual(message.logprobs[1].top, [{ token: ' there', logprob: -2 }, { token: 'x', logprob: -3 }]);
+      const deltas = posted.filter((p) => p.type === 'chat/delta');
+      assert.equal(deltas.length, 1, 'one batch');
+      assert.deepEqual(deltas[0].type === 'chat/delta' && deltas[0].logprobs, message.logprobs);
+      const done = posted.at(-1);
+      assert.ok(done?.type === 'chat/done' && done.message.logprobs?.length === 2);
+    });
+
+    it('logprobs alone make a delta; a character split over chunks arrives at the end', () => {
+      const { view, posted, message } = setup();
+      message.logprobs = [] as TokenLogprobView[];
+      const wave = Array.from(Buffer.from('👋'));
+      view.apply({ type: 'logprobs', index: 0, entries: [{ token: 'a', logprob: -1, bytes: wave.slice(0, 3) }] });
+      view.flush();
+      assert.equal(posted.length, 0, 'nothing complete yet');
+      view.finish();
+      assert.deepEqual(message.logprobs.map((t) => t.logprob), [-1]);
+      assert.equal(posted[0].type, 'chat/delta');
+    });
+
+    it('are ignored when the request did not ask (no list on the message)', async () => {
+      const { view, posted, message } = setup();
+      view.apply({ type: 'logprobs', index: 0, entries: [entry('Hi', -0.1)] });
+      await new Promise((r) => setTimeout(r, 5));
+      view.finish();
+      assert.equal(message.logprobs, undefined);
+      assert.ok(posted.every((p) => p.type !== 'chat/delta'));
+    });
+
+    it('a model that sends none leaves an empty list (the webview says so)', () => {
+      const { view, message } = setup();
+      message.logprobs = [] as TokenLogprobView[];
+      view.apply({ type: 'text', index: 0, text: 'Hi' });
+      view.finish();
+      assert.deepEqual(message.logprobs, []);
+    });
   });
 });
