@@ -310,7 +310,7 @@ describe('chat (sidebar)', function () {
 
     // Shaded, with markdown intact: the unlikely bold word is visibly shaded, a likely word is not.
     const spans = answer.locator('[data-testid="logprob-token"]');
-    await spans.first().waitFor();
+    await answer.locator('.msg-body[data-logprobs="shaded"]').waitFor();
     assert.equal(await answer.locator('strong').textContent(), 'Map');
     assert.equal(await answer.locator('.code-block .code-lang').textContent(), 'ts');
     const low = answer.locator('strong [data-testid="logprob-token"]');

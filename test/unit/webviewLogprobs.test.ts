@@ -10,6 +10,7 @@ import {
   tokenDetails,
   tokenIndexPerChar,
 } from '../../src/webview/app/logprobMath';
+import { answerTokens } from '../bench/answer';
 
 /** The text a browser shows for some markdown, roughly: the rendered HTML without tags, entities decoded. */
 function renderedText(markdown: string): string {
@@ -75,7 +76,8 @@ describe('webview logprob math', () => {
   });
 
   it('mapChars: a subsequence skipping syntax; characters the source lacks stay -1', () => {
-    assert.deepEqual(Array.from(mapChars('**ab** c', 'ab c')), [2, 3, 6, 7]);
+    assert.deepEqual(Array.from(mapChars('**ab** c', 'ab c')), [2, 3, -1, 7], 'whitespace is never searched for');
+    assert.deepEqual(Array.from(mapChars('a\n- b\n- c', 'a\n\n\nb\n\nc')), [0, 1, -1, -1, 4, 5, -1, 8], 'extra line ends do not jump ahead');
     assert.deepEqual(Array.from(mapChars('abc', 'aXc')), [0, -1, 2]);
     assert.deepEqual(Array.from(mapChars('', 'ab')), [-1, -1]);
   });
@@ -179,17 +181,10 @@ describe('webview logprob math', () => {
     ]);
   });
 
-  it('aligns a 2,000-token answer with lists, code and links completely', () => {
-    const parts: string[] = [];
-    for (let i = 0; i < 100; i++) {
-      parts.push(`\n\n## Part`, ` ${i}`, `\n\n-`, ` item`, ` **one**`, `\n-`, ` see`, ` [x](https://e.x/${i})`, `\n\n\`\`\`py`, `\nprint(`, `${i})`, `\n\`\`\``);
-      parts.push(' Some', ' text', ' &', ' more', '.', ' And', ' more');
-    }
-    const content = parts.join('');
+  it('aligns a realistic 2,000-token answer (headings, lists, tables, code, links) completely', () => {
+    const tokens = answerTokens(2000);
+    const content = tokens.join('');
     const rendered = renderedText(content);
-    const map = tokenIndexPerChar(parts, content, rendered);
-    const placed = Array.from(rendered).filter((ch, i) => !/\s/.test(ch) && map[i] >= 0).length;
-    const visible = Array.from(rendered).filter((ch) => !/\s/.test(ch)).length;
-    assert.equal(placed, visible);
+    assertEveryCharOwnedByItsToken(tokens, content, rendered);
   });
 });

@@ -88,6 +88,12 @@ export function mapChars(src: string, dst: string): Int32Array {
       map[d] = s++;
       continue;
     }
+    // Rendering adds and changes whitespace (line ends between list items, table cells): whitespace is
+    // matched only where the source has some now, never searched for (that would jump far ahead).
+    if (isSpace(c)) {
+      if (isSpace(src.charCodeAt(s))) map[d] = s++;
+      continue;
+    }
     const j = findAhead(src, s, dst, d);
     if (j >= 0) {
       map[d] = j;
@@ -135,7 +141,7 @@ export function tokenIndexPerChar(tokens: readonly string[], content: string, re
   });
   // Where each source character is in the joined tokens.
   const at = content ? joined.lastIndexOf(content) : -1;
-  const sourceToJoined = at >= 0 ? null : dropIsolated(mapChars(joined, content));
+  const sourceToJoined = at >= 0 ? null : dropShortRuns(mapChars(joined, content));
   const renderedToSource = mapChars(content, rendered);
   const out = new Int32Array(rendered.length).fill(-1);
   for (let i = 0; i < rendered.length; i++) {
@@ -147,18 +153,25 @@ export function tokenIndexPerChar(tokens: readonly string[], content: string, re
   return out;
 }
 
+/** Shorter runs of consecutive matches than this are dropped when the tokens' text differs from the answer. */
+const MIN_FALLBACK_RUN = 3;
+
 /**
- * Forgets matches with no matching neighbour: when the tokens' text differs from the answer, a greedy walk
- * still finds scattered single letters, and shading those would be noise.
+ * Forgets short runs of matches: when the tokens' text differs from the answer, a greedy walk still finds
+ * scattered letters and pairs in common, and shading those would be noise.
  */
-function dropIsolated(map: Int32Array): Int32Array {
+function dropShortRuns(map: Int32Array): Int32Array {
   const out = Int32Array.from(map);
-  for (let i = 0; i < map.length; i++) {
-    const j = map[i];
-    if (j < 0) continue;
-    const before = i > 0 && map[i - 1] === j - 1;
-    const after = i + 1 < map.length && map[i + 1] === j + 1;
-    if (!before && !after) out[i] = -1;
+  let i = 0;
+  while (i < map.length) {
+    if (map[i] < 0) {
+      i++;
+      continue;
+    }
+    let end = i + 1;
+    while (end < map.length && map[end] === map[end - 1] + 1) end++;
+    if (end - i < MIN_FALLBACK_RUN) out.fill(-1, i, end);
+    i = end;
   }
   return out;
 }

@@ -15,21 +15,36 @@ const SKIP_SELECTOR = '.code-bar, button';
 interface Shaded {
   tokens: TokenLogprobView[];
   active: HTMLElement | null;
+  /** Bumped by every pass: a pass still wrapping nodes stops when a newer one starts. */
+  pass: number;
 }
 
 const shaded = new WeakMap<HTMLElement, Shaded>();
 
+/** A pass wraps nodes for at most this long before giving the event loop back (a long task is 50 ms). */
+const SLICE_MS = 8;
+
 interface DebugWindow {
-  /** Milliseconds of the last shading passes, for the benchmark (bounded). */
-  __arceeShadeTimes?: number[];
+  /** Per finished pass: its total milliseconds of work and its longest slice, for the benchmark (bounded). */
+  __arceeShadeTimes?: { totalMs: number; longestSliceMs: number; spans: number }[];
 }
 
 /**
  * Shades the answer rendered in `body` by the probabilities of `tokens` (undoing an earlier pass first).
- * Returns how many spans it made; text that does not line up with the tokens stays as it was.
+ * Aligns at once, then wraps text nodes in slices of a few milliseconds, so a long answer never makes a long
+ * task; `data-logprobs="shaded"` on `body` says it has finished. Text that does not line up stays as it was.
  */
-export function shadeTokens(body: HTMLElement, content: string, tokens: TokenLogprobView[]): number {
+export function shadeTokens(body: HTMLElement, content: string, tokens: TokenLogprobView[]): void {
   const started = performance.now();
+  let state = shaded.get(body);
+  if (!state) {
+    state = { tokens, active: null, pass: 0 };
+    shaded.set(body, state);
+    wire(body);
+  }
+  const pass = ++state.pass;
+  state.tokens = tokens;
+  body.dataset.logprobs = 'shading';
   unshade(body);
   const nodes = textNodes(body);
   const rendered = nodes.map((n) => n.data).join('');
@@ -38,44 +53,63 @@ export function shadeTokens(body: HTMLElement, content: string, tokens: TokenLog
     content,
     rendered,
   );
-  let offset = 0;
+  const offsets: number[] = [];
+  nodes.reduce((at, n) => (offsets.push(at), at + n.data.length), 0);
+  let next = 0;
   let spans = 0;
-  for (const node of nodes) {
-    const text = node.data;
-    const runs = runsOf(map, text, offset, offset + text.length);
-    offset += text.length;
-    if (runs.length === 1 && runs[0].token < 0) continue;
-    const fragment = document.createDocumentFragment();
-    for (const r of runs) {
-      const piece = text.slice(r.start, r.end);
-      if (r.token < 0) {
-        fragment.append(piece);
-        continue;
-      }
-      const p = probability(tokens[r.token].logprob);
-      const span = document.createElement('span');
-      span.className = 'lp';
-      span.dataset.testid = 'logprob-token';
-      span.dataset.i = String(r.token);
-      span.dataset.p = p.toFixed(4);
-      span.dataset.b = String(shadeBucket(p));
-      span.textContent = piece;
-      fragment.append(span);
-      spans += 1;
+  let totalMs = 0;
+  let longestSliceMs = 0;
+  const slice = (sliceStart: number): void => {
+    if (shaded.get(body)?.pass !== pass) return;
+    const deadline = sliceStart + SLICE_MS;
+    while (next < nodes.length && performance.now() < deadline) {
+      spans += wrap(nodes[next], offsets[next], map, tokens);
+      next += 1;
     }
-    node.replaceWith(fragment);
+    const took = performance.now() - sliceStart;
+    totalMs += took;
+    longestSliceMs = Math.max(longestSliceMs, took);
+    if (next < nodes.length) {
+      setTimeout(() => slice(performance.now()), 0);
+      return;
+    }
+    body.tabIndex = spans ? 0 : -1;
+    body.classList.toggle('lp-shaded', spans > 0);
+    body.dataset.logprobs = 'shaded';
+    const times = ((window as unknown as DebugWindow).__arceeShadeTimes ??= []);
+    times.push({ totalMs, longestSliceMs, spans });
+    if (times.length > 1000) times.shift();
+  };
+  slice(started);
+}
+
+/** Wraps the runs of one text node that belong to a token in spans; returns how many. */
+function wrap(node: Text, offset: number, map: Int32Array, tokens: TokenLogprobView[]): number {
+  const text = node.data;
+  // Rendering may have replaced the node since the pass started.
+  if (!node.parentNode) return 0;
+  const runs = runsOf(map, text, offset, offset + text.length);
+  if (runs.every((r) => r.token < 0)) return 0;
+  const fragment = document.createDocumentFragment();
+  let spans = 0;
+  for (const r of runs) {
+    const piece = text.slice(r.start, r.end);
+    if (r.token < 0 || !/\S/.test(piece)) {
+      fragment.append(piece);
+      continue;
+    }
+    const p = probability(tokens[r.token].logprob);
+    const span = document.createElement('span');
+    span.className = 'lp';
+    span.dataset.testid = 'logprob-token';
+    span.dataset.i = String(r.token);
+    span.dataset.p = p.toFixed(4);
+    span.dataset.b = String(shadeBucket(p));
+    span.textContent = piece;
+    fragment.append(span);
+    spans += 1;
   }
-  const state = shaded.get(body);
-  if (state) state.tokens = tokens;
-  else {
-    shaded.set(body, { tokens, active: null });
-    wire(body);
-  }
-  body.tabIndex = spans ? 0 : -1;
-  body.classList.toggle('lp-shaded', spans > 0);
-  const times = ((window as unknown as DebugWindow).__arceeShadeTimes ??= []);
-  times.push(performance.now() - started);
-  if (times.length > 1000) times.shift();
+  node.replaceWith(fragment);
   return spans;
 }
 
