@@ -4,7 +4,8 @@ import { errorView, StreamToView, usageView } from '../../src/chat/streamToView'
 import type { LogprobEntry } from '../../src/providers/api';
 import type { ChatMessageView, HostMessage, TokenLogprobView } from '../../src/webview/protocol';
 import { sseFixture } from '../support/paths';
-import { replay } from '../support/replay';
+import { logprobStream, type StreamToken } from '../support/fakeServer';
+import { replay, replaySplit } from '../support/replay';
 
 function setup(batchMs = 0): { view: StreamToView; posted: HostMessage[]; message: ChatMessageView } {
   const posted: HostMessage[] = [];
@@ -112,6 +113,22 @@ describe('StreamToView', () => {
       view.finish();
       assert.deepEqual(message.logprobs.map((t) => t.logprob), [-1]);
       assert.equal(posted[0].type, 'chat/delta');
+    });
+
+    it('a real stream (entries not lined up with the text, split anywhere) gives one view per token, in order', async () => {
+      const tokens: StreamToken[] = ['Use', ' a', ' **', 'Map', '**', ' —', ' fast', ' 🚀', '.'].map((token, i) => ({ token, p: 1 / (i + 1.5), top: [[token, 1 / (i + 1.5)], ['x', 0.01]] }));
+      for (const seed of [1, 2, 3]) {
+        const { view, posted, message } = setup(0);
+        message.logprobs = [] as TokenLogprobView[];
+        for (const e of replaySplit(Buffer.from(logprobStream(tokens)), seed, 7).events) view.apply(e);
+        await new Promise((r) => setTimeout(r, 5));
+        view.finish();
+        assert.equal(message.content, tokens.map((t) => t.token).join(''));
+        assert.deepEqual(message.logprobs.map((t) => t.token), tokens.map((t) => t.token));
+        assert.ok(Math.abs(message.logprobs[3].logprob - Math.log(1 / 4.5)) < 1e-4);
+        const streamed = posted.flatMap((p) => (p.type === 'chat/delta' ? (p.logprobs ?? []) : []));
+        assert.deepEqual(streamed, message.logprobs, 'deltas carry each view once');
+      }
     });
 
     it('are ignored when the request did not ask (no list on the message)', async () => {
