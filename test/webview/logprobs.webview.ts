@@ -112,6 +112,23 @@ describe('chat webview: token probabilities', () => {
     await t.wv.screenshot('logprobs-shading');
   });
 
+  it('the least likely tokens stand out in light, dark and high-contrast themes', async () => {
+    const { page } = t.wv;
+    await start(t.wv, []);
+    await t.wv.send({ type: 'chat/done', requestId: 'r1', message: assistantMsg('a1', CONTENT, { logprobs: TOKENS }) });
+    await page.locator('[data-message-id="a1"] .msg-body[data-logprobs="shaded"]').waitFor();
+    for (const theme of ['light', 'dark', 'hc'] as const) {
+      await t.wv.setTheme(theme);
+      const low = await bg(t.wv, '[data-message-id="a1"] strong [data-testid="logprob-token"]');
+      const page_ = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      // rgba(r, g, b, a) or, from color-mix, color(srgb r g b / a).
+      const alpha = Number(/(?:,|\/)\s*([\d.]+)\)$/.exec(low)?.[1] ?? (low.startsWith('rgb(') ? 1 : 0));
+      assert.ok(alpha >= 0.4, `${theme}: p=0.1 background ${low} is strong enough`);
+      assert.notEqual(low, page_, theme);
+      await t.wv.screenshot(`logprobs-${theme}`);
+    }
+  });
+
   it('keyboard: focus the answer, arrows walk the tokens with the tooltip, Escape hides it', async () => {
     const { page } = t.wv;
     await start(t.wv, []);
