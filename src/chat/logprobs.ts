@@ -10,8 +10,11 @@ import type { TokenAlternativeView, TokenLogprobView } from '../webview/protocol
 export const DEFAULT_TOP_LOGPROBS = 5;
 /** Alternatives kept per token (the API allows 20; more is noise in a tooltip and weight on disk). */
 export const MAX_ALTERNATIVES = 10;
-/** Tokens kept per message; past this an answer is still shown, the rest unshaded. */
-export const MAX_TOKENS_KEPT = 32_000;
+/**
+ * Tokens kept per message (with 5 alternatives, ~200 bytes each in the saved conversation); past this the
+ * answer is still shown, the rest of it unshaded.
+ */
+export const MAX_TOKENS_KEPT = 8_000;
 /** What a logprob of -Infinity (or anything not a number) becomes: JSON has no -Infinity, and e^-100 is 0 on screen. */
 export const MIN_LOGPROB = -100;
 /** A UTF-8 character is at most 4 bytes; a group of partial-byte tokens longer than this is broken and emitted as is. */

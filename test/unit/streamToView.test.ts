@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { ArceeError } from '../../src/providers/errors';
+import { MAX_TOKENS_KEPT } from '../../src/chat/logprobs';
 import { errorView, StreamToView, usageView } from '../../src/chat/streamToView';
 import type { LogprobEntry } from '../../src/providers/api';
 import type { ChatMessageView, HostMessage, TokenLogprobView } from '../../src/webview/protocol';
@@ -129,6 +130,15 @@ describe('StreamToView', () => {
         const streamed = posted.flatMap((p) => (p.type === 'chat/delta' ? (p.logprobs ?? []) : []));
         assert.deepEqual(streamed, message.logprobs, 'deltas carry each view once');
       }
+    });
+
+    it('keeps at most MAX_TOKENS_KEPT per message (the rest of a very long answer stays unshaded)', () => {
+      const { view, message } = setup();
+      message.logprobs = [] as TokenLogprobView[];
+      const entries = Array.from({ length: 1000 }, (_, i) => ({ token: `t${i}`, logprob: -0.5 }));
+      for (let i = 0; i * 1000 < MAX_TOKENS_KEPT + 1500; i++) view.apply({ type: 'logprobs', index: 0, entries });
+      view.finish();
+      assert.equal(message.logprobs.length, MAX_TOKENS_KEPT);
     });
 
     it('are ignored when the request did not ask (no list on the message)', async () => {
