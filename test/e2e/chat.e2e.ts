@@ -328,18 +328,26 @@ describe('chat (sidebar)', function () {
     assert.deepEqual(alternatives, ['␣Set 55.0%', '␣dictionary 30.0%', 'Map 8.0%']);
     await wb.screenshot('logprobs-shading');
 
+    // After a window reload: the toggle is still on and the reopened answer is shaded again.
+    await reloadWindow(wb);
+    const again = await chatFrame(wb);
+    const reopened = again.locator('[data-testid="chat-message"][data-role="assistant"]', { hasText: 'Lookups' });
+    await reopened.locator('.msg-body[data-logprobs="shaded"]').waitFor({ timeout: 30_000 });
+    assert.equal(await reopened.locator('strong [data-testid="logprob-token"]').getAttribute('data-p'), '0.0800');
+    assert.equal(await again.locator('[data-testid="chat-logprobs-toggle"]').getAttribute('aria-pressed'), 'true');
+
     // A model that ignores logprobs: the answer as usual, and one line saying so.
     server.enqueue('/chat/completions', sseReply(textStream('No probabilities here.')));
-    const plain = await send(frame, 'And without?');
+    const plain = await send(again, 'And without?');
     await plain.getByTestId('logprob-none').waitFor({ timeout: 30_000 });
     assert.match(await plain.innerText(), /No probabilities here\./);
     assert.equal(await plain.locator('[data-testid="logprob-token"]').count(), 0);
 
     // Off again: requests no longer ask (and later tests start from the default).
-    await toggle.click();
-    assert.equal(await toggle.getAttribute('aria-pressed'), 'false');
+    await again.locator('[data-testid="chat-logprobs-toggle"]').click();
+    assert.equal(await again.locator('[data-testid="chat-logprobs-toggle"]').getAttribute('aria-pressed'), 'false');
     server.enqueue('/chat/completions', sseReply(textStream('Off.')));
-    await (await send(frame, 'Off?')).getByText('Off.').waitFor();
+    await (await send(again, 'Off?')).getByText('Off.').waitFor();
     const last = (await server.waitForRequests('/chat/completions', 3))[2].json as { logprobs?: unknown };
     assert.equal(last.logprobs, undefined);
   });
