@@ -4,7 +4,8 @@
  */
 import type { ChatEvent, ChatResult, ModelInfo, Usage } from '../providers/api';
 import { isArceeError, describeUnknownError, type ArceeError } from '../providers/errors';
-import type { ChatMessageView, ErrorAction, ErrorView, HostMessage, ToolCallView, UsageView } from '../webview/protocol';
+import type { ChatMessageView, ErrorAction, ErrorView, HostMessage, TokenLogprobView, ToolCallView, UsageView } from '../webview/protocol';
+import { LogprobCompactor, MAX_TOKENS_KEPT } from './logprobs';
 
 /** Which buttons an error gets under the answer. */
 export function errorView(err: unknown): ErrorView {
@@ -48,7 +49,8 @@ export function usageView(usage: Usage | null, model: ModelInfo | undefined): Us
  * message per frame, not one per token.
  */
 export class StreamToView {
-  private pending: { text: string; reasoning: string; toolCalls?: ToolCallView[]; model?: string } = { text: '', reasoning: '' };
+  private pending: { text: string; reasoning: string; toolCalls?: ToolCallView[]; model?: string; logprobs?: TokenLogprobView[] } = { text: '', reasoning: '' };
+  private compactor: LogprobCompactor | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
   result: ChatResult | undefined;
 
@@ -115,7 +117,10 @@ export class StreamToView {
         return;
       }
       case 'logprobs':
-        return;
+        // Kept only when the request asked for them (the message's `logprobs` starts as an empty list).
+        if (ev.index !== 0 || !m.logprobs) return;
+        this.addLogprobs((this.compactor ??= new LogprobCompactor()).push(ev.entries));
+        break;
     }
     this.schedule();
   }
@@ -125,6 +130,7 @@ export class StreamToView {
    * (after tool calls), so the webview stays busy.
    */
   finish(error?: unknown, more = false): ChatMessageView {
+    if (this.compactor) this.addLogprobs(this.compactor.flush());
     this.flush();
     const m = this.message;
     if (error === undefined) m.state = 'done';
@@ -139,6 +145,15 @@ export class StreamToView {
     return m;
   }
 
+  private addLogprobs(views: TokenLogprobView[]): void {
+    const all = this.message.logprobs;
+    if (!all || !views.length) return;
+    const kept = views.slice(0, Math.max(0, MAX_TOKENS_KEPT - all.length));
+    if (!kept.length) return;
+    all.push(...kept);
+    (this.pending.logprobs ??= []).push(...kept);
+  }
+
   private schedule(): void {
     if (this.timer === undefined) this.timer = setTimeout(() => this.flush(), this.batchMs);
   }
@@ -147,7 +162,7 @@ export class StreamToView {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
     const p = this.pending;
-    if (!p.text && !p.reasoning && !p.toolCalls && !p.model) return;
+    if (!p.text && !p.reasoning && !p.toolCalls && !p.model && !p.logprobs) return;
     this.pending = { text: '', reasoning: '' };
     this.post({
       type: 'chat/delta',
@@ -157,6 +172,7 @@ export class StreamToView {
       ...(p.reasoning ? { reasoning: p.reasoning } : {}),
       ...(p.toolCalls ? { toolCalls: p.toolCalls } : {}),
       ...(p.model ? { model: p.model } : {}),
+      ...(p.logprobs ? { logprobs: p.logprobs } : {}),
     });
   }
 }

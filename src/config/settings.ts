@@ -22,6 +22,8 @@ export interface Settings {
   maxRetries: number;
   extraHeaders: Record<string, string>;
   requestDefaults: RequestDefaults;
+  /** `arcee.topLogprobs`, also used by the chat's Logprobs toggle when `arcee.logprobs` is off. */
+  topLogprobs?: number;
 }
 
 export interface SettingsResult {
@@ -110,11 +112,10 @@ export function readSettings(get: Getter): SettingsResult {
   const user = get('user');
   if (typeof user === 'string' && user.trim()) d.user = user.trim();
 
+  const topLogprobs = num('topLogprobs', { min: 0, max: 20, integer: true });
   if (get('logprobs') === true) {
     d.logprobs = true;
-    d.top_logprobs = num('topLogprobs', { min: 0, max: 20, integer: true });
-  } else if (num('topLogprobs', { min: 0, max: 20, integer: true }) !== undefined) {
-    problem('topLogprobs', 'needs arcee.logprobs turned on; it was not sent.');
+    d.top_logprobs = topLogprobs;
   }
 
   const toolChoice = get('toolChoice');
@@ -146,7 +147,7 @@ export function readSettings(get: Getter): SettingsResult {
   const maxRetries = num('maxRetries', { min: 0, max: 2, integer: true }) ?? 2;
 
   return {
-    settings: { baseUrl, model, firstByteTimeoutMs, idleTimeoutMs, maxRetries, extraHeaders, requestDefaults: d },
+    settings: { baseUrl, model, firstByteTimeoutMs, idleTimeoutMs, maxRetries, extraHeaders, requestDefaults: d, ...(topLogprobs !== undefined ? { topLogprobs } : {}) },
     problems: problems.map((p) => redactSecrets(p)),
   };
 }

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { CHAT_SYSTEM_PROMPT, toApiMessages, TOOLS_SYSTEM_HINT } from '../chat/prompt';
 import { emptyConversation, newId, titleFrom, type ConversationStore } from '../chat/store';
+import { logprobOverrides } from '../chat/logprobs';
 import { StreamToView } from '../chat/streamToView';
 import { answerToolCalls, skipToolCalls, wantsToolRound, type Decision } from '../chat/toolTurn';
 import { TOOL_DEFINITIONS } from '../tools/definitions';
@@ -35,6 +36,8 @@ export class ChatController extends Disposable {
   private readonly decisions = new Map<string, (d: Decision) => void>();
   /** Models whose server refused a request with tools in this session. */
   private readonly toolsRefused = new Set<string>();
+  /** The surface's Logprobs toggle, as its webview last said. */
+  private logprobs = false;
   private readonly conversationChanged = this._register(new vscode.EventEmitter<string>());
   /** Fires with the id of the conversation this surface shows, to remember it across reloads. */
   readonly onDidChangeConversation = this.conversationChanged.event;
@@ -201,6 +204,9 @@ export class ChatController extends Disposable {
       if (m.allow && m.always) await allowToolsWithoutAsking(this.service.log);
       resolve(m.allow ? 'allow' : 'deny');
     },
+    'chat/logprobs': (m) => {
+      this.logprobs = m.enabled;
+    },
   };
 
   private show(c: ConversationView): void {
@@ -289,6 +295,8 @@ export class ChatController extends Disposable {
     tools: 'offer' | 'final' | 'none',
   ): Promise<{ view: StreamToView; error?: unknown }> {
     const assistant: ChatMessageView = { id: newId('a'), role: 'assistant', content: '', state: 'streaming', createdAt: Date.now() };
+    // An empty list says "asked for": StreamToView fills it, and the webview can tell "none came" from "not asked".
+    if (this.logprobs) assistant.logprobs = [];
     const history = conversation.messages.slice();
     conversation.messages.push(assistant);
     conversation.updatedAt = Date.now();
@@ -308,6 +316,7 @@ export class ChatController extends Disposable {
         const request = this.service.request(toApiMessages(history, withTools ? CHAT_SYSTEM_PROMPT + TOOLS_SYSTEM_HINT : CHAT_SYSTEM_PROMPT), {
           n: null,
           ...(withTools ? { tools: TOOL_DEFINITIONS, ...(tools === 'final' ? { tool_choice: 'none' as const } : {}) } : {}),
+          ...(this.logprobs ? logprobOverrides(this.service.settings.topLogprobs) : {}),
         });
         assistant.model = request.model;
         try {

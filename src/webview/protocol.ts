@@ -62,6 +62,22 @@ export interface UsageView {
 
 export type MessageState = 'streaming' | 'done' | 'stopped' | 'error';
 
+/** One alternative the model considered for a token. */
+export interface TokenAlternativeView {
+  token: string;
+  /** Natural log of its probability; finite (-Infinity is stored as -100). */
+  logprob: number;
+}
+
+/** One token of an answer with its probability, compact (it is stored with the conversation). */
+export interface TokenLogprobView {
+  /** The text the token adds to the answer (bytes decoded; a character split over tokens is one view). */
+  token: string;
+  logprob: number;
+  /** The top alternatives, most likely first (capped). */
+  top?: TokenAlternativeView[];
+}
+
 export interface ChatMessageView {
   id: string;
   role: 'user' | 'assistant';
@@ -78,6 +94,8 @@ export interface ChatMessageView {
   context?: ContextChip[];
   images?: ImageAttachment[];
   createdAt: number;
+  /** Token probabilities, when the chat's Logprobs toggle asked for them; empty when the model sent none. */
+  logprobs?: TokenLogprobView[];
 }
 
 export interface ConversationView {
@@ -118,8 +136,8 @@ export type HostMessage =
     }
   | { type: 'conversation/load'; conversation: ConversationView; activeRequestId: string | null }
   | { type: 'chat/started'; requestId: string; userMessage: ChatMessageView | null; assistantMessage: ChatMessageView }
-  /** Appended text since the last delta (batched by the host). */
-  | { type: 'chat/delta'; requestId: string; messageId: string; text?: string; reasoning?: string; toolCalls?: ToolCallView[]; model?: string }
+  /** Appended text since the last delta (batched by the host); `logprobs` need not line up with `text`. */
+  | { type: 'chat/delta'; requestId: string; messageId: string; text?: string; reasoning?: string; toolCalls?: ToolCallView[]; model?: string; logprobs?: TokenLogprobView[] }
   /** A lone `</think>` showed that the text so far was reasoning: move it. */
   | { type: 'chat/textWasReasoning'; requestId: string; messageId: string; text: string }
   /** The request ended: the message in its final state (done, stopped or error). */
@@ -163,7 +181,9 @@ export type WebviewMessage =
   | { type: 'context/remove'; id: string }
   | { type: 'chat/export' }
   /** The user's answer to a tool call waiting for approval; `always` also stops asking for read-only tools. */
-  | { type: 'tool/decide'; requestId: string; messageId: string; callId: string; allow: boolean; always: boolean };
+  | { type: 'tool/decide'; requestId: string; messageId: string; callId: string; allow: boolean; always: boolean }
+  /** The surface's Logprobs toggle: its later requests ask for token probabilities (or stop asking). */
+  | { type: 'chat/logprobs'; enabled: boolean };
 
 export type HostMessageType = HostMessage['type'];
 export type WebviewMessageType = WebviewMessage['type'];
@@ -201,6 +221,7 @@ const WEBVIEW_TYPES: ReadonlySet<string> = new Set<WebviewMessageType>([
   'context/remove',
   'chat/export',
   'tool/decide',
+  'chat/logprobs',
 ]);
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -256,6 +277,8 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
       return str(m.requestId) && str(m.messageId) && str(m.callId) && typeof m.allow === 'boolean'
         ? { type: m.type, requestId: m.requestId, messageId: m.messageId, callId: m.callId, allow: m.allow, always: m.always === true }
         : undefined;
+    case 'chat/logprobs':
+      return typeof m.enabled === 'boolean' ? { type: m.type, enabled: m.enabled } : undefined;
   }
 }
 

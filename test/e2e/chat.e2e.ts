@@ -1,6 +1,6 @@
 // The chat as a person uses it, in code-server + Chromium, against a fake server on 127.0.0.1 started here.
 import * as assert from 'node:assert/strict';
-import { FakeServer, jsonReply, sseReply, textStream } from '../support/fakeServer';
+import { FakeServer, jsonReply, logprobStream, sseReply, textStream, type StreamToken } from '../support/fakeServer';
 import { chatFrame, lastAssistant, newChat, openSidebarChat, reloadWindow, send } from './chatSupport';
 import { useWorkbench } from './e2eSupport';
 
@@ -205,5 +205,90 @@ describe('chat (sidebar)', function () {
     assert.match(text, /# Original question/);
     assert.match(text, /## Arcee/);
     assert.doesNotMatch(text, /First answer/);
+  });
+
+  it('the Logprobs toggle asks for token probabilities and shades the answer by them; alternatives on hover', async () => {
+    const wb = workbench();
+    const frame = await openSidebarChat(wb);
+    await newChat(frame);
+    const toggle = frame.locator('[data-testid="chat-logprobs-toggle"]');
+    assert.equal(await toggle.getAttribute('aria-pressed'), 'false');
+    await toggle.click();
+    assert.equal(await toggle.getAttribute('aria-pressed'), 'true');
+    const tokens: StreamToken[] = [
+      { token: 'Use', p: 0.97 },
+      { token: ' a', p: 0.93 },
+      { token: ' **', p: 0.9 },
+      { token: 'Map', p: 0.08, top: [[' Set', 0.55], [' dictionary', 0.3], ['Map', 0.08]] },
+      { token: '**', p: 0.99 },
+      { token: ' keyed', p: 0.6 },
+      { token: ' by', p: 0.98 },
+      { token: ' id', p: 0.35 },
+      { token: ':\n\n', p: 0.95 },
+      { token: '```', p: 0.99 },
+      { token: 'ts', p: 0.9 },
+      { token: '\n', p: 0.99 },
+      { token: 'const', p: 0.96 },
+      { token: ' byId', p: 0.2 },
+      { token: ' =', p: 0.99 },
+      { token: ' new', p: 0.97 },
+      { token: ' Map', p: 0.9 },
+      { token: '();\n', p: 0.95 },
+      { token: '```', p: 0.99 },
+      { token: '\n\nLookups', p: 0.5 },
+      { token: ' are', p: 0.9 },
+      { token: ' O(1)', p: 0.7 },
+      { token: ' 🚀', p: 0.15 },
+    ];
+    server.enqueue('/chat/completions', sseReply(logprobStream(tokens), { randomSplit: { seed: 7, maxPiece: 120 } }));
+    const answer = await send(frame, 'How should I index users?');
+    await answer.and(frame.locator('[data-state="done"]')).waitFor({ timeout: 30_000 });
+    const [req] = server.requestsTo('/chat/completions');
+    const body = req.json as { logprobs?: unknown; top_logprobs?: unknown };
+    assert.equal(body.logprobs, true);
+    assert.equal(body.top_logprobs, 5);
+
+    // Shaded, with markdown intact: the unlikely bold word is visibly shaded, a likely word is not.
+    const spans = answer.locator('[data-testid="logprob-token"]');
+    await answer.locator('.msg-body[data-logprobs="shaded"]').waitFor();
+    assert.equal(await answer.locator('strong').textContent(), 'Map');
+    assert.equal(await answer.locator('.code-block .code-lang').textContent(), 'ts');
+    const low = answer.locator('strong [data-testid="logprob-token"]');
+    const high = spans.filter({ hasText: 'Use' }).first();
+    const [lowBg, highBg] = await Promise.all([low, high].map((l) => l.evaluate((el) => getComputedStyle(el).backgroundColor)));
+    assert.notEqual(lowBg, highBg, `p=0.08 ${lowBg} vs p=0.97 ${highBg}`);
+    assert.notEqual(lowBg, 'rgba(0, 0, 0, 0)');
+    assert.ok((await answer.locator('.code-block code [data-testid="logprob-token"]').count()) >= 4, 'code tokens shaded too');
+    assert.equal(await spans.filter({ hasText: '🚀' }).count(), 1, 'the emoji is one token');
+
+    await low.hover();
+    const tip = frame.locator('[data-testid="logprob-tooltip"]');
+    await tip.waitFor({ state: 'visible' });
+    const alternatives = (await tip.locator('[data-testid="logprob-alternative"]').allInnerTexts()).map((a) => a.replace(/\s+/g, ' ').trim());
+    assert.deepEqual(alternatives, ['␣Set 55.0%', '␣dictionary 30.0%', 'Map 8.0%']);
+    await wb.screenshot('logprobs-shading');
+
+    // After a window reload: the toggle is still on and the reopened answer is shaded again.
+    await reloadWindow(wb);
+    const again = await chatFrame(wb);
+    const reopened = again.locator('[data-testid="chat-message"][data-role="assistant"]', { hasText: 'Lookups' });
+    await reopened.locator('.msg-body[data-logprobs="shaded"]').waitFor({ timeout: 30_000 });
+    assert.equal(await reopened.locator('strong [data-testid="logprob-token"]').getAttribute('data-p'), '0.0800');
+    assert.equal(await again.locator('[data-testid="chat-logprobs-toggle"]').getAttribute('aria-pressed'), 'true');
+
+    // A model that ignores logprobs: the answer as usual, and one line saying so.
+    server.enqueue('/chat/completions', sseReply(textStream('No probabilities here.')));
+    const plain = await send(again, 'And without?');
+    await plain.getByTestId('logprob-none').waitFor({ timeout: 30_000 });
+    assert.match(await plain.innerText(), /No probabilities here\./);
+    assert.equal(await plain.locator('[data-testid="logprob-token"]').count(), 0);
+
+    // Off again: requests no longer ask (and later tests start from the default).
+    await again.locator('[data-testid="chat-logprobs-toggle"]').click();
+    assert.equal(await again.locator('[data-testid="chat-logprobs-toggle"]').getAttribute('aria-pressed'), 'false');
+    server.enqueue('/chat/completions', sseReply(textStream('Off.')));
+    await (await send(again, 'Off?')).getByText('Off.').waitFor();
+    const last = (await server.waitForRequests('/chat/completions', 3))[2].json as { logprobs?: unknown };
+    assert.equal(last.logprobs, undefined);
   });
 });

@@ -105,6 +105,41 @@ export function toolCallStream(calls: { name: string; arguments: string; id?: st
   return `${out}${chunk({}, 'tool_calls')}data: [DONE]\n\n`;
 }
 
+/** A token for `logprobStream`: its text, probability and alternatives as [token, probability] pairs. */
+export interface StreamToken {
+  token: string;
+  p: number;
+  top?: [string, number][];
+}
+
+function logprobEntry(t: StreamToken): Record<string, unknown> {
+  const entry = (token: string, p: number): Record<string, unknown> => ({ token, logprob: p > 0 ? Math.log(p) : -9999, bytes: Array.from(Buffer.from(token, 'utf8')) });
+  return { ...entry(t.token, t.p), top_logprobs: (t.top ?? [[t.token, t.p]]).map(([token, p]) => entry(token, p)) };
+}
+
+/**
+ * A stream that answers with `tokens` and their `logprobs.content` entries, as a server does with `logprobs`
+ * on; the entries deliberately do not line up with the content deltas (`contentPerChunk` tokens of text, but
+ * `entriesPerChunk` entries, per chunk). Ends with a usage chunk and [DONE].
+ */
+export function logprobStream(tokens: StreamToken[], options: { model?: string; contentPerChunk?: number; entriesPerChunk?: number } = {}): string {
+  const { model = 'trinity-mini', contentPerChunk = 2, entriesPerChunk = 3 } = options;
+  const count = Math.max(Math.ceil(tokens.length / contentPerChunk), Math.ceil(tokens.length / entriesPerChunk));
+  const chunks: unknown[] = [];
+  for (let i = 0; i < count; i++) {
+    const text = tokens.slice(i * contentPerChunk, (i + 1) * contentPerChunk).map((t) => t.token).join('');
+    const entries = tokens.slice(i * entriesPerChunk, (i + 1) * entriesPerChunk).map(logprobEntry);
+    chunks.push({
+      id: 'chatcmpl-fake',
+      object: 'chat.completion.chunk',
+      model,
+      choices: [{ index: 0, delta: { ...(i === 0 ? { role: 'assistant' } : {}), ...(text ? { content: text } : {}) }, logprobs: entries.length ? { content: entries } : null, finish_reason: i === count - 1 ? 'stop' : null }],
+    });
+  }
+  chunks.push({ id: 'chatcmpl-fake', object: 'chat.completion.chunk', model, choices: [], usage: { prompt_tokens: 10, completion_tokens: tokens.length, total_tokens: 10 + tokens.length } });
+  return chunks.map((c) => `data: ${JSON.stringify(c)}\n\n`).join('') + 'data: [DONE]\n\n';
+}
+
 export const DEFAULT_MODELS = {
   data: [
     {

@@ -19,6 +19,14 @@ describe('chat prompt', () => {
     ]);
   });
 
+  it('never sends token probabilities back', () => {
+    const out = toApiMessages([m('user', 'q'), m('assistant', 'a', { logprobs: [{ token: 'a', logprob: -0.5, top: [{ token: 'b', logprob: -1 }] }] })], '');
+    assert.deepEqual(out, [
+      { role: 'user', content: 'q' },
+      { role: 'assistant', content: 'a' },
+    ]);
+  });
+
   it('keeps a stopped partial answer', () => {
     assert.deepEqual(toApiMessages([m('user', 'q'), m('assistant', 'half', { state: 'stopped' })], '')[1], { role: 'assistant', content: 'half' });
   });

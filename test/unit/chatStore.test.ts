@@ -59,6 +59,20 @@ describe('ConversationStore', () => {
     assert.deepEqual(fs.readdirSync(dir).sort(), [`${a.id}.json`, 'index.json']);
   });
 
+  it('keeps token probabilities with the conversation, but never in the Markdown export', async () => {
+    const { files } = tempFiles();
+    const logprobs = [
+      { token: 'Sure', logprob: -0.01, top: [{ token: 'Sure', logprob: -0.01 }, { token: 'ZQXJV', logprob: -4.6 }] },
+      { token: '!', logprob: -100 },
+    ];
+    const c = conv('lp', [msg('user', 'q'), msg('assistant', 'Sure!', { logprobs })], 100);
+    await new ConversationStore(files).save(c);
+    assert.deepEqual((await new ConversationStore(files).get(c.id))?.messages[1].logprobs, logprobs);
+    const md = conversationToMarkdown(c);
+    assert.match(md, /Sure!/);
+    assert.doesNotMatch(md, /ZQXJV|logprob|-100/);
+  });
+
   it('does not save an empty conversation', async () => {
     const { files } = tempFiles();
     const store = new ConversationStore(files);

@@ -15,6 +15,8 @@ describe('webview protocol', () => {
       { type: 'error/action', action: 'retry', messageId: 'm' },
       { type: 'link/open', href: 'https://arcee.ai' },
       { type: 'tool/decide', requestId: 'r', messageId: 'm', callId: 'c', allow: true, always: false },
+      { type: 'chat/logprobs', enabled: true },
+      { type: 'chat/logprobs', enabled: false },
     ];
     for (const m of good) assert.deepEqual(parseWebviewMessage(m), m, m.type);
   });
@@ -32,6 +34,9 @@ describe('webview protocol', () => {
       { type: 'tool/decide', requestId: 'r', messageId: 'm', callId: 'c', allow: 'yes' },
       { type: 'tool/decide', requestId: 'r', messageId: 'm', allow: true },
       { type: 'code/apply', code: 'x' },
+      { type: 'chat/logprobs' },
+      { type: 'chat/logprobs', enabled: 'true' },
+      { type: 'chat/logprobs', enabled: 1 },
     ];
     for (const m of bad) assert.equal(parseWebviewMessage(m), undefined, JSON.stringify(m));
   });

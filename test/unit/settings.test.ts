@@ -70,7 +70,9 @@ describe('settings', () => {
     assert.equal(settings.requestDefaults.max_tokens, undefined);
     assert.deepEqual(settings.requestDefaults.stop, ['a', 'b', 'c', 'd']);
     assert.equal(settings.requestDefaults.logit_bias, undefined);
+    // Not sent without arcee.logprobs, but kept for the chat's Logprobs toggle.
     assert.equal(settings.requestDefaults.top_logprobs, undefined);
+    assert.equal(settings.topLogprobs, 3);
     assert.equal(settings.baseUrl, DEFAULT_BASE_URL);
     assert.equal(settings.firstByteTimeoutMs, 60000);
     const text = problems.join('\n');
@@ -81,7 +83,6 @@ describe('settings', () => {
       /arcee\.stop may hold at most 4/,
       /arcee\.logitBias entry "abc"/,
       /arcee\.logitBias entry "12"/,
-      /arcee\.topLogprobs needs arcee\.logprobs/,
       /arcee\.extraBody may not set "model"/,
       /arcee\.extraBody may not set "messages"/,
       /arcee\.baseUrl is not usable/,

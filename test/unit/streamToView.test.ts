@@ -1,9 +1,12 @@
 import * as assert from 'node:assert/strict';
 import { ArceeError } from '../../src/providers/errors';
+import { MAX_TOKENS_KEPT } from '../../src/chat/logprobs';
 import { errorView, StreamToView, usageView } from '../../src/chat/streamToView';
-import type { ChatMessageView, HostMessage } from '../../src/webview/protocol';
+import type { LogprobEntry } from '../../src/providers/api';
+import type { ChatMessageView, HostMessage, TokenLogprobView } from '../../src/webview/protocol';
 import { sseFixture } from '../support/paths';
-import { replay } from '../support/replay';
+import { logprobStream, type StreamToken } from '../support/fakeServer';
+import { replay, replaySplit } from '../support/replay';
 
 function setup(batchMs = 0): { view: StreamToView; posted: HostMessage[]; message: ChatMessageView } {
   const posted: HostMessage[] = [];
@@ -89,6 +92,82 @@ describe('StreamToView', () => {
     b.view.finish();
     const end = b.posted.at(-1);
     assert.ok(end?.type === 'chat/done' && !('more' in end), JSON.stringify(end));
+  });
+
+  describe('logprobs', () => {
+    const entry = (token: string, logprob: number): LogprobEntry => ({ token, logprob, bytes: Array.from(Buffer.from(token)), top_logprobs: [{ token, logprob }, { token: 'x', logprob: -3 }] });
+
+    it('stores choice 0 logprobs on the message and sends them batched in chat/delta', async () => {
+      const { view, posted, message } = setup(20);
+      message.logprobs = [] as TokenLogprobView[];
+      view.apply({ type: 'text', index: 0, text: 'Hi there' });
+      view.apply({ type: 'logprobs', index: 0, entries: [entry('Hi', -0.1)] });
+      view.apply({ type: 'logprobs', index: 1, entries: [entry('Other', -0.2)] });
+      view.apply({ type: 'logprobs', index: 0, entries: [entry(' there', -2)] });
+      await new Promise((r) => setTimeout(r, 40));
+      view.finish();
+      assert.deepEqual(message.logprobs.map((t) => [t.token, t.logprob]), [['Hi', -0.1], [' there', -2]]);
+      assert.deepEqual(message.logprobs[1].top, [{ token: ' there', logprob: -2 }, { token: 'x', logprob: -3 }]);
+      const deltas = posted.filter((p) => p.type === 'chat/delta');
+      assert.equal(deltas.length, 1, 'one batch');
+      assert.deepEqual(deltas[0].type === 'chat/delta' && deltas[0].logprobs, message.logprobs);
+      const done = posted.at(-1);
+      assert.ok(done?.type === 'chat/done' && done.message.logprobs?.length === 2);
+    });
+
+    it('logprobs alone make a delta; a character split over chunks arrives at the end', () => {
+      const { view, posted, message } = setup();
+      message.logprobs = [] as TokenLogprobView[];
+      const wave = Array.from(Buffer.from('👋'));
+      view.apply({ type: 'logprobs', index: 0, entries: [{ token: 'a', logprob: -1, bytes: wave.slice(0, 3) }] });
+      view.flush();
+      assert.equal(posted.length, 0, 'nothing complete yet');
+      view.finish();
+      assert.deepEqual(message.logprobs.map((t) => t.logprob), [-1]);
+      assert.equal(posted[0].type, 'chat/delta');
+    });
+
+    it('a real stream (entries not lined up with the text, split anywhere) gives one view per token, in order', async () => {
+      const tokens: StreamToken[] = ['Use', ' a', ' **', 'Map', '**', ' —', ' fast', ' 🚀', '.'].map((token, i) => ({ token, p: 1 / (i + 1.5), top: [[token, 1 / (i + 1.5)], ['x', 0.01]] }));
+      for (const seed of [1, 2, 3]) {
+        const { view, posted, message } = setup(0);
+        message.logprobs = [] as TokenLogprobView[];
+        for (const e of replaySplit(Buffer.from(logprobStream(tokens)), seed, 7).events) view.apply(e);
+        await new Promise((r) => setTimeout(r, 5));
+        view.finish();
+        assert.equal(message.content, tokens.map((t) => t.token).join(''));
+        assert.deepEqual(message.logprobs.map((t) => t.token), tokens.map((t) => t.token));
+        assert.ok(Math.abs(message.logprobs[3].logprob - Math.log(1 / 4.5)) < 1e-4);
+        const streamed = posted.flatMap((p) => (p.type === 'chat/delta' ? (p.logprobs ?? []) : []));
+        assert.deepEqual(streamed, message.logprobs, 'deltas carry each view once');
+      }
+    });
+
+    it('keeps at most MAX_TOKENS_KEPT per message (the rest of a very long answer stays unshaded)', () => {
+      const { view, message } = setup();
+      message.logprobs = [] as TokenLogprobView[];
+      const entries = Array.from({ length: 1000 }, (_, i) => ({ token: `t${i}`, logprob: -0.5 }));
+      for (let i = 0; i * 1000 < MAX_TOKENS_KEPT + 1500; i++) view.apply({ type: 'logprobs', index: 0, entries });
+      view.finish();
+      assert.equal(message.logprobs.length, MAX_TOKENS_KEPT);
+    });
+
+    it('are ignored when the request did not ask (no list on the message)', async () => {
+      const { view, posted, message } = setup();
+      view.apply({ type: 'logprobs', index: 0, entries: [entry('Hi', -0.1)] });
+      await new Promise((r) => setTimeout(r, 5));
+      view.finish();
+      assert.equal(message.logprobs, undefined);
+      assert.ok(posted.every((p) => p.type !== 'chat/delta'));
+    });
+
+    it('a model that sends none leaves an empty list (the webview says so)', () => {
+      const { view, message } = setup();
+      message.logprobs = [] as TokenLogprobView[];
+      view.apply({ type: 'text', index: 0, text: 'Hi' });
+      view.finish();
+      assert.deepEqual(message.logprobs, []);
+    });
   });
 });
 

@@ -29,6 +29,7 @@ export class Composer {
   private sendButton: HTMLButtonElement;
   private stopButton: HTMLButtonElement;
   private fileInput: HTMLInputElement;
+  private spacer: HTMLSpanElement;
   private chips: ContextChip[] = [];
   private images: ImageAttachment[] = [];
   private streaming = false;
@@ -53,7 +54,8 @@ export class Composer {
     const attach = button('+ Image', 'Attach an image', () => this.fileInput.click(), { className: 'secondary', dataset: { testid: 'chat-attach' } });
     this.sendButton = button('Send', 'Send message', () => this.submit(), { className: 'primary', dataset: { testid: 'chat-send' } });
     this.stopButton = button('■ Stop', 'Stop generating', () => this.cb.stop(), { className: 'stop', hidden: true, dataset: { testid: 'chat-stop' } });
-    const bar = h('div', { className: 'composer-bar' }, attach, this.fileInput, h('span', { className: 'spacer' }), this.sendButton, this.stopButton);
+    this.spacer = h('span', { className: 'spacer' });
+    const bar = h('div', { className: 'composer-bar' }, attach, this.fileInput, this.spacer, this.sendButton, this.stopButton);
     const box = h('div', { className: 'composer-box' }, this.chipsEl, this.imagesEl, this.input, bar);
     this.el = h('div', { className: 'composer' }, this.noticesEl, box);
     this.wire(box);
@@ -140,6 +142,11 @@ export class Composer {
 
   get sentPrompts(): string[] {
     return this.prompts;
+  }
+
+  /** Adds a control (such as a toggle) to the bar, after the ones already there on the left. */
+  addControl(el: HTMLElement): void {
+    this.spacer.before(el);
   }
 
   setDraft(draft: string): void {

@@ -7,6 +7,7 @@ import { Composer } from './composer';
 import { h } from './dom';
 import { newRequestId } from './format';
 import { Header } from './header';
+import { LogprobToggle } from './logprobToggle';
 import { codeInfoFor } from './markdown';
 import { MessageList } from './messageList';
 import { loadState, post, saveState, type PersistedState } from './vscodeApi';
@@ -90,6 +91,13 @@ const composer = new Composer(
   },
   persisted.prompts,
 );
+
+const logprobToggle = new LogprobToggle(persisted.logprobs === true, (enabled) => {
+  persisted.logprobs = enabled;
+  saveState(persisted);
+  post({ type: 'chat/logprobs', enabled });
+});
+composer.addControl(logprobToggle.el);
 
 const handlers: Handlers<HostMessage> = {
   'state/init': (m) => {
@@ -190,6 +198,8 @@ function main(): void {
     if (isHostMessage(event.data)) void dispatch(handlers, event.data);
   });
   post({ type: 'ready' });
+  // The host keeps no toggle state of its own across a re-created webview: say it every time.
+  post({ type: 'chat/logprobs', enabled: logprobToggle.enabled });
 }
 
 main();

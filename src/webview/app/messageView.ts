@@ -1,7 +1,8 @@
 /** One chat message as DOM: a user's (plain text, chips, images, Edit) or an assistant's (streamed markdown). */
-import type { ChatMessageView, ErrorAction, ErrorView, ToolCallView } from '../protocol';
+import type { ChatMessageView, ErrorAction, ErrorView, TokenLogprobView, ToolCallView } from '../protocol';
 import { button, h } from './dom';
 import { chipLabel, formatUsage } from './format';
+import { logprobFoot, shadeTokens } from './logprobView';
 import { MarkdownStream } from './markdownStream';
 import { renderNow, schedule } from './scheduler';
 
@@ -126,6 +127,9 @@ export class AssistantMessageView {
   private regenButton: HTMLButtonElement;
   private toolsDirty = true;
   private chromeDirty = true;
+  private bodyEl: HTMLDivElement;
+  /** A finished answer with token probabilities is (re)shaded on the next render. */
+  private shadeDirty = false;
 
   constructor(
     private msg: ChatMessageView,
@@ -140,7 +144,7 @@ export class AssistantMessageView {
     this.details.addEventListener('toggle', () => {
       if (this.details.open) renderNow(this);
     });
-    const bodyEl = h('div', { className: 'msg-body markdown' });
+    const bodyEl = (this.bodyEl = h('div', { className: 'msg-body markdown' }));
     this.toolsEl = h('div', { className: 'tool-calls' });
     this.errorEl = h('div', { className: 'msg-error-slot' });
     this.regenButton = button('Regenerate', 'Regenerate this answer', () => this.cb.regenerate(this.msg.id), {
@@ -172,10 +176,11 @@ export class AssistantMessageView {
       this.reasoning.finish();
     }
     this.toolsDirty = this.chromeDirty = true;
+    this.shadeDirty = msg.state !== 'streaming' && !!msg.logprobs?.length;
     renderNow(this);
   }
 
-  delta(d: { text?: string; reasoning?: string; toolCalls?: ToolCallView[]; model?: string }): void {
+  delta(d: { text?: string; reasoning?: string; toolCalls?: ToolCallView[]; model?: string; logprobs?: TokenLogprobView[] }): void {
     if (d.text) {
       this.body.append(d.text);
       this.msg.content += d.text;
@@ -189,6 +194,7 @@ export class AssistantMessageView {
       this.msg.toolCalls = d.toolCalls;
       this.toolsDirty = true;
     }
+    if (d.logprobs) (this.msg.logprobs ??= []).push(...d.logprobs);
     if (d.model && d.model !== this.msg.model) {
       this.msg.model = d.model;
       this.chromeDirty = true;
@@ -223,6 +229,10 @@ export class AssistantMessageView {
 
   render(): void {
     this.body.render();
+    if (this.shadeDirty) {
+      this.shadeDirty = false;
+      shadeTokens(this.bodyEl, this.msg.content, this.msg.logprobs ?? []);
+    }
     if (this.details.open) this.reasoning.render();
     if (this.toolsDirty) this.renderTools();
     if (this.chromeDirty) this.renderChrome();
@@ -247,6 +257,7 @@ export class AssistantMessageView {
     this.footEl.replaceChildren(
       m.state === 'stopped' ? h('span', { className: 'stopped', dataset: { testid: 'chat-stopped' } }, '■ Stopped') : '',
       usage ? h('span', { className: 'usage', dataset: { testid: 'chat-usage' } }, usage) : '',
+      logprobFoot(m),
       h('span', { className: 'spacer' }),
       this.regenButton,
     );

@@ -5,6 +5,8 @@ import type { WebviewMessage } from '../protocol';
 export interface PersistedState {
   draft: string;
   prompts: string[];
+  /** The Logprobs toggle of this surface. */
+  logprobs?: boolean;
 }
 
 interface VsCodeApi {
@@ -25,9 +27,9 @@ export function loadState(): PersistedState {
   const raw = api.getState();
   const s = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
   const prompts = Array.isArray(s.prompts) ? s.prompts.filter((p): p is string => typeof p === 'string') : [];
-  return { draft: typeof s.draft === 'string' ? s.draft : '', prompts: prompts.slice(-50) };
+  return { draft: typeof s.draft === 'string' ? s.draft : '', prompts: prompts.slice(-50), logprobs: s.logprobs === true };
 }
 
 export function saveState(state: PersistedState): void {
-  api.setState({ draft: state.draft, prompts: state.prompts.slice(-50) });
+  api.setState({ draft: state.draft, prompts: state.prompts.slice(-50), logprobs: state.logprobs === true });
 }
