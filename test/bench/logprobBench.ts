@@ -68,7 +68,9 @@ async function round(wv: WebviewPage, content: string, logprobs: TokenLogprobVie
   });
 }
 
-async function main(): Promise<void> {
+/** Part 3 of `npm run bench` (also `npm run bench:logprobs` alone): shading a finished answer vs not. */
+export async function logprobBenchmark(): Promise<void> {
+  if (process.env.BENCH_LOGPROBS === '0') return;
   const tokens = answerTokens(TOKENS);
   const content = tokens.join('');
   const logprobs = withLogprobs(tokens);
@@ -99,12 +101,19 @@ async function main(): Promise<void> {
     spans: on[0]?.spans ?? 0,
     coverage: round2(median(on.map((r) => r.coverage))),
   };
-  console.log(JSON.stringify(summary, null, 2));
+  const ratios = {
+    longestTaskWithOverWithout: round2(summary.longestTaskWithLogprobsMs / Math.max(summary.longestTaskWithoutLogprobsMs, 0.01)),
+    renderWithOverWithout: round2(summary.renderWithLogprobsMs / Math.max(summary.renderWithoutLogprobsMs, 0.01)),
+  };
+  console.log(`\nlogprob shading, ${TOKENS}-token answer (median of ${ROUNDS} rounds; baseline: the same answer without logprobs, same run)`);
+  console.log(JSON.stringify({ ...summary, ratios }, null, 2));
   fs.mkdirSync(path.dirname(artifactsDir), { recursive: true });
-  fs.writeFileSync(path.join(path.dirname(artifactsDir), 'bench-logprobs.json'), JSON.stringify({ summary, on, off }, null, 2));
+  fs.writeFileSync(path.join(path.dirname(artifactsDir), 'bench-logprobs.json'), JSON.stringify({ summary, ratios, on, off }, null, 2));
 }
 
-main().catch((e: unknown) => {
-  console.error(e);
-  process.exitCode = 1;
-});
+if (require.main === module) {
+  logprobBenchmark().catch((e: unknown) => {
+    console.error(e);
+    process.exitCode = 1;
+  });
+}
