@@ -296,7 +296,8 @@ export class ChatController extends Disposable {
   ): Promise<{ view: StreamToView; error?: unknown }> {
     const assistant: ChatMessageView = { id: newId('a'), role: 'assistant', content: '', state: 'streaming', createdAt: Date.now() };
     // An empty list says "asked for": StreamToView fills it, and the webview can tell "none came" from "not asked".
-    if (this.logprobs) assistant.logprobs = [];
+    // `arcee.logprobs` asks for them in every request: then the chat shades too, toggle or not.
+    if (this.logprobs || this.service.settings.requestDefaults.logprobs === true) assistant.logprobs = [];
     const history = conversation.messages.slice();
     conversation.messages.push(assistant);
     conversation.updatedAt = Date.now();
