@@ -3,6 +3,7 @@
  * API's `logprobs.content[]` entries into the small `TokenLogprobView`s that the webview shows and the store
  * keeps. vscode-free and DOM-free.
  */
+import type { Settings } from '../config/settings';
 import type { ChatRequest, LogprobEntry } from '../providers/api';
 import type { TokenAlternativeView, TokenLogprobView } from '../webview/protocol';
 
@@ -23,6 +24,15 @@ const MAX_GROUP_BYTES = 16;
 /** The request fields for a chat with the toggle on. */
 export function logprobOverrides(topLogprobs: number | undefined): Pick<ChatRequest, 'logprobs' | 'top_logprobs'> {
   return { logprobs: true, top_logprobs: topLogprobs ?? DEFAULT_TOP_LOGPROBS };
+}
+
+/**
+ * What one chat request does about probabilities: with the toggle on it asks for them; with `arcee.logprobs`
+ * on they come anyway. Either way the answer keeps them (`keep`) and is shaded.
+ */
+export function logprobPlan(toggle: boolean, settings: Pick<Settings, 'requestDefaults' | 'topLogprobs'>): { keep: boolean; overrides: Partial<ChatRequest> } {
+  if (toggle) return { keep: true, overrides: logprobOverrides(settings.topLogprobs) };
+  return { keep: settings.requestDefaults.logprobs === true, overrides: {} };
 }
 
 /** A finite logprob in [MIN_LOGPROB, 0], rounded to 4 decimals (enough for a percentage; half the JSON). */

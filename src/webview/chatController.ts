@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { CHAT_SYSTEM_PROMPT, toApiMessages, TOOLS_SYSTEM_HINT } from '../chat/prompt';
 import { emptyConversation, newId, titleFrom, type ConversationStore } from '../chat/store';
-import { logprobOverrides } from '../chat/logprobs';
+import { logprobPlan } from '../chat/logprobs';
 import { StreamToView } from '../chat/streamToView';
 import { answerToolCalls, skipToolCalls, wantsToolRound, type Decision } from '../chat/toolTurn';
 import { TOOL_DEFINITIONS } from '../tools/definitions';
@@ -296,8 +296,8 @@ export class ChatController extends Disposable {
   ): Promise<{ view: StreamToView; error?: unknown }> {
     const assistant: ChatMessageView = { id: newId('a'), role: 'assistant', content: '', state: 'streaming', createdAt: Date.now() };
     // An empty list says "asked for": StreamToView fills it, and the webview can tell "none came" from "not asked".
-    // `arcee.logprobs` asks for them in every request: then the chat shades too, toggle or not.
-    if (this.logprobs || this.service.settings.requestDefaults.logprobs === true) assistant.logprobs = [];
+    const logprobs = logprobPlan(this.logprobs, this.service.settings);
+    if (logprobs.keep) assistant.logprobs = [];
     const history = conversation.messages.slice();
     conversation.messages.push(assistant);
     conversation.updatedAt = Date.now();
@@ -317,7 +317,7 @@ export class ChatController extends Disposable {
         const request = this.service.request(toApiMessages(history, withTools ? CHAT_SYSTEM_PROMPT + TOOLS_SYSTEM_HINT : CHAT_SYSTEM_PROMPT), {
           n: null,
           ...(withTools ? { tools: TOOL_DEFINITIONS, ...(tools === 'final' ? { tool_choice: 'none' as const } : {}) } : {}),
-          ...(this.logprobs ? logprobOverrides(this.service.settings.topLogprobs) : {}),
+          ...logprobs.overrides,
         });
         assistant.model = request.model;
         try {

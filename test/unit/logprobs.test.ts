@@ -5,6 +5,7 @@ import {
   endsOnCharBoundary,
   LogprobCompactor,
   logprobOverrides,
+  logprobPlan,
   MAX_ALTERNATIVES,
   MIN_LOGPROB,
 } from '../../src/chat/logprobs';
@@ -17,6 +18,12 @@ describe('chat logprobs (host side)', () => {
     assert.deepEqual(logprobOverrides(undefined), { logprobs: true, top_logprobs: DEFAULT_TOP_LOGPROBS });
     assert.deepEqual(logprobOverrides(0), { logprobs: true, top_logprobs: 0 });
     assert.deepEqual(logprobOverrides(12), { logprobs: true, top_logprobs: 12 });
+  });
+
+  it('plan: the toggle asks and keeps; arcee.logprobs alone keeps (the request already asks); neither does nothing', () => {
+    assert.deepEqual(logprobPlan(true, { requestDefaults: {}, topLogprobs: 3 }), { keep: true, overrides: { logprobs: true, top_logprobs: 3 } });
+    assert.deepEqual(logprobPlan(false, { requestDefaults: { logprobs: true, top_logprobs: 2 } }), { keep: true, overrides: {} });
+    assert.deepEqual(logprobPlan(false, { requestDefaults: {} }), { keep: false, overrides: {} });
   });
 
   it('cleans logprobs: finite, at most 0, rounded; -Infinity and junk become the floor', () => {
