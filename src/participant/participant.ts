@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { errorView } from '../chat/streamToView';
 import { needsKey } from '../config/settings';
 import { codeSelection, diagnosticsIn, resolveTarget, type ResolvedTarget } from '../commands/selectionTarget';
+import { checkContext, estimateMessageTokens } from '../edit/tokens';
 import { LM_VENDOR } from '../lm/provider';
 import type { ChatMessage, ChatRequest } from '../providers/api';
 import type { ArceeClient } from '../providers/client';
@@ -134,6 +135,14 @@ export class ArceeParticipant extends Disposable {
         history: command ? [] : historyOf(context),
       });
       if (target) stream.reference(new vscode.Location(target.document.uri, target.range));
+      // The picked Arcee model says how much it takes; a prompt that cannot fit is refused before it is sent.
+      if (request.model?.vendor === LM_VENDOR) {
+        const fit = checkContext({ promptTokens: estimateMessageTokens(messages), answerTokens: 0, contextLength: request.model.maxInputTokens, model: request.model.id, what: 'code' });
+        if (!fit.ok) {
+          stream.markdown(fit.message ?? 'The code is too large for this model.');
+          return { metadata: meta };
+        }
+      }
 
       // The chat does not pop up a key prompt of its own: it says what is missing and offers the command.
       if (needsKey(this.service.settings.baseUrl) && !(await this.service.keys.get())) {

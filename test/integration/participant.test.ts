@@ -319,6 +319,16 @@ describe('@arcee chat participant', function () {
     }
   });
 
+  it('code too large for the picked model’s input limit is refused with advice, and nothing is sent', async () => {
+    const editor = await openFile('participant-big.ts', `${'export const x = 1;\n'.repeat(200)}`);
+    editor.selection = new vscode.Selection(0, 0, 200, 0);
+    const small = { ...lmModel, id: lmModel.id, vendor: lmModel.vendor, maxInputTokens: 300 } as vscode.LanguageModelChat;
+    const { stream, meta } = await ask({ command: 'explain', model: small });
+    assert.match(stream.text, /Select less code, or pick a model with a larger context/);
+    assert.equal(meta.ok, false);
+    assert.equal(server.requestsTo('/chat/completions').length, 0);
+  });
+
   it('with no selection and no reference, a command says what to select and sends nothing', async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     const { stream, result } = await ask({ command: 'fix' });
