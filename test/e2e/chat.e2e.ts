@@ -1,8 +1,7 @@
 // The chat as a person uses it, in code-server + Chromium, against a fake server on 127.0.0.1 started here.
 import * as assert from 'node:assert/strict';
-import { FakeServer, jsonReply, logprobStream, sseReply, textStream, type StreamToken } from '../support/fakeServer';
-import { chatFrame, lastAssistant, newChat, openSidebarChat, reloadWindow, send } from './chatSupport';
-import { useWorkbench } from './e2eSupport';
+import { jsonReply, logprobStream, sseReply, textStream, type StreamToken } from '../support/fakeServer';
+import { chatFrame, lastAssistant, newChat, openSidebarChat, reloadWindow, send, useChatWorkbench } from './chatSupport';
 
 /** A long answer, streamed slowly enough to watch. */
 function slowAnswer(words: number): string {
@@ -11,23 +10,13 @@ function slowAnswer(words: number): string {
 
 describe('chat (sidebar)', function () {
   this.timeout(120_000);
-  let server: FakeServer;
-  before(async () => {
-    server = await FakeServer.start();
-  });
-  after(async () => {
-    await server.close();
-  });
-  beforeEach(() => server.reset());
-  const workbench = useWorkbench(() => ({
-    userSettings: { 'arcee.baseUrl': server.baseUrl, 'arcee.model': 'trinity-mini', 'arcee.maxRetries': 0 },
-    files: { 'main.py': 'def add(a, b):\n    return a - b\n' },
-  }));
+  const chat = useChatWorkbench({ 'main.py': 'def add(a, b):\n    return a - b\n' });
+  const workbench = chat.workbench;
 
   it('sends, shows the reply while it streams, then done', async () => {
     const wb = workbench();
     const frame = await openSidebarChat(wb);
-    server.enqueue('/chat/completions', sseReply(slowAnswer(60), { pieceDelayMs: 25, randomSplit: { seed: 1, maxPiece: 200 } }));
+    chat.server.enqueue('/chat/completions', sseReply(slowAnswer(60), { pieceDelayMs: 25, randomSplit: { seed: 1, maxPiece: 200 } }));
     const answer = await send(frame, 'Count for me');
     await answer.and(frame.locator('[data-state="streaming"]')).waitFor();
     await answer.getByText('word3', { exact: false }).waitFor();
@@ -35,7 +24,7 @@ describe('chat (sidebar)', function () {
     await wb.screenshot('chat-streaming');
     await answer.and(frame.locator('[data-state="done"]')).waitFor({ timeout: 30_000 });
     assert.match(await answer.innerText(), /word59/);
-    const [req] = server.requestsTo('/chat/completions');
+    const [req] = chat.server.requestsTo('/chat/completions');
     const body = req.json as { model: string; messages: { role: string; content: string }[] };
     assert.equal(body.model, 'trinity-mini');
     assert.deepEqual(body.messages.at(-1), { role: 'user', content: 'Count for me' });
@@ -44,10 +33,10 @@ describe('chat (sidebar)', function () {
   it('Stop closes the connection at the server and keeps the partial answer, marked stopped', async () => {
     const wb = workbench();
     const frame = await openSidebarChat(wb);
-    server.enqueue('/chat/completions', sseReply(slowAnswer(400), { pieceDelayMs: 40, randomSplit: { seed: 2, maxPiece: 150 } }));
+    chat.server.enqueue('/chat/completions', sseReply(slowAnswer(400), { pieceDelayMs: 40, randomSplit: { seed: 2, maxPiece: 150 } }));
     const answer = await send(frame, 'A long one please');
     await answer.getByText('word2', { exact: false }).waitFor();
-    const [req] = await server.waitForRequests('/chat/completions');
+    const [req] = await chat.server.waitForRequests('/chat/completions');
     const clicked = Date.now();
     await frame.locator('[data-testid="chat-stop"]').click();
     await Promise.race([req.closed, new Promise((_, reject) => setTimeout(() => reject(new Error('the server never saw the connection close')), 5000))]);
@@ -71,7 +60,7 @@ describe('chat (sidebar)', function () {
     const wb = workbench();
     const frame = await openSidebarChat(wb);
     for (const c of errorCases) {
-      server.enqueue('/chat/completions', typeof c.body === 'string' ? { status: c.status, headers: { 'content-type': 'text/plain' }, body: c.body } : jsonReply(c.status, c.body));
+      chat.server.enqueue('/chat/completions', typeof c.body === 'string' ? { status: c.status, headers: { 'content-type': 'text/plain' }, body: c.body } : jsonReply(c.status, c.body));
       const answer = await send(frame, `trigger ${c.status}`);
       const error = answer.locator('[data-testid="chat-error"]');
       await error.waitFor();
@@ -81,7 +70,7 @@ describe('chat (sidebar)', function () {
     }
     await wb.screenshot('chat-errors');
     // Retry re-asks and replaces the failed answer.
-    server.enqueue('/chat/completions', sseReply(textStream('Recovered answer')));
+    chat.server.enqueue('/chat/completions', sseReply(textStream('Recovered answer')));
     await lastAssistant(frame).locator('[data-testid="error-action"][data-action="retry"]').click();
     await lastAssistant(frame).getByText('Recovered answer').waitFor();
   });
@@ -94,7 +83,7 @@ describe('chat (sidebar)', function () {
     await picker.selectOption('trinity-large-thinking');
     await wb.page.locator('#workbench\\.parts\\.statusbar', { hasText: 'trinity-large-thinking' }).waitFor();
     await send(frame, 'Which model?');
-    const [req] = await server.waitForRequests('/chat/completions');
+    const [req] = await chat.server.waitForRequests('/chat/completions');
     assert.equal((req.json as { model: string }).model, 'trinity-large-thinking');
     await picker.selectOption('trinity-mini');
   });
@@ -111,7 +100,7 @@ describe('chat (sidebar)', function () {
     await wb.page.locator('.editor-instance .view-lines').first().click();
     await wb.page.keyboard.press('Control+A');
     const frame = await openSidebarChat(wb);
-    server.enqueue('/chat/completions', sseReply(textStream('Fixed:\n\n```python\ndef add(a, b):\n    return a + b\n```\n')));
+    chat.server.enqueue('/chat/completions', sseReply(textStream('Fixed:\n\n```python\ndef add(a, b):\n    return a + b\n```\n')));
     const answer = await send(frame, 'Fix it');
     await answer.locator('pre').first().waitFor();
     await answer.locator('[data-testid="code-apply"]').first().click();
@@ -151,7 +140,7 @@ describe('chat (sidebar)', function () {
     const wb = workbench();
     let frame = await openSidebarChat(wb);
     await newChat(frame);
-    server.enqueue('/chat/completions', sseReply(textStream('Remember this answer')));
+    chat.server.enqueue('/chat/completions', sseReply(textStream('Remember this answer')));
     const answer = await send(frame, 'Something to remember');
     await answer.getByText('Remember this answer').waitFor();
     await reloadWindow(wb);
@@ -168,7 +157,7 @@ describe('chat (sidebar)', function () {
     await wb.runCommand('Arcee: Open Chat in Editor');
     let frame = await chatFrame(wb, 'panel');
     await frame.locator('[data-testid="chat-input"]').waitFor();
-    server.enqueue('/chat/completions', sseReply(textStream('Panel answer here')));
+    chat.server.enqueue('/chat/completions', sseReply(textStream('Panel answer here')));
     const answer = await send(frame, 'Asked in the panel');
     await answer.getByText('Panel answer here').waitFor();
     await answer.and(frame.locator('[data-state="done"]')).waitFor();
@@ -182,7 +171,7 @@ describe('chat (sidebar)', function () {
     const wb = workbench();
     const frame = await openSidebarChat(wb);
     await newChat(frame);
-    server.enqueue('/chat/completions', sseReply(textStream('First answer')));
+    chat.server.enqueue('/chat/completions', sseReply(textStream('First answer')));
     await (await send(frame, 'Original question')).getByText('First answer').waitFor();
     const id = await frame.locator('[data-testid="chat-message"][data-role="user"]', { hasText: 'Original question' }).getAttribute('data-message-id');
     // By id: once editing, the message shows a textarea and no longer has the text as text.
@@ -190,11 +179,11 @@ describe('chat (sidebar)', function () {
     await user.hover();
     await user.locator('[data-testid="message-edit"]').click();
     await user.locator('[data-testid="message-edit-input"]').fill('Edited question');
-    server.enqueue('/chat/completions', sseReply(textStream('Second answer')));
+    chat.server.enqueue('/chat/completions', sseReply(textStream('Second answer')));
     await user.locator('[data-testid="message-edit-send"]').click();
     await frame.locator('[data-testid="chat-message"][data-role="assistant"]', { hasText: 'Second answer' }).waitFor();
     assert.equal(await frame.locator('[data-testid="chat-message"]', { hasText: 'First answer' }).count(), 0);
-    const requests = await server.waitForRequests('/chat/completions', 2);
+    const requests = await chat.server.waitForRequests('/chat/completions', 2);
     const messages = (requests[1].json as { messages: { role: string; content: string }[] }).messages;
     assert.deepEqual(messages.slice(1), [{ role: 'user', content: 'Edited question' }]);
 
@@ -240,10 +229,10 @@ describe('chat (sidebar)', function () {
       { token: ' O(1)', p: 0.7 },
       { token: ' 🚀', p: 0.15 },
     ];
-    server.enqueue('/chat/completions', sseReply(logprobStream(tokens), { randomSplit: { seed: 7, maxPiece: 120 } }));
+    chat.server.enqueue('/chat/completions', sseReply(logprobStream(tokens), { randomSplit: { seed: 7, maxPiece: 120 } }));
     const answer = await send(frame, 'How should I index users?');
     await answer.and(frame.locator('[data-state="done"]')).waitFor({ timeout: 30_000 });
-    const [req] = server.requestsTo('/chat/completions');
+    const [req] = chat.server.requestsTo('/chat/completions');
     const body = req.json as { logprobs?: unknown; top_logprobs?: unknown };
     assert.equal(body.logprobs, true);
     assert.equal(body.top_logprobs, 5);
@@ -277,7 +266,7 @@ describe('chat (sidebar)', function () {
     assert.equal(await again.locator('[data-testid="chat-logprobs-toggle"]').getAttribute('aria-pressed'), 'true');
 
     // A model that ignores logprobs: the answer as usual, and one line saying so.
-    server.enqueue('/chat/completions', sseReply(textStream('No probabilities here.')));
+    chat.server.enqueue('/chat/completions', sseReply(textStream('No probabilities here.')));
     const plain = await send(again, 'And without?');
     await plain.getByTestId('logprob-none').waitFor({ timeout: 30_000 });
     assert.match(await plain.innerText(), /No probabilities here\./);
@@ -286,9 +275,9 @@ describe('chat (sidebar)', function () {
     // Off again: requests no longer ask (and later tests start from the default).
     await again.locator('[data-testid="chat-logprobs-toggle"]').click();
     assert.equal(await again.locator('[data-testid="chat-logprobs-toggle"]').getAttribute('aria-pressed'), 'false');
-    server.enqueue('/chat/completions', sseReply(textStream('Off.')));
+    chat.server.enqueue('/chat/completions', sseReply(textStream('Off.')));
     await (await send(again, 'Off?')).getByText('Off.').waitFor();
-    const last = (await server.waitForRequests('/chat/completions', 3))[2].json as { logprobs?: unknown };
+    const last = (await chat.server.waitForRequests('/chat/completions', 3))[2].json as { logprobs?: unknown };
     assert.equal(last.logprobs, undefined);
   });
 });
