@@ -263,7 +263,6 @@ export class ChatController extends Disposable {
           },
           signal: controller.signal,
         });
-        this.decisions.clear();
         if (controller.signal.aborted) {
           // The request ends here: the last answer is final after all.
           this.post({ type: 'chat/done', requestId, message: m });
