@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { HostMessage } from '../../src/webview/protocol';
-import { assistantMsg, useWebview, userMsg } from './fixtures';
+import { assistantMsg, conversation, useWebview, userMsg } from './fixtures';
 
 /** A long answer the way models write them: paragraphs, lists, headings and code, in ~4-character tokens. */
 function longAnswer(tokens: number): string[] {
@@ -92,5 +92,43 @@ describe('chat webview: incremental render', () => {
     const late = median(streamed.slice(-fifth));
     console.log(`      renders: ${renders}; median render early ${early.toFixed(2)} ms, late ${late.toFixed(2)} ms`);
     assert.ok(late < early * 3 + 2, `late renders (${late.toFixed(2)} ms) are not much slower than early ones (${early.toFixed(2)} ms)`);
+  });
+});
+
+describe('chat webview: a long answer loaded at once', () => {
+  const t = useWebview();
+  const text = longAnswer(12_000).join('');
+  const parts = (text.match(/## Part \d+/g) ?? []).length;
+
+  it('renders over several frames, in order, and all of it: headings, code and the end', async () => {
+    const before = await t.wv.renderCount();
+    await t.wv.send({ type: 'conversation/load', conversation: conversation([userMsg('u1', 'long'), assistantMsg('a1', text)]), activeRequestId: null });
+    const body = t.wv.page.locator('[data-message-id="a1"] .msg-body');
+    await body.locator('h2', { hasText: `Part ${parts}` }).waitFor({ timeout: 30_000 });
+    await t.wv.frames(3);
+    assert.ok((await t.wv.renderCount()) - before >= 2, 'the text did not all render in one go');
+    const headings = await body.locator('h2').allTextContents();
+    assert.deepEqual(
+      headings,
+      Array.from({ length: parts }, (_, i) => `Part ${i + 1}`),
+    );
+    assert.equal(await body.locator('pre').count(), (text.match(/```ts/g) ?? []).length);
+    const squash = (x: string): string => x.replace(/\s+/g, ' ').trim();
+    const lastLine = squash(text.trim().split('\n').at(-1)!);
+    assert.ok(squash(await body.innerText()).endsWith(lastLine), `the last line is there: ${lastLine}`);
+  });
+
+  it('text streamed into it while it is still rendering lands after it', async () => {
+    await t.wv.send({
+      type: 'conversation/load',
+      conversation: conversation([userMsg('u1', 'long'), assistantMsg('a1', text, { state: 'streaming' })]),
+      activeRequestId: 'r1',
+    });
+    await t.wv.send({ type: 'chat/delta', requestId: 'r1', messageId: 'a1', text: '\n\nTHE VERY END' });
+    const body = t.wv.page.locator('[data-message-id="a1"] .msg-body');
+    await body.getByText('THE VERY END').waitFor({ timeout: 30_000 });
+    const all = (await body.innerText()).trim();
+    assert.ok(all.endsWith('THE VERY END'), all.slice(-200));
+    assert.ok(all.includes(`Part ${parts}`));
   });
 });

@@ -229,11 +229,13 @@ export class AssistantMessageView {
 
   render(): void {
     this.body.render();
-    if (this.shadeDirty) {
+    // A long text renders over several frames; shading waits for all of it.
+    if (this.shadeDirty && !this.body.pending) {
       this.shadeDirty = false;
       shadeTokens(this.bodyEl, this.msg.content, this.msg.logprobs ?? []);
     }
     if (this.details.open) this.reasoning.render();
+    if (this.body.pending || (this.details.open && this.reasoning.pending)) schedule(this);
     if (this.toolsDirty) this.renderTools();
     if (this.chromeDirty) this.renderChrome();
     this.cb.rendered();

@@ -19,6 +19,23 @@ debug.__arceeRenderTimes = [];
 const TIMES_KEPT = 10_000;
 
 const dirty = new Set<Renderable>();
+/** Rendering work one task may do before it yields (a long task is 50 ms). */
+const BUDGET_MS = 12;
+let deadline = 0;
+let armed = false;
+
+/**
+ * True while the current task still has rendering budget. The first call in a task starts the budget, so
+ * every view rendered in one task (a frame, or loading a conversation) shares it.
+ */
+export function withinBudget(): boolean {
+  if (!armed) {
+    armed = true;
+    deadline = performance.now() + BUDGET_MS;
+    queueMicrotask(() => (armed = false));
+  }
+  return performance.now() < deadline;
+}
 let frame: number | null = null;
 
 /** Renders `view` in the next animation frame (once, however often this is called before it). */
