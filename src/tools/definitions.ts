@@ -241,3 +241,35 @@ export function truncateResult(text: string, max: number = LIMITS.resultChars): 
   const at = cut > max * 0.8 ? cut : max;
   return `${text.slice(0, at)}\n… (cut: ${text.length - at} more characters)`;
 }
+
+export interface DiagnosticLine {
+  line: number;
+  column: number;
+  severity: 'error' | 'warning' | 'info' | 'hint';
+  message: string;
+  source?: string;
+}
+
+const SEVERITY_ORDER = ['error', 'warning', 'info', 'hint'] as const;
+
+/**
+ * Problems as `path:line:col: severity: message [source]`, one per line. Past `LIMITS.diagnostics` lines, a
+ * count per file comes first (so no file goes unmentioned), then the first lines, errors before the rest.
+ */
+export function formatDiagnostics(files: { path: string; items: DiagnosticLine[] }[]): string {
+  const withItems = files.filter((f) => f.items.length);
+  const lineOf = (path: string, d: DiagnosticLine): string => `${path}:${d.line}:${d.column}: ${d.severity}: ${d.message}${d.source ? ` [${d.source}]` : ''}`;
+  const all = withItems.flatMap((f) => f.items.map((d) => ({ path: f.path, d })));
+  if (all.length <= LIMITS.diagnostics) return all.map((x) => lineOf(x.path, x.d)).join('\n');
+  const counts = (items: DiagnosticLine[]): string =>
+    SEVERITY_ORDER.map((sev) => [sev, items.filter((d) => d.severity === sev).length] as const)
+      .filter(([, n]) => n > 0)
+      .map(([sev, n]) => `${n} ${sev}${n === 1 ? '' : 's'}`)
+      .join(', ');
+  const summary = [...withItems].sort((a, b) => a.path.localeCompare(b.path)).map((f) => `${f.path}: ${counts(f.items)}`);
+  const first = [...all]
+    .sort((a, b) => SEVERITY_ORDER.indexOf(a.d.severity) - SEVERITY_ORDER.indexOf(b.d.severity))
+    .slice(0, LIMITS.diagnostics)
+    .map((x) => lineOf(x.path, x.d));
+  return [`${all.length} problems in ${withItems.length} files:`, ...summary, '', `The first ${LIMITS.diagnostics}, errors first (ask for one path to see all of its problems):`, ...first].join('\n');
+}

@@ -4,7 +4,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
-import { compileQuery, LIMITS, looksBinary, numberedLines, parseToolArgs, safeRelativePath, searchLines, truncateResult, type ToolArgs } from './definitions';
+import { compileQuery, formatDiagnostics, LIMITS, looksBinary, numberedLines, parseToolArgs, safeRelativePath, searchLines, truncateResult, type DiagnosticLine, type ToolArgs } from './definitions';
 import type { SearchHit, SearchJob } from './searchWorker';
 
 const MAX_READ_BYTES = 2_000_000;
@@ -83,7 +83,7 @@ async function findFiles(glob: string | undefined, max: number, signal: AbortSig
   }
 }
 
-const SEVERITY = ['error', 'warning', 'info', 'hint'];
+const SEVERITY: DiagnosticLine['severity'][] = ['error', 'warning', 'info', 'hint'];
 
 const EXTENSION_ID = 'arcee-community.arcee-vscode';
 /** How long a regular expression search may take before its worker is stopped. */
@@ -168,15 +168,19 @@ async function run(a: ToolArgs, signal: AbortSignal): Promise<string> {
       } else {
         entries = vscode.languages.getDiagnostics().filter(([uri]) => vscode.workspace.getWorkspaceFolder(uri) !== undefined);
       }
-      const lines: string[] = [];
-      for (const [uri, diags] of entries) {
-        for (const d of diags) {
-          const source = d.source ? ` [${d.source}]` : '';
-          lines.push(`${relative(uri)}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${SEVERITY[d.severity] ?? 'info'}: ${d.message}${source}`);
-        }
-      }
-      if (!lines.length) return a.path ? `No problems reported for ${a.path}.` : 'No problems reported in the workspace.';
-      return lines.length > LIMITS.diagnostics ? `${lines.slice(0, LIMITS.diagnostics).join('\n')}\n… (${lines.length} in all)` : lines.join('\n');
+      const out = formatDiagnostics(
+        entries.map(([uri, diags]) => ({
+          path: relative(uri),
+          items: diags.map((d) => ({
+            line: d.range.start.line + 1,
+            column: d.range.start.character + 1,
+            severity: SEVERITY[d.severity] ?? 'info',
+            message: d.message,
+            source: d.source,
+          })),
+        })),
+      );
+      return out || (a.path ? `No problems reported for ${a.path}.` : 'No problems reported in the workspace.');
     }
   }
 }

@@ -81,7 +81,8 @@ describe('workspace tools against the real workspace', function () {
       d.source = 'lint';
       collection.set(uri, [d]);
       assert.equal(await tool('get_diagnostics', { path: 'tooltest/src/alpha.ts' }), 'tooltest/src/alpha.ts:2:3: warning: Unexpected return [lint]');
-      assert.match(await tool('get_diagnostics', {}), /tooltest\/src\/alpha\.ts:2:3: warning: Unexpected return \[lint\]/);
+      // Workspace-wide, other test files' TypeScript errors may run past the limit: then each file is counted.
+      assert.match(await tool('get_diagnostics', {}), /tooltest\/src\/alpha\.ts(:2:3: warning: Unexpected return \[lint\]|: 1 warning)(\n|$)/);
       collection.clear();
       assert.equal(await tool('get_diagnostics', { path: 'tooltest/src/alpha.ts' }), 'No problems reported for tooltest/src/alpha.ts.');
     } finally {

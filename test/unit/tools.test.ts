@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import {
   compileQuery,
   describeToolCall,
+  formatDiagnostics,
   LIMITS,
   looksBinary,
   numberedLines,
@@ -126,4 +127,27 @@ describe('workspace tools: definitions and pure text work', () => {
     assert.ok(cut.split('\n').slice(0, -1).every((l) => /^row \d+$/.test(l)), 'cut at a line break');
     assert.equal(truncateResult('short', 200), 'short');
   });
+
+  describe('formatDiagnostics', () => {
+    const d = (line: number, severity: 'error' | 'warning', message: string, source?: string) => ({ line, column: 1, severity, message, source });
+
+    it('one line per problem while they fit', () => {
+      assert.equal(formatDiagnostics([{ path: 'a.ts', items: [d(2, 'warning', 'Unused', 'lint'), d(5, 'error', 'Bad')] }, { path: 'empty.ts', items: [] }]), 'a.ts:2:1: warning: Unused [lint]\na.ts:5:1: error: Bad');
+      assert.equal(formatDiagnostics([]), '');
+    });
+
+    it(`past ${LIMITS.diagnostics}, every file is counted first, then the first problems with errors first`, () => {
+      const many = Array.from({ length: LIMITS.diagnostics + 50 }, (_, i) => d(i + 1, 'warning', `w${i}`));
+      const out = formatDiagnostics([
+        { path: 'noisy.ts', items: many },
+        { path: 'z/quiet.ts', items: [d(7, 'error', 'The one error')] },
+      ]);
+      const lines = out.split('\n');
+      assert.deepEqual(lines.slice(0, 3), [`${LIMITS.diagnostics + 51} problems in 2 files:`, `noisy.ts: ${LIMITS.diagnostics + 50} warnings`, 'z/quiet.ts: 1 error']);
+      assert.match(lines[4], /errors first/);
+      assert.equal(lines[5], 'z/quiet.ts:7:1: error: The one error', 'the error leads the details');
+      assert.equal(lines.length, 5 + LIMITS.diagnostics);
+    });
+  });
 });
+
