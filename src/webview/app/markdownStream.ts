@@ -73,14 +73,14 @@ export class MarkdownStream {
   }
 
   render(): void {
-    // Always one slice, for progress; more while the budget lasts. The tail waits for the whole text.
-    while (this.backlog) {
+    // Slices while the task's budget lasts (the first call in a task always has some, so every frame makes
+    // progress). The tail waits for the whole text.
+    while (this.backlog && withinBudget()) {
       const cut = this.backlog.indexOf('\n', SLICE_CHARS);
       const piece = cut < 0 ? this.backlog : this.backlog.slice(0, cut + 1);
       this.backlog = this.backlog.slice(piece.length);
       this.scanner.append(piece);
       this.renderStable();
-      if (!withinBudget()) break;
     }
     if (this.backlog) return;
     this.renderStable();
