@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { Stream } from 'openai/core/streaming';
 import { ChatStreamParser } from '../../src/providers/stream';
 import { chatBenchmarks } from './chatBench';
+import { loadBenchmark } from './loadBench';
 import { logprobBenchmark } from './logprobBench';
 import { seededRandom, splitRandomly } from '../support/fakeServer';
 import { repoRoot } from '../support/paths';
@@ -132,6 +133,7 @@ function round(x: number): number {
 main()
   .then(chatBenchmarks)
   .then(logprobBenchmark)
+  .then(loadBenchmark)
   .catch((e: unknown) => {
     console.error(e);
     process.exit(1);
