@@ -3,6 +3,7 @@
  * rename) so a crash mid-write never loses history. vscode-free: the host passes a small file adapter.
  */
 import type { ChatMessageView, ConversationSummary, ConversationView } from '../webview/protocol';
+import { fenceFor } from './prompt';
 
 /** The few file operations the store needs, relative to its own folder. */
 export interface StoreFiles {
@@ -179,8 +180,7 @@ export function conversationToMarkdown(c: ConversationView): string {
 }
 
 function fence(text: string, lang = ''): string {
-  const longest = Math.max(2, ...(text.match(/`+/g) ?? []).map((s) => s.length));
-  const f = '`'.repeat(longest + 1);
+  const f = fenceFor(text);
   return `${f}${lang}\n${text}\n${f}`;
 }
 
