@@ -70,11 +70,12 @@ async function findFiles(glob: string | undefined, max: number, signal: AbortSig
   signal.addEventListener('abort', onAbort);
   try {
     const include = glob?.trim() || '**/*';
+    const exclude = excludeGlob();
     const found: vscode.Uri[] = [];
     for (const f of folders()) {
       const left = max - found.length;
       if (left <= 0) break;
-      found.push(...(await vscode.workspace.findFiles(new vscode.RelativePattern(f, include), excludeGlob(), left, cts.token)));
+      found.push(...(await vscode.workspace.findFiles(new vscode.RelativePattern(f, include), exclude, left, cts.token)));
     }
     return found.sort((a, b) => relative(a).localeCompare(relative(b)));
   } finally {
