@@ -84,8 +84,7 @@ export function displayPath(doc: vscode.TextDocument): string {
 
 /** The prompt's view of a target, with some lines around it for context. */
 export function codeSelection(doc: vscode.TextDocument, range: vscode.Range, withContext = true): CodeSelection {
-  const endLine = range.end.character === 0 && range.end.line > range.start.line ? range.end.line : range.end.line + 1;
-  const sel: CodeSelection = { path: displayPath(doc), languageId: doc.languageId, startLine: range.start.line + 1, endLine, text: doc.getText(range) };
+  const sel: CodeSelection = { path: displayPath(doc), languageId: doc.languageId, ...lineSpan(range), text: doc.getText(range) };
   if (withContext) {
     sel.before = doc.getText(new vscode.Range(Math.max(0, range.start.line - CONTEXT_LINES), 0, range.start.line, range.start.character));
     const last = Math.min(doc.lineCount - 1, range.end.line + CONTEXT_LINES);
@@ -100,6 +99,12 @@ const SEVERITY: Record<vscode.DiagnosticSeverity, Severity> = {
   [vscode.DiagnosticSeverity.Information]: 'info',
   [vscode.DiagnosticSeverity.Hint]: 'hint',
 };
+
+/** A range's 1-based lines as people count them: a range ending at the start of a line does not include that line. */
+export function lineSpan(range: vscode.Range): { startLine: number; endLine: number } {
+  const endLine = range.end.character === 0 && range.end.line > range.start.line ? range.end.line : range.end.line + 1;
+  return { startLine: range.start.line + 1, endLine };
+}
 
 /** The document's diagnostics that touch `range`, most severe first. */
 export function diagnosticsIn(doc: vscode.TextDocument, range: vscode.Range): DiagnosticInfo[] {

@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import { errorView } from '../chat/streamToView';
 import { needsKey } from '../config/settings';
-import { codeSelection, diagnosticsIn, resolveTarget, type ResolvedTarget } from '../commands/selectionTarget';
+import { codeSelection, diagnosticsIn, lineSpan, resolveTarget, type ResolvedTarget } from '../commands/selectionTarget';
 import { checkContext, estimateMessageTokens } from '../edit/tokens';
 import { LM_VENDOR } from '../lm/provider';
 import type { ChatMessage, ChatRequest } from '../providers/api';
@@ -16,7 +16,7 @@ import { Disposable, signalFromToken } from '../services/dispose';
 import { ARCEE_ACCOUNT_URL } from '../services/errorUi';
 import { APPLY_CODE_COMMAND, type ApplyTarget } from '../webview/codeActions';
 import type { ErrorAction } from '../webview/protocol';
-import { codeToApply, followupsFor, isEditCommand, parseCommand, participantMessages, verbOf, type HistoryTurn, type ParticipantCommand } from './plan';
+import { codeToApply, followupsFor, isEditCommand, parseRequest, participantMessages, verbOf, type HistoryTurn, type ParticipantCommand } from './plan';
 
 /** The id in `contributes.chatParticipants`. */
 export const PARTICIPANT_ID = 'arcee.participant';
@@ -112,7 +112,7 @@ export class ArceeParticipant extends Disposable {
 
   /** Answers one request; never throws (a failure becomes a sentence, buttons and `errorDetails`). */
   async handle(request: vscode.ChatRequest, context: vscode.ChatContext, stream: vscode.ChatResponseStream, token: vscode.CancellationToken): Promise<vscode.ChatResult> {
-    const command = parseCommand(request.command);
+    const { command, prompt } = parseRequest(request.command, request.prompt);
     const meta: ArceeResultMetadata = { command, ok: false, hadCode: false };
     try {
       let missing: string | undefined;
@@ -121,7 +121,7 @@ export class ArceeParticipant extends Disposable {
         stream.markdown(`${missing ?? `Select the code to ${verbOf(command)}.`} You can also attach code with \`#selection\` or \`#file\`, then ask \`@arcee /${command}\` again.`);
         return { metadata: meta };
       }
-      if (!command && !request.prompt.trim()) {
+      if (!command && !prompt) {
         stream.markdown('Ask a question, or use `/explain`, `/fix`, `/tests` or `/doc` on the selected code.');
         return { metadata: meta };
       }
@@ -129,7 +129,7 @@ export class ArceeParticipant extends Disposable {
       const sel = target ? codeSelection(target.document, target.range, isEditCommand(command)) : undefined;
       const messages = participantMessages({
         command,
-        prompt: request.prompt,
+        prompt,
         code: sel,
         diagnostics: command === 'fix' && target ? diagnosticsIn(target.document, target.range) : [],
         history: command ? [] : historyOf(context),
@@ -207,7 +207,9 @@ export class ArceeParticipant extends Disposable {
     if (code === undefined) return;
     const r = target.range;
     const where: ApplyTarget = { uri: target.document.uri.toString(), range: [r.start.line, r.start.character, r.end.line, r.end.character], text: target.document.getText(r) };
-    const lines = r.start.line === r.end.line ? `line ${r.start.line + 1}` : `lines ${r.start.line + 1}-${r.end.line + 1}`;
+    // The same lines the prompt named (a selection ending at the start of a line does not include that line).
+    const { startLine, endLine } = lineSpan(r);
+    const lines = startLine === endLine ? `line ${startLine}` : `lines ${startLine}-${endLine}`;
     stream.button({
       title: `Apply to ${vscode.workspace.asRelativePath(target.document.uri, false)} (${lines})`,
       command: APPLY_CODE_COMMAND,

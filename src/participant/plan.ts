@@ -15,6 +15,21 @@ export function parseCommand(command: string | undefined): ParticipantCommand | 
   return PARTICIPANT_COMMANDS.find((c) => c === command);
 }
 
+/**
+ * The command and question a user meant. VS Code parses `/fix` only right after the participant, so text such as
+ * "@arcee /fix it" typed after an `@arcee` the input already held arrives as a free-form prompt: repeated
+ * `@arcee` mentions are dropped and a leading known `/command` is taken as the command.
+ */
+export function parseRequest(command: string | undefined, prompt: string): { command: ParticipantCommand | undefined; prompt: string } {
+  const given = parseCommand(command);
+  let rest = prompt.replace(/^\s*(?:@arcee\b\s*)+/i, '');
+  if (given) return { command: given, prompt: rest.trim() };
+  const slash = /^\/(\w+)(?:\s+|$)/.exec(rest);
+  const typed = slash ? parseCommand(slash[1]) : undefined;
+  if (typed) rest = rest.slice(slash![0].length);
+  return { command: typed, prompt: rest.trim() };
+}
+
 /** The verb of "select the code to …" messages. */
 export function verbOf(command: ParticipantCommand | undefined): string {
   switch (command) {

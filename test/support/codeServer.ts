@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
 /** The repository root: the nearest folder above this file with esbuild.mjs and package.json. */
 export function repoRoot(): string {
@@ -18,11 +18,22 @@ export function repoRoot(): string {
 }
 
 export interface CodeServerInstall {
-  /** Node 22, which code-server 4.104 needs. */
+  /** The Node that code-server needs (22 for 4.104, 24 for 4.133+). */
   node: string;
   /** code-server's out/node/entry.js. */
   entry: string;
   version: string;
+  /** Which of the pinned VS Codes: `floor` (the engines.vscode floor) or `newest`. */
+  vscode: VscodeChoice;
+}
+
+export type VscodeChoice = 'floor' | 'newest';
+
+/** The VS Code the tests run on: $ARCEE_VSCODE (`floor` or `newest`), default `floor`. */
+export function vscodeChoice(): VscodeChoice {
+  const value = process.env.ARCEE_VSCODE || 'floor';
+  if (value !== 'floor' && value !== 'newest') throw new Error(`ARCEE_VSCODE=${value}: use floor or newest`);
+  return value;
 }
 
 let install: CodeServerInstall | undefined;
@@ -31,7 +42,7 @@ let install: CodeServerInstall | undefined;
 export function ensureCodeServer(): CodeServerInstall {
   if (install) return install;
   const script = path.join(repoRoot(), 'scripts', 'codeServer.mjs');
-  const result = spawnSync(process.execPath, [script, '--json'], {
+  const result = spawnSync(process.execPath, [script, '--vscode', vscodeChoice(), '--json'], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
     timeout: 45 * 60_000,
@@ -280,6 +291,37 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
     },
     stop,
   };
+}
+
+/**
+ * Builds since about 1.13x ignore the URL's `payload` (extensionDevelopmentPath, extensionTestsPath) unless the
+ * workbench runs with `developmentOptions.enableSmokeTestDriver`. The flag lives in the page's
+ * `vscode-workbench-web-configuration` meta tag; this rewrites the workbench HTML on its way to the page. The
+ * flag also hides notification toasts, so use it only where the payload is needed.
+ */
+export async function enableSmokeTestDriver(page: Page, origin: string): Promise<void> {
+  await page.route(
+    (url) => url.origin === origin && url.pathname === '/',
+    async (route) => {
+      const response = await route.fetch();
+      const html = await response.text();
+      const patched = html.replace(/(id="vscode-workbench-web-configuration"[^>]*data-settings=")([^"]*)"/, (_all, head: string, value: string) => {
+        const settings = JSON.parse(decodeAttribute(value)) as { developmentOptions?: Record<string, unknown> };
+        settings.developmentOptions = { ...settings.developmentOptions, enableSmokeTestDriver: true };
+        return `${head}${encodeAttribute(JSON.stringify(settings))}"`;
+      });
+      if (patched === html) throw new Error('the workbench page has no vscode-workbench-web-configuration meta tag to patch');
+      await route.fulfill({ response, body: patched });
+    },
+  );
+}
+
+function decodeAttribute(value: string): string {
+  return value.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}
+
+function encodeAttribute(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 export interface ChromiumOptions {

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { BrowserContext } from 'playwright-core';
 import { OUTPUT_MARK } from '../integration/index';
-import { launchChromium, repoRoot, startCodeServer, type CodeServer } from './codeServer';
+import { enableSmokeTestDriver, launchChromium, repoRoot, startCodeServer, vscodeChoice, type CodeServer } from './codeServer';
 
 interface ShimArgs {
   extensionDevelopmentPath: string;
@@ -100,6 +100,8 @@ async function main(): Promise<number> {
           process.stdout.write(`${text}\n`);
         }
       });
+      // The floor reads the payload as it is; newer builds only with the smoke-test driver on.
+      if (vscodeChoice() === 'newest') await enableSmokeTestDriver(page, server.origin);
       if (verbose) page.on('console', (msg) => console.log(`[browser ${msg.type()}] ${msg.text()}`));
       page.on('pageerror', (error) => console.error(`[browser error] ${error.message}`));
       const url = server.workbenchUrl({

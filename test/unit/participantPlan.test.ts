@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { CHAT_SYSTEM_PROMPT } from '../../src/chat/prompt';
 import { editMessages, explainPrompt, testsMessages, type CodeSelection, type DiagnosticInfo } from '../../src/edit/prompts';
-import { codeToApply, followupsFor, isEditCommand, parseCommand, participantMessages, verbOf } from '../../src/participant/plan';
+import { codeToApply, followupsFor, isEditCommand, parseCommand, parseRequest, participantMessages, verbOf } from '../../src/participant/plan';
 
 const code: CodeSelection = { path: 'src/math.ts', languageId: 'typescript', startLine: 3, endLine: 5, text: 'function add(a, b) {\n  return a - b;\n}', before: '// top\n', after: '\n// end' };
 const diag: DiagnosticInfo = { line: 4, column: 3, severity: 'error', message: "Operator '-' is suspicious", source: 'lint' };
@@ -15,6 +15,19 @@ describe('@arcee participant: command → prompt', () => {
     assert.deepEqual([parseCommand('fix'), parseCommand('doc'), parseCommand('tests'), undefined].map(isEditCommand), [true, true, false, false]);
     assert.equal(verbOf('tests'), 'write tests for');
     assert.equal(verbOf(undefined), 'ask about');
+  });
+
+  it('reads "@arcee /fix …" typed after a prefilled @arcee as the /fix command, not a free-form question', () => {
+    assert.deepEqual(parseRequest(undefined, '@arcee /fix the off-by-one'), { command: 'fix', prompt: 'the off-by-one' });
+    assert.deepEqual(parseRequest(undefined, ' @arcee @Arcee /explain'), { command: 'explain', prompt: '' });
+    assert.deepEqual(parseRequest(undefined, '/tests for edge cases'), { command: 'tests', prompt: 'for edge cases' });
+    // VS Code parsed the command; a repeated mention in the text is still dropped.
+    assert.deepEqual(parseRequest('doc', '@arcee briefly'), { command: 'doc', prompt: 'briefly' });
+    // Unknown commands, a slash inside a word and a mention mid-sentence stay part of the question.
+    assert.deepEqual(parseRequest(undefined, '/docs please'), { command: undefined, prompt: '/docs please' });
+    assert.deepEqual(parseRequest(undefined, '/fixture loading?'), { command: undefined, prompt: '/fixture loading?' });
+    assert.deepEqual(parseRequest(undefined, 'ask @arcee /fix later'), { command: undefined, prompt: 'ask @arcee /fix later' });
+    assert.deepEqual(parseRequest(undefined, '@arceethings'), { command: undefined, prompt: '@arceethings' });
   });
 
   it('/explain: the chat system prompt, then the fenced code and the selection command\'s explain prompt', () => {
