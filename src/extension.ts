@@ -5,6 +5,7 @@ import { registerChatCommands } from './commands/chat';
 import { registerConnectionCommands } from './commands/connection';
 import { registerModelCommands } from './commands/models';
 import { registerSelectionCommands } from './commands/selection';
+import { registerChatIntegration, vsCodeChatAvailable } from './lm/chatIntegration';
 import { registerLanguageModelProvider } from './lm/register';
 import { registerChatParticipant, type ArceeParticipant } from './participant/participant';
 import { ArceeService } from './services/arceeService';
@@ -26,6 +27,8 @@ export function activate(context: vscode.ExtensionContext): ArceeExtensionApi {
   const store = new ConversationStore(storeFilesAt(vscode.Uri.joinPath(context.globalStorageUri, 'conversations')));
   const surfaces = new ChatSurfaces(context.extensionUri, service, store, context.workspaceState);
   const participant = registerChatParticipant(context.extensionUri, service);
+  const chat = registerChatIntegration(service, context.globalState);
+  void vscode.commands.executeCommand('setContext', 'arcee.vscodeChat', vsCodeChatAvailable());
   context.subscriptions.push(
     log,
     keys,
@@ -36,7 +39,8 @@ export function activate(context: vscode.ExtensionContext): ArceeExtensionApi {
     registerConnectionCommands(service),
     registerChatCommands(surfaces, store),
     registerSelectionCommands(service, surfaces),
-    registerLanguageModelProvider(service),
+    chat.disposable,
+    registerLanguageModelProvider(service, chat.hooks),
     participant,
   );
   return { participant };

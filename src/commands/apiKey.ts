@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { vsCodeChatAvailable } from '../lm/chatIntegration';
 import type { ArceeService } from '../services/arceeService';
 import { ARCEE_ACCOUNT_URL, showError } from '../services/errorUi';
 import { validateKeyInput } from '../services/keyStore';
@@ -50,7 +51,13 @@ export function registerApiKeyCommands(service: ArceeService): vscode.Disposable
         return false;
       }
       service.log.info('API key saved in secret storage');
-      void vscode.window.showInformationMessage("Arcee API key saved in VS Code's secret storage.");
+      if (vsCodeChatAvailable()) {
+        void vscode.window.showInformationMessage("Arcee API key saved in VS Code's secret storage. Arcee's models are now in VS Code Chat's model picker.", 'Use in Chat').then((pick) => {
+          if (pick) void vscode.commands.executeCommand('arcee.useInChat');
+        });
+      } else {
+        void vscode.window.showInformationMessage("Arcee API key saved in VS Code's secret storage.");
+      }
       return true;
     }),
     vscode.commands.registerCommand('arcee.clearApiKey', async (): Promise<boolean> => {

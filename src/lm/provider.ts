@@ -1,11 +1,41 @@
 import * as vscode from 'vscode';
 import { needsKey } from '../config/settings';
-import type { ChatMessage, ChatRequest } from '../providers/api';
+import { CHARS_PER_TOKEN, estimateMessageTokens } from '../edit/tokens';
+import type { ChatMessage, ChatRequest, ChatResult } from '../providers/api';
 import type { ArceeClient } from '../providers/client';
-import { ArceeError } from '../providers/errors';
+import { ArceeError, isArceeError } from '../providers/errors';
 import type { CatalogResult } from '../providers/models';
 import { Disposable, signalFromToken } from '../services/dispose';
-import { estimateTokenCount, finishedToolCalls, modelInformation, modelOptionFields, toApiMessages, toolFields } from './mapping';
+import { estimateTokenCount, finishedToolCalls, modelInformation, modelOptionFields, toApiMessages, toolFields, type LmMessage } from './mapping';
+import { TokenCalibration, USAGE_MIME, isChatInitiator, lmFailure, usagePayload } from './report';
+
+/**
+ * Parts that VS Code has at run time but 1.104's typings do not declare as stable. Both are accepted from a
+ * provider without any API proposal (checked in 1.104's and 1.139's extension host): found by feature
+ * detection, so older builds simply get neither.
+ */
+interface ThinkingPartClass {
+  new (value: string | string[], id?: string): { value: string | string[] };
+}
+interface DataPartClass {
+  new (data: Uint8Array, mimeType: string): unknown;
+}
+const runtime = vscode as unknown as { LanguageModelThinkingPart?: ThinkingPartClass; LanguageModelDataPart?: DataPartClass };
+
+/** Whether the running VS Code can show a provider's reasoning as thinking. */
+export function canReportThinking(): boolean {
+  return typeof runtime.LanguageModelThinkingPart === 'function';
+}
+
+/** Thinking parts in the history VS Code sends back become `{ thinking }`: never text of the answer. */
+function withoutThinkingParts(messages: readonly vscode.LanguageModelChatRequestMessage[]): LmMessage[] {
+  const Thinking = runtime.LanguageModelThinkingPart;
+  return messages.map((m) => ({
+    role: m.role,
+    name: m.name,
+    content: m.content.map((p: unknown) => (Thinking && p instanceof Thinking ? { thinking: ([] as string[]).concat(p.value).join('') } : p)),
+  }));
+}
 
 /** The vendor id of `contributes.languageModelChatProviders`. */
 export const LM_VENDOR = 'arcee';
@@ -14,11 +44,19 @@ export const LM_VENDOR = 'arcee';
 export interface LmBackend {
   readonly settings: { readonly baseUrl: string };
   readonly keys: { get(): Promise<string | undefined> };
-  readonly log: { warn(message: string): void };
+  readonly log: { info(message: string): void; warn(message: string): void };
   readonly onDidChange: vscode.Event<void>;
   client(options: { askForKey?: boolean }): Promise<ArceeClient | undefined>;
   request(messages: ChatMessage[], overrides?: Partial<ChatRequest>): ChatRequest;
   models(options: { signal: AbortSignal; refresh?: boolean; askForKey?: boolean }): Promise<CatalogResult>;
+}
+
+/** What the provider tells its owner, for what needs the window (toasts, offers). */
+export interface LmProviderHooks {
+  /** A request failed with an error the user can fix (key, credits, model, settings). */
+  failed?(error: ArceeError): void;
+  /** VS Code's own Chat or agent sent a request to one of the models. */
+  servedChat?(modelId: string): void;
 }
 
 /**
@@ -33,7 +71,13 @@ export class ArceeChatProvider extends Disposable implements vscode.LanguageMode
    */
   readonly onDidChangeLanguageModelChatInformation = this.changed.event;
 
-  constructor(private readonly service: LmBackend) {
+  /** Token estimates per model, calibrated by the prompt sizes the server reported. */
+  readonly calibration = new TokenCalibration();
+
+  constructor(
+    private readonly service: LmBackend,
+    private readonly hooks: LmProviderHooks = {},
+  ) {
     super();
     this._register(service.onDidChange(() => this.changed.fire()));
   }
@@ -65,46 +109,81 @@ export class ArceeChatProvider extends Disposable implements vscode.LanguageMode
     progress: vscode.Progress<vscode.LanguageModelResponsePart>,
     token: vscode.CancellationToken,
   ): Promise<void> {
-    const client = await this.service.client({ askForKey: true });
-    if (!client) throw new Error('Arcee needs an API key: run "Arcee: Set API Key".');
-    if (token.isCancellationRequested) return;
-    const request = this.service.request(toApiMessages(messages), {
-      model: model.id,
-      // The settings' multi-answer, logprob and tool-choice fields belong to the Arcee chat, not to this API.
-      n: null,
-      logprobs: null,
-      top_logprobs: null,
-      tool_choice: undefined,
-      ...modelOptionFields(options.modelOptions),
-      ...toolFields(options.tools, options.toolMode),
-    });
+    // Proposed in the typings, passed by every version since 1.104: which extension asked ("core" is VS Code).
+    const initiator = (options as { requestInitiator?: unknown }).requestInitiator;
+    const fromChat = isChatInitiator(initiator);
+    const started = Date.now();
     const { signal, dispose } = signalFromToken(token);
     try {
+      const client = await this.service.client({ askForKey: true });
+      if (!client) throw new ArceeError('auth', 'Arcee needs an API key: run "Arcee: Set API Key", then ask again.');
+      if (token.isCancellationRequested) return;
+      if (fromChat) this.hooks.servedChat?.(model.id);
+      const request = this.service.request(toApiMessages(withoutThinkingParts(messages)), {
+        model: model.id,
+        // The settings' multi-answer, logprob and tool-choice fields belong to the Arcee chat, not to this API.
+        n: null,
+        logprobs: null,
+        top_logprobs: null,
+        tool_choice: undefined,
+        ...modelOptionFields(options.modelOptions),
+        ...toolFields(options.tools, options.toolMode),
+      });
+      const estimated = estimateMessageTokens(request.messages) + Math.ceil(JSON.stringify(request.tools ?? []).length / CHARS_PER_TOKEN);
+      const Thinking = runtime.LanguageModelThinkingPart;
       for await (const event of client.streamChat(request, { signal })) {
         if (event.type === 'text' && event.index === 0) {
           progress.report(new vscode.LanguageModelTextPart(event.text));
+        } else if (event.type === 'reasoning' && event.index === 0) {
+          // Reasoning never joins the answer: thinking where VS Code shows it, dropped elsewhere.
+          if (Thinking) progress.report(new Thinking(event.text) as unknown as vscode.LanguageModelResponsePart);
         } else if (event.type === 'done') {
-          const { calls, dropped } = finishedToolCalls(event.result);
-          for (const c of calls) progress.report(new vscode.LanguageModelToolCallPart(c.callId, c.name, c.input));
-          if (dropped.length) {
-            const what = `The answer's tool call${dropped.length === 1 ? '' : 's'} ${dropped.join(', ')} ${dropped.length === 1 ? 'was' : 'were'} cut off or not valid JSON`;
-            this.service.log.warn(`${what}; not passed on.`);
-            if (!calls.length && !event.result.choices[0]?.content) throw new Error(`${what}. Try again, or raise the answer length (arcee.maxTokens).`);
-          }
+          this.finish(event.result, model.id, estimated, progress);
         }
-        // Reasoning is not passed on: the stable 1.104 API has no thinking part.
       }
     } catch (e) {
       // A cancelled request is not an error: the caller asked for it. (VS Code 1.104 forwards a caller's cancellation
       // only until the request has started, microsoft/vscode#277872; the token is honoured whenever it fires.)
-      if (token.isCancellationRequested || (e instanceof ArceeError && e.kind === 'cancelled')) return;
-      throw e;
+      if (token.isCancellationRequested || (e instanceof ArceeError && e.kind === 'cancelled')) {
+        this.service.log.info(`VS Code ${fromChat ? 'Chat' : `(${String(initiator)})`} cancelled the request to ${model.id} after ${Date.now() - started} ms; the connection is closed.`);
+        return;
+      }
+      throw this.failure(e, fromChat, model.id);
     } finally {
       dispose();
     }
   }
 
+  /** The answer's end: its tool calls, and its usage where VS Code's chat reads it; the estimate learns from it. */
+  private finish(result: ChatResult, modelId: string, estimated: number, progress: vscode.Progress<vscode.LanguageModelResponsePart>): void {
+    const { calls, dropped } = finishedToolCalls(result);
+    for (const c of calls) progress.report(new vscode.LanguageModelToolCallPart(c.callId, c.name, c.input));
+    if (dropped.length) {
+      const what = `The answer's tool call${dropped.length === 1 ? '' : 's'} ${dropped.join(', ')} ${dropped.length === 1 ? 'was' : 'were'} cut off or not valid JSON`;
+      this.service.log.warn(`${what}; not passed on.`);
+      if (!calls.length && !result.choices[0]?.content) throw new ArceeError('truncated', `${what}. Try again, or raise the answer length (arcee.maxTokens).`);
+    }
+    this.calibration.observe(modelId, estimated, result.usage?.prompt_tokens);
+    const usage = usagePayload(result.usage);
+    const Data = runtime.LanguageModelDataPart;
+    if (usage && Data) progress.report(new Data(new TextEncoder().encode(JSON.stringify(usage)), USAGE_MIME) as vscode.LanguageModelResponsePart);
+  }
+
+  /**
+   * The error a caller gets: one sentence. VS Code's chat gets a plain error without a stack (it would print the
+   * stack after the sentence); another extension gets a `LanguageModelError` with the kind it can branch on.
+   */
+  private failure(e: unknown, fromChat: boolean, modelId: string): Error {
+    const f = lmFailure(e);
+    this.service.log.warn(`VS Code ${fromChat ? 'Chat' : 'language model'} request to ${modelId} failed: ${f.kind}: ${f.message}`);
+    if (isArceeError(e) && f.code) this.hooks.failed?.(e);
+    const error = !fromChat && f.code ? vscode.LanguageModelError[f.code](f.message) : new Error(f.message);
+    // Serialised across the process boundary as name, message and stack; an empty stack is left out when shown.
+    error.stack = '';
+    return error;
+  }
+
   provideTokenCount(_model: vscode.LanguageModelChatInformation, text: string | vscode.LanguageModelChatRequestMessage, _token: vscode.CancellationToken): Promise<number> {
-    return Promise.resolve(estimateTokenCount(text));
+    return Promise.resolve(this.calibration.scale(_model.id, estimateTokenCount(text)));
   }
 }

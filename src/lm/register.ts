@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { ArceeService } from '../services/arceeService';
-import { ArceeChatProvider, LM_VENDOR } from './provider';
+import { ArceeChatProvider, LM_VENDOR, type LmProviderHooks } from './provider';
 
 type ManageAction = 'setKey' | 'clearKey' | 'settings' | 'refresh';
 
@@ -15,8 +15,8 @@ const ACTIONS: { action: ManageAction; label: string; detail: string }[] = [
  * Registers vendor `arcee` with `vscode.lm` and `Arcee: Manage Language Models` (the provider's management
  * command: key, settings, refresh). Automation may pass the action as the argument.
  */
-export function registerLanguageModelProvider(service: ArceeService): vscode.Disposable {
-  const provider = new ArceeChatProvider(service);
+export function registerLanguageModelProvider(service: ArceeService, hooks: LmProviderHooks = {}): vscode.Disposable {
+  const provider = new ArceeChatProvider(service, hooks);
   const run = async (action: ManageAction): Promise<void> => {
     switch (action) {
       case 'setKey':
@@ -34,9 +34,14 @@ export function registerLanguageModelProvider(service: ArceeService): vscode.Dis
         break;
     }
   };
+  const registration = vscode.lm.registerLanguageModelChatProvider(LM_VENDOR, provider);
+  // VS Code (1.12x+) loads a provider's models only when something asks or the provider says they changed; until
+  // then its Chat shows a sign-in wall. Saying so once at start puts the models in the picker from the first
+  // window on (1.104 ignores the event and asks on each selectChatModels). The list comes from the cache when fresh.
+  provider.refresh();
   return vscode.Disposable.from(
     provider,
-    vscode.lm.registerLanguageModelChatProvider(LM_VENDOR, provider),
+    registration,
     vscode.commands.registerCommand('arcee.manageLanguageModels', async (given?: unknown): Promise<ManageAction | undefined> => {
       let action = ACTIONS.find((a) => a.action === given)?.action;
       if (!action) {

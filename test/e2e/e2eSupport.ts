@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
-import { launchChromium, repoRoot, startCodeServer, type CodeServer } from '../support/codeServer';
+import { launchChromium, repoRoot, startCodeServer, vscodeChoice, type CodeServer } from '../support/codeServer';
 
 export interface WorkbenchOptions {
   /** User settings.json content, written before code-server starts. */
@@ -47,6 +47,7 @@ export class Workbench {
       fs.writeFileSync(path.join(workspace, name), content);
     }
     const vsix = options.vsix ?? process.env.ARCEE_E2E_VSIX;
+    const unpacked = vscodeChoice() === 'newest';
     const server = await startCodeServer({
       folder: workspace,
       userSettings: {
@@ -58,17 +59,22 @@ export class Workbench {
         'update.mode': 'none',
         'telemetry.telemetryLevel': 'off',
         'chat.disableAIFeatures': true,
+        // Newer builds open an empty secondary side bar (Chat's home) that squeezes editors into inline diffs.
+        'workbench.secondarySideBar.defaultVisibility': 'hidden',
         ...options.userSettings,
       },
       env: options.env,
       vsixFiles: vsix ? [vsix] : [],
+      // Newer builds read the URL payload only with the smoke-test driver on, which also hides toasts; there the
+      // working tree is installed as the package would install it.
+      unpackedExtensions: !vsix && unpacked ? [extensionPath] : [],
     });
     let context: BrowserContext | undefined;
     try {
       context = await launchChromium({ profileDir: server.dirs.chromiumProfile, homeDir: server.dirs.root });
       context.setDefaultTimeout(DEFAULT_TIMEOUT_MS);
       const page = context.pages()[0] ?? (await context.newPage());
-      const url = server.workbenchUrl(vsix ? { folder: workspace } : { folder: workspace, extensionDevelopmentPath: extensionPath });
+      const url = server.workbenchUrl(vsix || unpacked ? { folder: workspace } : { folder: workspace, extensionDevelopmentPath: extensionPath });
       await page.goto(url, { timeout: 60_000 });
       await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
       // The status bar fills in once the workbench has restored; the palette is reliable from then on.

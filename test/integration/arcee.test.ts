@@ -81,8 +81,11 @@ describe('Arcee extension against a fake server', function () {
 
   it('picks a model from the /models list in the quick pick', async () => {
     await setConfig({ model: 'trinity-mini' });
-    const picked = vscode.commands.executeCommand<string | undefined>('arcee.selectModel');
+    // Newer VS Codes ask the language-model provider for the list whenever the key or settings change, so the
+    // catalogue may be fresh already; a refresh makes the request this test checks happen now.
+    await vscode.commands.executeCommand('arcee.manageLanguageModels', 'refresh');
     await server.waitForRequests('/models');
+    const picked = vscode.commands.executeCommand<string | undefined>('arcee.selectModel');
     // The list opens on the current model; the next row is the second model of the fake catalogue.
     await new Promise((r) => setTimeout(r, 300));
     await vscode.commands.executeCommand('workbench.action.quickOpenSelectNext');

@@ -2,8 +2,8 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { DEFAULT_MODELS, FakeServer, jsonReply, sseReply, textStream } from '../support/fakeServer';
-import { ArceeChatProvider, type LmBackend } from '../../src/lm/provider';
-import { ArceeClient } from '../../src/providers/client';
+import { ArceeChatProvider } from '../../src/lm/provider';
+import { directBackend } from '../support/lmBackend';
 import { setConfig } from '../support/hostTest';
 import { sseFixture } from '../support/paths';
 
@@ -17,9 +17,11 @@ async function arceeModel(id: string): Promise<vscode.LanguageModelChat> {
   return model;
 }
 
-/** The fake catalogue, with tool support declared for trinity-mini. */
+/** The fake catalogue, with tool support declared for trinity-mini and a parameter list without tools for spotlight. */
 const CATALOGUE = {
-  data: DEFAULT_MODELS.data.map((m) => (m.id === 'trinity-mini' ? { ...m, supported_parameters: ['tools', 'tool_choice', 'temperature'] } : m)),
+  data: DEFAULT_MODELS.data.map((m) =>
+    m.id === 'trinity-mini' ? { ...m, supported_parameters: ['tools', 'tool_choice', 'temperature'] } : m.id === 'spotlight' ? { ...m, supported_parameters: ['temperature', 'max_tokens'] } : m,
+  ),
 };
 
 describe('vscode.lm: Arcee as a language model chat provider', function () {
@@ -52,7 +54,11 @@ describe('vscode.lm: Arcee as a language model chat provider', function () {
       ],
     );
     // Capabilities are not in the stable typings of LanguageModelChat, but VS Code exposes them.
-    const caps = (m: vscode.LanguageModelChat): unknown => (m as unknown as { capabilities?: unknown }).capabilities;
+    // Newer VS Codes add fields of their own (editToolsHint); these two are ours.
+    const caps = (m: vscode.LanguageModelChat): unknown => {
+      const c = (m as unknown as { capabilities?: { supportsImageToText?: boolean; supportsToolCalling?: boolean } }).capabilities;
+      return c && { supportsImageToText: c.supportsImageToText, supportsToolCalling: c.supportsToolCalling };
+    };
     assert.deepEqual(caps(models[0]), { supportsImageToText: false, supportsToolCalling: true });
     assert.deepEqual(caps(models[2]), { supportsImageToText: true, supportsToolCalling: false });
     assert.equal(await models[0].countTokens('x'.repeat(400)), 100);
@@ -133,15 +139,7 @@ describe('vscode.lm: Arcee as a language model chat provider', function () {
   it("cancelling the provider's token aborts the HTTP request at the server", async () => {
     // Called directly: VS Code 1.104 forwards a caller's cancellation only until the request has started
     // (microsoft/vscode#277872), so through vscode.lm a Stop after the first token never reaches any provider.
-    const backend: LmBackend = {
-      settings: { baseUrl: server.baseUrl },
-      keys: { get: () => Promise.resolve(undefined) },
-      log: { warn: () => undefined },
-      onDidChange: new vscode.EventEmitter<void>().event,
-      client: () => Promise.resolve(new ArceeClient({ baseUrl: server.baseUrl })),
-      request: (messages, overrides) => ({ model: 'unset', messages, ...overrides }),
-      models: () => Promise.reject(new Error('not used')),
-    };
+    const { backend, logged } = directBackend(server.baseUrl);
     const provider = new ArceeChatProvider(backend);
     const pieces = textStream('one two three four five six').split(/(?<=\n\n)/);
     server.enqueue('/chat/completions', sseReply(pieces, { stallAfterPieces: 2 }));
@@ -170,6 +168,10 @@ describe('vscode.lm: Arcee as a language model chat provider', function () {
     assert.equal(request.closedEarly, true);
     await within('the provider to return quietly', answered);
     assert.equal((request.json as { model: string }).model, 'trinity-mini');
+    assert.ok(
+      logged.some((l) => /^info: VS Code Chat cancelled the request to trinity-mini after \d+ ms; the connection is closed\.$/.test(l)),
+      `the log records the cancel: ${logged.join(' | ')}`,
+    );
     provider.dispose();
   });
 

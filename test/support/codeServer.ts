@@ -65,6 +65,11 @@ export interface CodeServerOptions {
   env?: Record<string, string | undefined>;
   /** VSIX files installed into the run's extensions dir before start. */
   vsixFiles?: string[];
+  /**
+   * Extension folders copied into the run's extensions dir before start, as an installed extension (only the
+   * files their `.vscodeignore` allowlist ships): how newer builds load a working tree without the URL payload.
+   */
+  unpackedExtensions?: string[];
   /** Gets each line code-server prints; by default lines are kept and shown only when start fails. */
   onOutput?: (line: string) => void;
   /** How long to wait for /healthz. */
@@ -162,6 +167,44 @@ function installVsix(inst: CodeServerInstall, dirs: RunDirs, env: NodeJS.Process
   }
 }
 
+/**
+ * The files a `.vscodeignore` allowlist ships (`**` first, then `!path` or `!dir/**` lines), relative to `root`.
+ * Refuses other shapes rather than guess: vsce's own matching is richer.
+ */
+export function shippedFiles(root: string): string[] {
+  const lines = fs
+    .readFileSync(path.join(root, '.vscodeignore'), 'utf8')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
+  if (lines[0] !== '**') throw new Error('.vscodeignore is not an allowlist (its first rule is not **)');
+  const files: string[] = [];
+  const walk = (dir: string): void => {
+    for (const entry of fs.readdirSync(path.join(root, dir), { withFileTypes: true })) {
+      const rel = path.posix.join(dir, entry.name);
+      if (entry.isDirectory()) walk(rel);
+      else files.push(rel);
+    }
+  };
+  for (const rule of lines.slice(1)) {
+    const match = /^!([\w./-]+?)(\/\*\*)?$/.exec(rule);
+    if (!match) throw new Error(`.vscodeignore rule ${rule} is not one this harness reads`);
+    if (match[2]) walk(match[1]);
+    else if (fs.existsSync(path.join(root, match[1]))) files.push(match[1]);
+  }
+  return files;
+}
+
+/** Copies an extension's shipped files into `<extensionsDir>/<publisher>.<name>-<version>`, as an install would. */
+function installUnpacked(root: string, extensionsDir: string): void {
+  const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
+  const target = path.join(extensionsDir, `${manifest.publisher}.${manifest.name}-${manifest.version}`);
+  for (const file of shippedFiles(root)) {
+    fs.mkdirSync(path.dirname(path.join(target, file)), { recursive: true });
+    fs.copyFileSync(path.join(root, file), path.join(target, file));
+  }
+}
+
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   if (child.pid === undefined) return;
   try {
@@ -203,6 +246,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
     fs.writeFileSync(path.join(settingsDir, 'settings.json'), text);
   }
   for (const vsix of options.vsixFiles ?? []) installVsix(inst, dirs, env, vsix);
+  for (const folder of options.unpackedExtensions ?? []) installUnpacked(folder, dirs.extensionsDir);
 
   const args = [
     inst.entry,
@@ -296,32 +340,26 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
 /**
  * Builds since about 1.13x ignore the URL's `payload` (extensionDevelopmentPath, extensionTestsPath) unless the
  * workbench runs with `developmentOptions.enableSmokeTestDriver`. The flag lives in the page's
- * `vscode-workbench-web-configuration` meta tag; this rewrites the workbench HTML on its way to the page. The
- * flag also hides notification toasts, so use it only where the payload is needed.
+ * `vscode-workbench-web-configuration` meta tag; a script that runs before the page's own sets it as soon as the
+ * parser adds the tag. (Rewriting the HTML response instead loses code-server's connection-token cookie, and the
+ * extension host's WebSocket is then refused.) The flag also hides notification toasts: use it only where the
+ * payload is needed.
  */
-export async function enableSmokeTestDriver(page: Page, origin: string): Promise<void> {
-  await page.route(
-    (url) => url.origin === origin && url.pathname === '/',
-    async (route) => {
-      const response = await route.fetch();
-      const html = await response.text();
-      const patched = html.replace(/(id="vscode-workbench-web-configuration"[^>]*data-settings=")([^"]*)"/, (_all, head: string, value: string) => {
-        const settings = JSON.parse(decodeAttribute(value)) as { developmentOptions?: Record<string, unknown> };
-        settings.developmentOptions = { ...settings.developmentOptions, enableSmokeTestDriver: true };
-        return `${head}${encodeAttribute(JSON.stringify(settings))}"`;
-      });
-      if (patched === html) throw new Error('the workbench page has no vscode-workbench-web-configuration meta tag to patch');
-      await route.fulfill({ response, body: patched });
-    },
-  );
-}
-
-function decodeAttribute(value: string): string {
-  return value.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
-}
-
-function encodeAttribute(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+export async function enableSmokeTestDriver(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const patch = (meta: Element): void => {
+      const settings = JSON.parse(meta.getAttribute('data-settings') ?? '{}') as { developmentOptions?: Record<string, unknown> };
+      settings.developmentOptions = { ...settings.developmentOptions, enableSmokeTestDriver: true };
+      meta.setAttribute('data-settings', JSON.stringify(settings));
+    };
+    const observer = new MutationObserver(() => {
+      const meta = document.getElementById('vscode-workbench-web-configuration');
+      if (!meta) return;
+      observer.disconnect();
+      patch(meta);
+    });
+    observer.observe(document, { childList: true, subtree: true });
+  });
 }
 
 export interface ChromiumOptions {

@@ -101,7 +101,7 @@ async function main(): Promise<number> {
         }
       });
       // The floor reads the payload as it is; newer builds only with the smoke-test driver on.
-      if (vscodeChoice() === 'newest') await enableSmokeTestDriver(page, server.origin);
+      if (vscodeChoice() === 'newest') await enableSmokeTestDriver(page);
       if (verbose) page.on('console', (msg) => console.log(`[browser ${msg.type()}] ${msg.text()}`));
       page.on('pageerror', (error) => console.error(`[browser error] ${error.message}`));
       const url = server.workbenchUrl({

@@ -40,9 +40,14 @@ describe('lm mapping: model information', () => {
     });
   });
 
-  it('reads tool support from supported_features too, and says no when the catalogue is silent', () => {
+  it('reads tool support from supported_features too; a silent catalogue means unknown (yes), a declared parameter list without tools means no', () => {
     assert.equal(modelInformation(model({ supportedFeatures: ['reasoning', 'tools'] })).capabilities.toolCalling, true);
     assert.equal(modelInformation(model({ supportedParameters: ['temperature'] })).capabilities.toolCalling, false);
+    assert.equal(modelInformation(model({ supportedParameters: ['temperature'], supportedFeatures: ['function_calling'] })).capabilities.toolCalling, true);
+    // Arcee's supported_features is often null and local servers list only ids: VS Code's agent mode needs tools.
+    assert.equal(modelInformation(model({})).capabilities.toolCalling, true);
+    assert.equal(modelInformation(model({ supportedFeatures: ['reasoning'] })).capabilities.toolCalling, true);
+    // Images are different: sending one to a text-only model fails, so unknown stays no.
     assert.equal(modelInformation(model({})).capabilities.imageInput, false);
   });
 

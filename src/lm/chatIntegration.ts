@@ -1,0 +1,109 @@
+/**
+ * Arcee in VS Code's own Chat (1.122+, where it runs on provider models without a GitHub sign-in): open the Chat
+ * view on an Arcee model, make a small Arcee model serve Chat's utility tasks, and offer the fix when a request
+ * fails for a reason the user can fix. Older VS Codes and forks keep the Arcee chat; nothing here shows there.
+ */
+import * as vscode from 'vscode';
+import type { ArceeError } from '../providers/errors';
+import type { ArceeService } from '../services/arceeService';
+import { showError } from '../services/errorUi';
+import { CHAT_WITHOUT_SIGN_IN, chatModelFor, utilityModelFor, utilitySettingValue, versionAtLeast } from './chatChoice';
+import { LM_VENDOR, type LmProviderHooks } from './provider';
+
+const UTILITY_SETTINGS = ['chat.utilityModel', 'chat.utilitySmallModel'] as const;
+const UTILITY_OFFER_KEY = 'arcee.utilityModelsOffered';
+/** The same fixable failure is offered once a minute at most: an agent retries, a toast per request helps no one. */
+const FAILURE_TOAST_GAP_MS = 60_000;
+
+/** True when this VS Code has a Chat view that runs on our models without a sign-in, and AI features are on. */
+export function vsCodeChatAvailable(): boolean {
+  return versionAtLeast(vscode.version, CHAT_WITHOUT_SIGN_IN) && vscode.workspace.getConfiguration('chat').get<boolean>('disableAIFeatures') !== true;
+}
+
+async function listedModels(service: ArceeService): Promise<Awaited<ReturnType<ArceeService['models']>>['models']> {
+  return (await service.models({ signal: AbortSignal.timeout(20_000), askForKey: false })).models;
+}
+
+/** Opens VS Code's Chat view with an Arcee model picked; returns the model id, or undefined when it could not. */
+export async function openChatOnArceeModel(service: ArceeService, given?: string): Promise<string | undefined> {
+  const id = given ?? chatModelFor(await listedModels(service), service.settings.model);
+  if (!id) {
+    void vscode.window.showWarningMessage('The server lists no models yet: check the base URL and the key (Arcee: Test Connection).');
+    return undefined;
+  }
+  await vscode.commands.executeCommand('workbench.action.chat.open', { modelSelector: { vendor: LM_VENDOR, id } });
+  return id;
+}
+
+/** Sets both of Chat's utility-model settings to `arcee/<id>` (user settings); returns the id. */
+async function setUtilityModels(service: ArceeService, given?: string): Promise<string | undefined> {
+  const models = await listedModels(service);
+  let id = given ?? utilityModelFor(models);
+  if (!given) {
+    const picks = models.map((m) => ({ label: m.id, description: m.id === id ? 'recommended: small and fast' : m.name !== m.id ? m.name : undefined, id: m.id }));
+    picks.sort((a, b) => Number(b.id === id) - Number(a.id === id));
+    const pick = await vscode.window.showQuickPick(picks, {
+      title: "Arcee model for VS Code Chat's utility tasks",
+      placeHolder: 'Chat asks this model for titles and progress messages on every agent turn: a small model keeps that fast and cheap',
+    });
+    id = pick?.id;
+  }
+  if (!id) return undefined;
+  const chat = vscode.workspace.getConfiguration('chat');
+  for (const key of UTILITY_SETTINGS) await chat.update(key.slice('chat.'.length), utilitySettingValue(LM_VENDOR, id), vscode.ConfigurationTarget.Global);
+  service.log.info(`VS Code Chat's utility models set to ${LM_VENDOR}/${id}`);
+  return id;
+}
+
+/** The commands, and the provider hooks that offer fixes and the utility models from where Chat meets us. */
+export function registerChatIntegration(service: ArceeService, state: vscode.Memento): { disposable: vscode.Disposable; hooks: LmProviderHooks } {
+  const lastToast = new Map<string, number>();
+  let offered = false;
+  const hooks: LmProviderHooks = {
+    failed(error: ArceeError): void {
+      const now = Date.now();
+      if (now - (lastToast.get(error.kind) ?? -Infinity) < FAILURE_TOAST_GAP_MS) return;
+      lastToast.set(error.kind, now);
+      void showError(service.log, error);
+    },
+    servedChat(): void {
+      if (offered || state.get<boolean>(UTILITY_OFFER_KEY)) return;
+      offered = true;
+      const chat = vscode.workspace.getConfiguration('chat');
+      if (UTILITY_SETTINGS.every((k) => chat.get<string>(k.slice('chat.'.length)))) return;
+      void (async () => {
+        const id = utilityModelFor(await listedModels(service));
+        if (!id) return;
+        const use = `Use ${id}`;
+        const pick = await vscode.window.showInformationMessage(
+          `VS Code Chat also asks a model for titles and progress messages on every agent turn. Use Arcee's small ${id} for those?`,
+          use,
+          'Choose…',
+          "Don't Ask Again",
+        );
+        if (pick) await state.update(UTILITY_OFFER_KEY, true);
+        if (pick === use) await setUtilityModels(service, id);
+        else if (pick === 'Choose…') await setUtilityModels(service);
+      })().catch((e: unknown) => service.log.warn(`Utility model offer: ${e instanceof Error ? e.message : String(e)}`));
+    },
+  };
+  const disposable = vscode.Disposable.from(
+    vscode.commands.registerCommand('arcee.useInChat', async (given?: unknown) => {
+      try {
+        return await openChatOnArceeModel(service, typeof given === 'string' ? given : undefined);
+      } catch (e) {
+        await showError(service.log, e);
+        return undefined;
+      }
+    }),
+    vscode.commands.registerCommand('arcee.setUtilityModels', async (given?: unknown) => {
+      try {
+        return await setUtilityModels(service, typeof given === 'string' ? given : undefined);
+      } catch (e) {
+        await showError(service.log, e);
+        return undefined;
+      }
+    }),
+  );
+  return { disposable, hooks };
+}
