@@ -2,9 +2,12 @@
  * Conversation → API messages. Context chips are sent fenced with their path and lines; images become
  * `image_url` parts; reasoning is never sent back outside tool loops; failed turns without text are skipped.
  * A turn that called tools goes back as the platform notes require: `content` a string (never null), its
- * reasoning, its `tool_calls`, then one `tool` message per call that got a result.
+ * reasoning (always, '' when there was none: see toolTurnReasoning), its `tool_calls`, then one `tool` message
+ * per call that got a result. Leaked tool XML is stripped from what goes back, so it cannot prime the model to
+ * write its next call as text again.
  */
 import type { AssistantMessage, ChatMessage, ContentPart } from '../providers/api';
+import { stripAnswerMarkup, toolTurnReasoning } from '../providers/toolMarkup';
 import type { ChatMessageView, ContextChip } from '../webview/protocol';
 
 export const CHAT_SYSTEM_PROMPT =
@@ -56,12 +59,14 @@ export function toApiMessages(history: ChatMessageView[], system: string = CHAT_
 /** An assistant turn: plain, or with the tool calls that were answered and their results. */
 function assistantTurn(m: ChatMessageView): ChatMessage[] {
   const answered = (m.toolCalls ?? []).filter((c): c is typeof c & { id: string; result: string } => !!c.id && c.result !== undefined);
-  if (!answered.length) return m.content.trim() ? [{ role: 'assistant', content: m.content }] : [];
+  // What the client could not strip: an answer stopped mid-stream never reached `done`; older saved conversations.
+  const content = stripAnswerMarkup(m.content);
+  if (!answered.length) return content.trim() ? [{ role: 'assistant', content }] : [];
   const turn: AssistantMessage = {
     role: 'assistant',
-    content: m.content,
+    content,
     tool_calls: answered.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } })),
+    ...toolTurnReasoning(m.reasoning),
   };
-  if (m.reasoning) turn.reasoning = m.reasoning;
   return [turn, ...answered.map((c): ChatMessage => ({ role: 'tool', tool_call_id: c.id, content: c.result }))];
 }

@@ -110,6 +110,12 @@ export class StreamToView {
         this.result = ev.result;
         const c = ev.result.choices[0];
         if (c) {
+          // The assembled answer is the final word: the client recovers tool calls written into the reasoning and
+          // strips leaked tool XML (providers/toolMarkup.ts), which must stay neither in the view nor in the saved
+          // conversation (nor prime the next turn). Apart from that, it is the text the deltas built.
+          m.content = c.content;
+          if (c.reasoning) m.reasoning = c.reasoning;
+          else delete m.reasoning;
           m.toolCalls = c.tool_calls.length ? c.tool_calls.map((t) => ({ id: t.id, name: t.name, arguments: t.arguments, complete: t.complete })) : undefined;
           m.finishReason = c.finish_reason;
         }

@@ -5,6 +5,7 @@
  */
 import type { AssistantMessage, ChatMessage, ChatResult, ContentPart, ModelInfo, ToolCallParam, ToolDefinition } from '../providers/api';
 import { CHARS_PER_TOKEN, estimateTokens } from '../edit/tokens';
+import { stripAnswerMarkup, toolTurnReasoning } from '../providers/toolMarkup';
 
 /** `LanguageModelChatMessageRole`: User 1, Assistant 2; System 3 exists at run time (proposed API). */
 export const ROLE_USER = 1;
@@ -129,7 +130,8 @@ function pushText(parts: ContentPart[], text: string): void {
 /**
  * VS Code's request messages → API messages. A user message's tool results become `tool` messages (placed first,
  * right after the assistant's tool calls, as the API requires); an image inside a tool result follows them in a
- * user message, since servers accept only text in `tool` messages. Assistant tool calls become `tool_calls`.
+ * user message, since servers accept only text in `tool` messages. Assistant tool calls become `tool_calls`,
+ * with `content` a string and empty reasoning fields, as Arcee's tool loops need.
  */
 export function toApiMessages(messages: readonly LmMessage[]): ChatMessage[] {
   const out: ChatMessage[] = [];
@@ -142,8 +144,11 @@ export function toApiMessages(messages: readonly LmMessage[]): ChatMessage[] {
         if (call) calls.push({ id: call.callId, type: 'function', function: { name: call.name, arguments: JSON.stringify(call.input ?? {}) } });
         else if (!asToolResult(p) && !asData(p)) text += asText(p) ?? '';
       }
-      const msg: AssistantMessage = { role: 'assistant', content: text || (calls.length ? null : '') };
-      if (calls.length) msg.tool_calls = calls;
+      // `content` is a string even beside tool calls (platform notes: "" not null in tool loops), and without the
+      // tool XML a model leaked into it, which would prime it to write its next call as text.
+      const content = stripAnswerMarkup(text);
+      // The API gives no reasoning back here; beside tool calls the fields still go, empty (see toolTurnReasoning).
+      const msg: AssistantMessage = calls.length ? { role: 'assistant', content, tool_calls: calls, ...toolTurnReasoning(undefined) } : { role: 'assistant', content };
       if (m.name) msg.name = m.name;
       out.push(msg);
       continue;

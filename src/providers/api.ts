@@ -142,6 +142,11 @@ export interface ChoiceResult {
   tool_calls: ToolCallResult[];
   finish_reason: FinishReason | null;
   logprobs: LogprobEntry[] | null;
+  /**
+   * Set when `tool_calls` were not sent as such but recovered from tool-call markup the model wrote at the end of
+   * its reasoning (providers/toolMarkup.ts); the ids are then ours, not the server's.
+   */
+  recoveredToolCalls?: boolean;
 }
 
 /** An answer, complete or (inside an error) partial. */

@@ -16,6 +16,7 @@ import {
 import { parseModelList } from './models';
 import { RetryPolicy, type RetryInfo } from './retry';
 import { ChatStreamParser, truncatedError } from './stream';
+import { reviseToolMarkup } from './toolMarkup';
 import { resolveEndpoints, type Endpoints } from './url';
 
 export interface ClientLogger {
@@ -274,7 +275,7 @@ export class ArceeClient {
         if (typeof json === 'object' && json !== null && 'error' in json) throw errorFromStreamPayload(json);
         yield* parser.assembler.push(json);
         yield* parser.assembler.end();
-        yield this.done(parser.assembler.result(), opened.started);
+        yield this.done(parser.assembler.result(), request, opened.started);
         return;
       }
       const reader = response.body?.getReader();
@@ -304,7 +305,7 @@ export class ArceeClient {
       const last = parser.end();
       const done = last.pop();
       yield* last;
-      if (done?.type === 'done') yield this.done(done.result, opened.started);
+      if (done?.type === 'done') yield this.done(done.result, request, opened.started);
     } catch (e) {
       const err = e instanceof ArceeError ? e : this.classify(e, controller, options.signal, host);
       if (!err.partial) err.partial = parser.partial();
@@ -317,7 +318,18 @@ export class ArceeClient {
     }
   }
 
-  private done(result: ChatResult, started: number): ChatEvent {
+  /**
+   * The `done` event, with tool markup dealt with (toolMarkup.ts): calls a model wrote into its reasoning are
+   * recovered when the request offered those tools, and leaked tags are stripped. A request that sent
+   * `tool_choice: "none"` (the chat's last round) asked for no calls, so nothing is recovered for it.
+   */
+  private done(raw: ChatResult, request: ChatRequest, started: number): ChatEvent {
+    const result = reviseToolMarkup(raw, request.tool_choice === 'none' ? undefined : request.tools);
+    for (const c of result.choices) {
+      if (!c.recoveredToolCalls) continue;
+      // Names only: arguments may hold the user's text, and the log is for diagnosing, not for replaying.
+      this.log('info', `recovered ${c.tool_calls.length} tool call(s) from the reasoning of choice ${c.index}: ${c.tool_calls.map((t) => t.name).join(', ')}`);
+    }
     const u = result.usage;
     this.log(
       'info',

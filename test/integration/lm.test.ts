@@ -125,7 +125,9 @@ describe('vscode.lm: Arcee as a language model chat provider', function () {
       { role: 'user', content: 'What is in src/a.ts?' },
       {
         role: 'assistant',
-        content: null,
+        content: '',
+        reasoning_content: '',
+        reasoning: '',
         tool_calls: [
           { id: 'call_abc', type: 'function', function: { name: 'read_file', arguments: '{"path":"src/a.ts"}' } },
           { id: 'x7', type: 'function', function: { name: 'list_files', arguments: '{}' } },

@@ -128,12 +128,13 @@ describe('the chat’s tool loop against a fake server', function () {
     assert.equal(bodies[0].tool_choice, undefined);
     const tail = bodies[1].messages.slice(-3);
     const [assistant, first, second] = tail as [
-      { role: string; content: unknown; reasoning?: string; tool_calls: { id: string; function: { name: string; arguments: string } }[] },
+      { role: string; content: unknown; reasoning?: string; reasoning_content?: string; tool_calls: { id: string; function: { name: string; arguments: string } }[] },
       { role: string; tool_call_id: string; content: string },
       { role: string; tool_call_id: string; content: string },
     ];
     assert.equal(assistant.role, 'assistant');
     assert.equal(assistant.content, '', 'content is "" on a tool turn, never null');
+    assert.equal(assistant.reasoning_content, 'I need the data file.');
     assert.equal(assistant.reasoning, 'I need the data file.');
     assert.deepEqual(
       assistant.tool_calls.map((c) => [c.function.name, c.function.arguments]),

@@ -50,7 +50,7 @@ describe('chat prompt', () => {
     ]);
   });
 
-  it('a tool turn goes back with content "" (not null), its reasoning, its answered calls, then one tool message each', () => {
+  it('a tool turn goes back with content "" (not null), its reasoning under both names, its answered calls, then one tool message each', () => {
     const out = toApiMessages(
       [
         m('user', 'What does main do?'),
@@ -71,6 +71,7 @@ describe('chat prompt', () => {
       {
         role: 'assistant',
         content: '',
+        reasoning_content: 'I should read the file.',
         reasoning: 'I should read the file.',
         tool_calls: [
           { id: 'call_1', type: 'function', function: { name: 'read_file', arguments: '{"path":"src/main.ts"}' } },
@@ -81,6 +82,39 @@ describe('chat prompt', () => {
       { role: 'tool', tool_call_id: 'call_2', content: 'The user declined.' },
       { role: 'assistant', content: 'It calls main.' },
     ]);
+  });
+
+  it('a tool turn without reasoning still carries reasoning_content (and reasoning) as ""', () => {
+    const call = { id: 'call_1', name: 'list_files', arguments: '{}', complete: true, status: 'done' as const, result: 'a.ts' };
+    const [, turn] = toApiMessages([m('user', 'q'), m('assistant', '', { toolCalls: [call] })], '');
+    assert.deepEqual(turn, {
+      role: 'assistant',
+      content: '',
+      reasoning_content: '',
+      reasoning: '',
+      tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'list_files', arguments: '{}' } }],
+    });
+  });
+
+  it('strips leaked tool XML from the reasoning and content it sends back, not prose about tools', () => {
+    const leaked = 'I need the file.\n<function=read_file>\n<parameter=path>\na.ts\n</parameter>\n</function>\n</tool_call>';
+    const call = { id: 'call_1', name: 'read_file', arguments: '{"path":"a.ts"}', complete: true, status: 'done' as const, result: '1  x' };
+    const out = toApiMessages(
+      [
+        m('user', 'q'),
+        m('assistant', 'Reading it.\n</tool_call>', { reasoning: leaked, toolCalls: [call] }),
+        m('assistant', 'It uses `read_file` and <parameter=path> tags.\n</function>\n</tool_call>', { state: 'stopped' }),
+      ],
+      '',
+    );
+    assert.deepEqual(out[1], {
+      role: 'assistant',
+      content: 'Reading it.',
+      reasoning_content: 'I need the file.',
+      reasoning: 'I need the file.',
+      tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'read_file', arguments: '{"path":"a.ts"}' } }],
+    });
+    assert.deepEqual(out[3], { role: 'assistant', content: 'It uses `read_file` and <parameter=path> tags.' });
   });
 
   it('calls that never got a result (skipped at the round limit, or still streaming) are not sent', () => {

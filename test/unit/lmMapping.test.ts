@@ -86,7 +86,10 @@ describe('lm mapping: messages', () => {
       { role: 'user', content: 'Read a.ts' },
       {
         role: 'assistant',
-        content: null,
+        // A string, never null, and reasoning fields though VS Code gives no reasoning back (platform notes).
+        content: '',
+        reasoning_content: '',
+        reasoning: '',
         tool_calls: [
           { id: 'call_1', type: 'function', function: { name: 'read_file', arguments: '{"path":"a.ts"}' } },
           { id: 'call_2', type: 'function', function: { name: 'list_files', arguments: '{}' } },
@@ -96,6 +99,15 @@ describe('lm mapping: messages', () => {
       { role: 'tool', tool_call_id: 'call_2', content: 'a.ts\nb.ts' },
       { role: 'user', content: 'Now explain.' },
     ]);
+  });
+
+  it('strips tool XML a model leaked into its answer, but not an answer that talks about tools', () => {
+    const out = toApiMessages([
+      { role: ROLE_ASSISTANT, content: [text('Reading it.\n<function=read_file>\n<parameter=path>\na.ts\n</parameter>\n</function>\n</tool_call>'), call('c', 'read_file', { path: 'a.ts' })], name: undefined },
+      { role: ROLE_ASSISTANT, content: [text('Call `read_file` with <parameter=path> set.')], name: undefined },
+    ]);
+    assert.equal(out[0].content, 'Reading it.');
+    assert.deepEqual(out[1], { role: 'assistant', content: 'Call `read_file` with <parameter=path> set.' });
   });
 
   it('maps images to image_url data URLs, and text-like data to text', () => {
@@ -127,7 +139,7 @@ describe('lm mapping: messages', () => {
       { role: ROLE_USER, content: [text('hi')], name: 'ann' },
     ]);
     assert.deepEqual(out, [
-      { role: 'assistant', content: 'Let me look.', tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: '{"a":[1]}' } }] },
+      { role: 'assistant', content: 'Let me look.', reasoning_content: '', reasoning: '', tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: '{"a":[1]}' } }] },
       { role: 'user', content: 'hi', name: 'ann' },
     ]);
   });

@@ -2,11 +2,14 @@ import * as assert from 'node:assert/strict';
 import { ArceeError } from '../../src/providers/errors';
 import { MAX_TOKENS_KEPT } from '../../src/chat/logprobs';
 import { errorView, StreamToView, usageView } from '../../src/chat/streamToView';
-import type { LogprobEntry } from '../../src/providers/api';
+import type { ChatResult, LogprobEntry } from '../../src/providers/api';
+import { reviseToolMarkup } from '../../src/providers/toolMarkup';
+import { TOOL_DEFINITIONS } from '../../src/tools/definitions';
 import type { ChatMessageView, HostMessage, TokenLogprobView } from '../../src/webview/protocol';
 import { sseFixture } from '../support/paths';
 import { logprobStream, type StreamToken } from '../support/fakeServer';
 import { replay, replaySplit } from '../support/replay';
+import { fixture, turn } from '../support/toolMarkup';
 
 function setup(batchMs = 0): { view: StreamToView; posted: HostMessage[]; message: ChatMessageView } {
   const posted: HostMessage[] = [];
@@ -49,6 +52,37 @@ describe('StreamToView', () => {
     view.finish();
     assert.deepEqual(message.toolCalls, [{ id: 'call_1', name: 'read_file', arguments: '{"path": "READ', complete: false }]);
     assert.equal(message.finishReason, 'length');
+  });
+
+  it('on done, the reasoning is the revised one: recovered tool XML leaves the view and the saved message', () => {
+    for (const [tools, calls] of [[TOOL_DEFINITIONS, ['read_file']], [undefined, []]] as const) {
+      const { view, posted, message } = setup();
+      const reasoning = fixture('eaten-opener.txt');
+      for (let i = 0; i < reasoning.length; i += 23) view.apply({ type: 'reasoning', index: 0, text: reasoning.slice(i, i + 23) });
+      view.apply({ type: 'finish', index: 0, reason: 'stop' });
+      assert.equal(message.reasoning, reasoning, 'streamed as it came');
+      const raw: ChatResult = { id: 'r', model: 'trinity-mini', usage: null, choices: [turn(reasoning)] };
+      view.apply({ type: 'done', result: reviseToolMarkup(raw, tools ? [...tools] : undefined) });
+      view.finish();
+      const prose = reasoning.slice(0, reasoning.indexOf('\n\n<function='));
+      assert.equal(message.reasoning, prose);
+      assert.deepEqual(message.toolCalls?.map((c) => c.name) ?? [], calls);
+      assert.equal(message.finishReason, calls.length ? 'tool_calls' : 'stop');
+      const done = posted.at(-1);
+      assert.ok(done?.type === 'chat/done' && done.message.reasoning === prose);
+    }
+  });
+
+  it('on done, a reasoning that was nothing but tool XML is gone, and so is leaked XML in the answer', () => {
+    const { view, message } = setup();
+    const xml = '<function=read_file>\n<parameter=path>\na.ts\n</parameter>\n</function>\n</tool_call>';
+    view.apply({ type: 'reasoning', index: 0, text: xml });
+    view.apply({ type: 'text', index: 0, text: 'It is short.\n</tool_call>' });
+    view.apply({ type: 'done', result: reviseToolMarkup({ id: null, model: null, usage: null, choices: [turn(xml, { content: 'It is short.\n</tool_call>' })] }, undefined) });
+    view.finish();
+    assert.equal(message.reasoning, undefined);
+    assert.ok(!('reasoning' in message));
+    assert.equal(message.content, 'It is short.');
   });
 
   it('a cancel leaves the partial answer, stopped', () => {
