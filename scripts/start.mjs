@@ -37,13 +37,19 @@ async function main() {
   const support = path.join(repoRoot, 'out', 'test', 'support', 'codeServer.js');
   const { startCodeServer } = await import(support);
   const folder = process.env.ARCEE_START_FOLDER ?? demoWorkspace();
+  // The newest VS Code by default (its Chat view runs on Arcee's models); ARCEE_VSCODE=floor opens 1.104. The
+  // newest ignores the URL's extensionDevelopmentPath in a normal browser, so the working tree is linked into
+  // its extensions folder instead.
+  const newest = (process.env.ARCEE_VSCODE ?? 'newest') === 'newest';
+  process.env.ARCEE_VSCODE = newest ? 'newest' : 'floor';
   const server = await startCodeServer({
     folder,
     userSettings: { 'workbench.startupEditor': 'none', 'extensions.autoCheckUpdates': false, 'extensions.autoUpdate': false },
+    linkedExtensions: newest ? [repoRoot] : [],
     onOutput: process.env.ARCEE_START_VERBOSE === '1' ? (line) => console.log(`[code-server] ${line}`) : undefined,
   });
-  const url = server.workbenchUrl({ folder, extensionDevelopmentPath: repoRoot });
-  console.log(`\nVS Code (code-server) with the Arcee extension from ${repoRoot}:\n\n  ${url}\n`);
+  const url = server.workbenchUrl(newest ? { folder } : { folder, extensionDevelopmentPath: repoRoot });
+  console.log(`\nVS Code (code-server ${newest ? 'newest' : 'at the 1.104 floor'}) with the Arcee extension from ${repoRoot}:\n\n  ${url}\n`);
   console.log('Open that URL in a browser on this machine. After changing the code, run `npm run build` (or');
   console.log('`npm run watch`) and reload the page. Ctrl+C stops the server.\n');
   const why = await new Promise((resolve) => {

@@ -8,23 +8,26 @@ import { setup } from './setup.mjs';
 
 const STEP_TIMEOUT_MS = 15 * 60_000;
 
+// The integration and e2e suites run on both VS Codes: the engines.vscode floor and the newest code-server.
 const steps = [
   { name: 'lint', script: 'lint', mocha: false },
   { name: 'typecheck', script: 'typecheck', mocha: false },
   { name: 'unit', script: 'test:unit', mocha: true },
-  { name: 'integration', script: 'test:integration', mocha: true },
+  { name: 'integration 1.104', script: 'test:integration', mocha: true, env: { ARCEE_VSCODE: 'floor' } },
+  { name: 'integration new', script: 'test:integration', mocha: true, env: { ARCEE_VSCODE: 'newest' } },
   { name: 'webview', script: 'test:webview', mocha: true },
-  { name: 'e2e', script: 'test:e2e', mocha: true },
+  { name: 'e2e 1.104', script: 'test:e2e', mocha: true, env: { ARCEE_VSCODE: 'floor' } },
+  { name: 'e2e new', script: 'test:e2e', mocha: true, env: { ARCEE_VSCODE: 'newest' } },
 ];
 
 // eslint-disable-next-line no-control-regex
 const stripAnsi = (text) => text.replace(/\u001b\[[0-9;]*[A-Za-z]/g, '');
 
 /** Runs `npm run -s <script>`, showing its output as it comes, and keeps the output to count tests. */
-function runStep(script) {
+function runStep(script, env = {}) {
   return new Promise((resolve) => {
     const started = Date.now();
-    const child = spawn('npm', ['run', '-s', script], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn('npm', ['run', '-s', script], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, ...env } });
     let output = '';
     const forward = (stream) => (chunk) => {
       stream.write(chunk);
@@ -74,8 +77,9 @@ async function main() {
   let failed = 0;
   const report = [];
   for (const step of steps) {
-    console.log(`\n=== ${step.name} (npm run ${step.script}) ===`);
-    const result = await runStep(step.script);
+    const envText = Object.entries(step.env ?? {}).map(([k, v]) => `${k}=${v} `).join('');
+    console.log(`\n=== ${step.name} (${envText}npm run ${step.script}) ===`);
+    const result = await runStep(step.script, step.env);
     let stepPassed = 0;
     let stepFailed = 0;
     if (step.mocha) {
@@ -90,7 +94,7 @@ async function main() {
     passed += stepPassed;
     failed += stepFailed;
     const verdict = result.code === 0 ? 'ok' : `FAILED (${result.signal ?? `exit ${result.code}`})`;
-    report.push(`  ${step.name.padEnd(12)} ${verdict.padEnd(16)} ${stepPassed} passed, ${stepFailed} failed, ${result.seconds} s`);
+    report.push(`  ${step.name.padEnd(18)} ${verdict.padEnd(16)} ${stepPassed} passed, ${stepFailed} failed, ${result.seconds} s`);
   }
   console.log(`\n=== summary ===\n${report.join('\n')}`);
   console.log(`${passed} passed, ${failed} failed`);

@@ -70,6 +70,11 @@ export interface CodeServerOptions {
    * files their `.vscodeignore` allowlist ships): how newer builds load a working tree without the URL payload.
    */
   unpackedExtensions?: string[];
+  /**
+   * Extension folders linked (not copied) into the run's extensions dir: a rebuild shows after a window reload.
+   * How `npm start` loads the working tree on builds that ignore the URL payload.
+   */
+  linkedExtensions?: string[];
   /** Gets each line code-server prints; by default lines are kept and shown only when start fails. */
   onOutput?: (line: string) => void;
   /** How long to wait for /healthz. */
@@ -195,10 +200,15 @@ export function shippedFiles(root: string): string[] {
   return files;
 }
 
-/** Copies an extension's shipped files into `<extensionsDir>/<publisher>.<name>-<version>`, as an install would. */
-function installUnpacked(root: string, extensionsDir: string): void {
+/** `<extensionsDir>/<publisher>.<name>-<version>`: where an install puts the extension at `root`. */
+function installedFolder(root: string, extensionsDir: string): string {
   const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
-  const target = path.join(extensionsDir, `${manifest.publisher}.${manifest.name}-${manifest.version}`);
+  return path.join(extensionsDir, `${manifest.publisher}.${manifest.name}-${manifest.version}`);
+}
+
+/** Copies an extension's shipped files into its installed folder, as an install would. */
+function installUnpacked(root: string, extensionsDir: string): void {
+  const target = installedFolder(root, extensionsDir);
   for (const file of shippedFiles(root)) {
     fs.mkdirSync(path.dirname(path.join(target, file)), { recursive: true });
     fs.copyFileSync(path.join(root, file), path.join(target, file));
@@ -247,6 +257,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
   }
   for (const vsix of options.vsixFiles ?? []) installVsix(inst, dirs, env, vsix);
   for (const folder of options.unpackedExtensions ?? []) installUnpacked(folder, dirs.extensionsDir);
+  for (const folder of options.linkedExtensions ?? []) fs.symlinkSync(path.resolve(folder), installedFolder(folder, dirs.extensionsDir), 'dir');
 
   const args = [
     inst.entry,
