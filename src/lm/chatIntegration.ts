@@ -55,6 +55,31 @@ async function setUtilityModels(service: ArceeService, given?: string): Promise<
   return id;
 }
 
+/** VS Code's own command that records a provider group in the profile's `chatLanguageModels.json`. */
+const ADD_PROVIDER_GROUP = 'lm.addLanguageModelsProviderGroup';
+const PROVIDER_GROUP_KEY = 'arcee.chatProviderGroupAdded';
+
+/**
+ * VS Code's Chat asks for a GitHub sign-in unless the profile has a provider group of another vendor (its
+ * `github.copilot.hasByokModels`): models a provider lists are not enough. This records the "Arcee" group, as
+ * "Manage Language Models → Add Models" would, once there are models to use (a key, or a server that needs none).
+ * Once per profile: a user who removes the group is not overruled. Returns true when the group is (now) there.
+ */
+export async function ensureChatProviderGroup(service: ArceeService, state: vscode.Memento): Promise<boolean> {
+  if (state.get<boolean>(PROVIDER_GROUP_KEY) || !vsCodeChatAvailable()) return false;
+  if (!(await vscode.commands.getCommands(true)).includes(ADD_PROVIDER_GROUP)) return false;
+  if (!(await listedModels(service)).length) return false;
+  try {
+    await vscode.commands.executeCommand(ADD_PROVIDER_GROUP, { name: 'Arcee', vendor: LM_VENDOR });
+    service.log.info("Arcee's models added to VS Code Chat (provider group \"Arcee\" in chatLanguageModels.json)");
+  } catch (e) {
+    // "already exists": the user (or an earlier window) added it.
+    if (!/already exists/i.test(e instanceof Error ? e.message : String(e))) throw e;
+  }
+  await state.update(PROVIDER_GROUP_KEY, true);
+  return true;
+}
+
 /** The commands, and the provider hooks that offer fixes and the utility models from where Chat meets us. */
 export function registerChatIntegration(service: ArceeService, state: vscode.Memento): { disposable: vscode.Disposable; hooks: LmProviderHooks } {
   const lastToast = new Map<string, number>();
@@ -87,7 +112,16 @@ export function registerChatIntegration(service: ArceeService, state: vscode.Mem
       })().catch((e: unknown) => service.log.warn(`Utility model offer: ${e instanceof Error ? e.message : String(e)}`));
     },
   };
+  // Needs a key or a keyless server: tried at start and again whenever the key or settings change.
+  let adding: Promise<unknown> | undefined;
+  const addGroup = (): void => {
+    adding ??= ensureChatProviderGroup(service, state)
+      .catch((e: unknown) => service.log.warn(`Adding Arcee to VS Code Chat: ${e instanceof Error ? e.message : String(e)}`))
+      .finally(() => (adding = undefined));
+  };
+  addGroup();
   const disposable = vscode.Disposable.from(
+    service.onDidChange(addGroup),
     vscode.commands.registerCommand('arcee.useInChat', async (given?: unknown) => {
       try {
         return await openChatOnArceeModel(service, typeof given === 'string' ? given : undefined);

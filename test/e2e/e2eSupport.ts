@@ -149,6 +149,15 @@ export class Workbench {
     }
   }
 
+  /** Opens a workspace file with Go to File and waits until the editor shows `expectText`. */
+  async openFile(name: string, expectText: string): Promise<void> {
+    await this.runCommand('Go to File...');
+    await this.quickInput.locator('input.input').fill(name);
+    await this.quickInput.locator('.monaco-list-row', { hasText: name }).first().waitFor();
+    await this.page.keyboard.press('Enter');
+    await this.page.locator('.editor-instance .view-lines').first().getByText(expectText).waitFor();
+  }
+
   /** Waits for a password input box (input[type=password]) and types into it; does not press Enter. */
   async fillPassword(text: string): Promise<Locator> {
     const input = this.quickInput.locator('input[type="password"]');

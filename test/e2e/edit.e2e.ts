@@ -6,14 +6,6 @@ import * as path from 'node:path';
 import { FakeServer, sseReply, textStream } from '../support/fakeServer';
 import { useWorkbench, type Workbench } from './e2eSupport';
 
-async function openFile(wb: Workbench, name: string, expectText: string): Promise<void> {
-  await wb.runCommand('Go to File...');
-  await wb.quickInput.locator('input.input').fill(name);
-  await wb.quickInput.locator('.monaco-list-row', { hasText: name }).first().waitFor();
-  await wb.page.keyboard.press('Enter');
-  await wb.page.locator('.editor-instance .view-lines').first().getByText(expectText).waitFor();
-}
-
 /** Saves the active editor and returns the file as it is on disk. */
 async function saveAndRead(wb: Workbench, name: string, expected: RegExp): Promise<string> {
   await wb.page.keyboard.press('Control+S');
@@ -56,7 +48,7 @@ describe('inline edits in the browser', () => {
 
   it('context menu → Arcee → Edit Selection… shows the diff; Accept changes the file', async () => {
     const wb = workbench();
-    await openFile(wb, 'calc.ts', 'sum -= i');
+    await wb.openFile('calc.ts', 'sum -= i');
     const lines = wb.page.locator('.editor-instance .view-lines').first();
     await lines.click();
     await wb.page.keyboard.press('Control+A');
@@ -100,7 +92,7 @@ describe('inline edits in the browser', () => {
     const wb = workbench();
     await wb.page.keyboard.press('Control+K');
     await wb.page.keyboard.press('W');
-    await openFile(wb, 'broken.ts', 'three');
+    await wb.openFile('broken.ts', 'three');
     // The TypeScript server reports the error; put the cursor on it and wait for the lightbulb.
     await wb.page.locator('.editor-instance .squiggly-error').first().waitFor({ timeout: 60_000 });
     await wb.page.locator('.editor-instance .view-lines').first().getByText('count').first().click();
