@@ -11,13 +11,15 @@ import {
   errorFromStreamPayload,
   leadSentence,
   redactSecrets,
-  shorten,
 } from './errors';
 import { parseModelList } from './models';
 import { RetryPolicy, type RetryInfo } from './retry';
 import { ChatStreamParser, truncatedError } from './stream';
 import { reviseToolMarkup } from './toolMarkup';
+import { TimeoutReason, Watchdog, buildBody, defaultSleep, parseJsonBody, readText } from './transport';
 import { resolveEndpoints, type Endpoints } from './url';
+
+export { buildBody } from './transport';
 
 export interface ClientLogger {
   info(message: string): void;
@@ -51,58 +53,6 @@ export interface RequestOptions {
 
 export const DEFAULT_FIRST_BYTE_TIMEOUT_MS = 60_000;
 export const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
-
-class TimeoutReason {
-  constructor(readonly which: 'first byte' | 'idle', readonly ms: number) {}
-}
-
-/** Aborts a request when the server stays silent too long; re-armed on every chunk. */
-class Watchdog {
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  constructor(private readonly controller: AbortController) {}
-  arm(which: 'first byte' | 'idle', ms: number): void {
-    this.clear();
-    this.timer = setTimeout(() => this.controller.abort(new TimeoutReason(which, ms)), ms);
-  }
-  clear(): void {
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
-  }
-}
-
-/** Drops `null`/`undefined` fields: "leave it to the server". */
-export function buildBody(request: ChatRequest, stream: boolean): Record<string, unknown> {
-  const body: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(request)) {
-    if (v !== null && v !== undefined) body[k] = v;
-  }
-  body.stream = stream;
-  if (stream) {
-    const so = typeof body.stream_options === 'object' && body.stream_options !== null ? body.stream_options : {};
-    body.stream_options = { include_usage: true, ...so };
-  } else {
-    delete body.stream_options;
-  }
-  return body;
-}
-
-function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) {
-      reject(new ArceeError('cancelled', leadSentence('cancelled')));
-      return;
-    }
-    const onAbort = (): void => {
-      clearTimeout(t);
-      reject(new ArceeError('cancelled', leadSentence('cancelled')));
-    };
-    const t = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 interface OpenResponse {
   response: Response;
@@ -338,27 +288,4 @@ export class ArceeClient {
     );
     return { type: 'done', result };
   }
-}
-
-function parseJsonBody(text: string, host: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new ArceeError('bad_request', `${host} answered with something that is not JSON: ${shorten(text, 120) || '(empty)'}. Check the base URL.`);
-  }
-}
-
-/** Reads a whole body, keeping the idle watchdog armed between chunks. */
-async function readText(response: Response, watchdog: Watchdog, idleMs: number): Promise<string> {
-  const reader = response.body?.getReader();
-  if (!reader) return '';
-  const decoder = new TextDecoder();
-  let text = '';
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    watchdog.arm('idle', idleMs);
-    text += decoder.decode(value, { stream: true });
-  }
-  return text + decoder.decode();
 }

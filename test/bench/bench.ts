@@ -11,6 +11,7 @@ import { Stream } from 'openai/core/streaming';
 import { ChatStreamParser } from '../../src/providers/stream';
 import { chatBenchmarks } from './chatBench';
 import { loadBenchmark } from './loadBench';
+import { vscodeChatBenchmark } from './vscodeChatStopBench';
 import { logprobBenchmark } from './logprobBench';
 import { seededRandom, splitRandomly } from '../support/fakeServer';
 import { repoRoot } from '../support/paths';
@@ -134,6 +135,7 @@ main()
   .then(chatBenchmarks)
   .then(logprobBenchmark)
   .then(loadBenchmark)
+  .then(vscodeChatBenchmark)
   .catch((e: unknown) => {
     console.error(e);
     process.exit(1);

@@ -4,7 +4,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
-import { launchChromium, repoRoot, startCodeServer, vscodeChoice, type CodeServer } from '../support/codeServer';
+import { launchChromium } from '../support/chromium';
+import { repoRoot, startCodeServer, vscodeChoice, type CodeServer } from '../support/codeServer';
 
 export interface WorkbenchOptions {
   /** User settings.json content, written before code-server starts. */

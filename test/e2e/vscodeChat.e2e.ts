@@ -181,4 +181,20 @@ const SOURCE = 'export const limit = 1;\n\nexport function twice(n: number): num
       await wb.page.waitForTimeout(200);
     }
   });
+
+  it('setting a key offers "Use in Chat", which opens the Chat view on an Arcee model', async () => {
+    const wb = workbench();
+    await agentReady();
+    // The Arcee model of the settings becomes Spotlight; the picker still shows Trinity Mini.
+    await wb.runCommand('Arcee: Select Model');
+    await wb.quickInput.locator('.monaco-list-row', { hasText: 'spotlight' }).first().click();
+    await wb.runCommand('Arcee: Set API Key');
+    const input = await wb.fillPassword('rcai-e2e-0123456789abcdef0123');
+    await input.press('Enter');
+    const toast = wb.page.locator('.notifications-toasts .notification-toast', { hasText: 'API key saved' }).first();
+    await toast.waitFor({ state: 'visible' });
+    assert.match(await toast.innerText(), /model picker/);
+    await toast.getByRole('button', { name: 'Use in Chat' }).click();
+    await new ChatView(wb).input.locator('.chat-input-picker-label', { hasText: 'Spotlight' }).waitFor();
+  });
 });

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { installUnpacked, installedFolder } from './extensionFolder';
 
 /** The repository root: the nearest folder above this file with esbuild.mjs and package.json. */
 export function repoRoot(): string {
@@ -36,13 +36,15 @@ export function vscodeChoice(): VscodeChoice {
   return value;
 }
 
-let install: CodeServerInstall | undefined;
+const installs = new Map<VscodeChoice, CodeServerInstall>();
 
-/** Installs code-server into .cache/ if needed (scripts/codeServer.mjs) and says where it is. */
+/** Installs the chosen code-server into .cache/ if needed (scripts/codeServer.mjs) and says where it is. */
 export function ensureCodeServer(): CodeServerInstall {
-  if (install) return install;
+  const choice = vscodeChoice();
+  const known = installs.get(choice);
+  if (known) return known;
   const script = path.join(repoRoot(), 'scripts', 'codeServer.mjs');
-  const result = spawnSync(process.execPath, [script, '--vscode', vscodeChoice(), '--json'], {
+  const result = spawnSync(process.execPath, [script, '--vscode', choice, '--json'], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
     timeout: 45 * 60_000,
@@ -52,7 +54,7 @@ export function ensureCodeServer(): CodeServerInstall {
     throw new Error(`could not install code-server (node scripts/codeServer.mjs exited ${result.status ?? result.signal})`);
   }
   const parsed = JSON.parse(last) as CodeServerInstall;
-  install = parsed;
+  installs.set(choice, parsed);
   return parsed;
 }
 
@@ -169,49 +171,6 @@ function installVsix(inst: CodeServerInstall, dirs: RunDirs, env: NodeJS.Process
   );
   if (result.status !== 0) {
     throw new Error(`code-server --install-extension ${vsix} failed (${result.status ?? result.signal}):\n${result.stdout}${result.stderr}`);
-  }
-}
-
-/**
- * The files a `.vscodeignore` allowlist ships (`**` first, then `!path` or `!dir/**` lines), relative to `root`.
- * Refuses other shapes rather than guess: vsce's own matching is richer.
- */
-export function shippedFiles(root: string): string[] {
-  const lines = fs
-    .readFileSync(path.join(root, '.vscodeignore'), 'utf8')
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l && !l.startsWith('#'));
-  if (lines[0] !== '**') throw new Error('.vscodeignore is not an allowlist (its first rule is not **)');
-  const files: string[] = [];
-  const walk = (dir: string): void => {
-    for (const entry of fs.readdirSync(path.join(root, dir), { withFileTypes: true })) {
-      const rel = path.posix.join(dir, entry.name);
-      if (entry.isDirectory()) walk(rel);
-      else files.push(rel);
-    }
-  };
-  for (const rule of lines.slice(1)) {
-    const match = /^!([\w./-]+?)(\/\*\*)?$/.exec(rule);
-    if (!match) throw new Error(`.vscodeignore rule ${rule} is not one this harness reads`);
-    if (match[2]) walk(match[1]);
-    else if (fs.existsSync(path.join(root, match[1]))) files.push(match[1]);
-  }
-  return files;
-}
-
-/** `<extensionsDir>/<publisher>.<name>-<version>`: where an install puts the extension at `root`. */
-function installedFolder(root: string, extensionsDir: string): string {
-  const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
-  return path.join(extensionsDir, `${manifest.publisher}.${manifest.name}-${manifest.version}`);
-}
-
-/** Copies an extension's shipped files into its installed folder, as an install would. */
-function installUnpacked(root: string, extensionsDir: string): void {
-  const target = installedFolder(root, extensionsDir);
-  for (const file of shippedFiles(root)) {
-    fs.mkdirSync(path.dirname(path.join(target, file)), { recursive: true });
-    fs.copyFileSync(path.join(root, file), path.join(target, file));
   }
 }
 
@@ -346,71 +305,4 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
     },
     stop,
   };
-}
-
-/**
- * Builds since about 1.13x ignore the URL's `payload` (extensionDevelopmentPath, extensionTestsPath) unless the
- * workbench runs with `developmentOptions.enableSmokeTestDriver`. The flag lives in the page's
- * `vscode-workbench-web-configuration` meta tag; a script that runs before the page's own sets it as soon as the
- * parser adds the tag. (Rewriting the HTML response instead loses code-server's connection-token cookie, and the
- * extension host's WebSocket is then refused.) The flag also hides notification toasts: use it only where the
- * payload is needed.
- */
-export async function enableSmokeTestDriver(page: Page): Promise<void> {
-  await page.addInitScript(() => {
-    const patch = (meta: Element): void => {
-      const settings = JSON.parse(meta.getAttribute('data-settings') ?? '{}') as { developmentOptions?: Record<string, unknown> };
-      settings.developmentOptions = { ...settings.developmentOptions, enableSmokeTestDriver: true };
-      meta.setAttribute('data-settings', JSON.stringify(settings));
-    };
-    const observer = new MutationObserver(() => {
-      const meta = document.getElementById('vscode-workbench-web-configuration');
-      if (!meta) return;
-      observer.disconnect();
-      patch(meta);
-    });
-    observer.observe(document, { childList: true, subtree: true });
-  });
-}
-
-export interface ChromiumOptions {
-  /** Chromium's profile folder (Playwright refuses --user-data-dir in args). */
-  profileDir: string;
-  /** Where XDG_CONFIG_HOME and XDG_CACHE_HOME point for Chromium. */
-  homeDir?: string;
-  viewport?: { width: number; height: number };
-}
-
-/** The Chromium binary: $CHROMIUM_PATH or Debian's /usr/bin/chromium. */
-export function chromiumPath(): string {
-  const candidate = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-  if (!fs.existsSync(candidate)) {
-    throw new Error(`Chromium not found at ${candidate}: install the Debian package "chromium" (or set CHROMIUM_PATH)`);
-  }
-  return candidate;
-}
-
-/** Launches headless Debian Chromium with the flags that keep it off the network but 127.0.0.1. */
-export async function launchChromium(options: ChromiumOptions): Promise<BrowserContext> {
-  const home = options.homeDir ?? options.profileDir;
-  const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
-  env.XDG_CONFIG_HOME = path.join(home, 'xdg-config');
-  env.XDG_CACHE_HOME = path.join(home, 'xdg-cache');
-  return chromium.launchPersistentContext(options.profileDir, {
-    executablePath: chromiumPath(),
-    headless: true,
-    env,
-    viewport: options.viewport ?? { width: 1280, height: 800 },
-    timeout: 60_000,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
 }

@@ -6,7 +6,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { BrowserContext } from 'playwright-core';
 import { OUTPUT_MARK } from '../integration/index';
-import { enableSmokeTestDriver, launchChromium, repoRoot, startCodeServer, vscodeChoice, type CodeServer } from './codeServer';
+import { enableSmokeTestDriver, launchChromium } from './chromium';
+import { repoRoot, startCodeServer, vscodeChoice, type CodeServer } from './codeServer';
 
 interface ShimArgs {
   extensionDevelopmentPath: string;

@@ -324,4 +324,11 @@ describe('buildBody', () => {
     assert.deepEqual(buildBody(req({ stream_options: { include_usage: false } }), true).stream_options, { include_usage: false });
     assert.equal(buildBody(req({ stream_options: { include_usage: true } }), false).stream_options, undefined);
   });
+
+  it('leaves reasoning_effort out for trinity-large-thinking (it refuses every value), and only there', () => {
+    assert.equal('reasoning_effort' in buildBody(req({ model: 'trinity-large-thinking', reasoning_effort: 'high' }), true), false);
+    assert.equal('reasoning_effort' in buildBody(req({ model: 'arcee-ai/Trinity-Large-Thinking', reasoning_effort: 'low' }), true), false);
+    assert.equal(buildBody(req({ model: 'trinity-mini', reasoning_effort: 'low' }), true).reasoning_effort, 'low');
+    assert.equal(buildBody(req({ model: 'trinity-large-thinking-v2', reasoning_effort: 'low' }), true).reasoning_effort, 'low');
+  });
 });

@@ -159,6 +159,36 @@ describe('lm mapping: tools and options', () => {
     assert.deepEqual(required.tools?.[0].function.parameters, { type: 'object', properties: {} });
   });
 
+  it("passes a large tool list (VS Code's agent sends about 40) with nested JSON schemas through intact", () => {
+    const tools = Array.from({ length: 48 }, (_, i) => ({
+      name: `tool_${i}`,
+      description: `Tool ${i} — does ${'many things '.repeat(i % 5)}`.trim(),
+      inputSchema: {
+        type: 'object',
+        properties: {
+          filePath: { type: 'string', description: 'An absolute path' },
+          edits: { type: 'array', items: { type: 'object', properties: { oldString: { type: 'string' }, newString: { type: 'string' }, at: { anyOf: [{ type: 'integer', minimum: 1 }, { type: 'null' }] } }, required: ['oldString', 'newString'] } },
+          mode: { enum: ['a', 'b', `c${i}`], default: 'a' },
+        },
+        required: ['filePath'],
+        additionalProperties: false,
+      },
+    }));
+    const out = toolFields(tools, 1);
+    assert.equal(out.tools?.length, 48);
+    out.tools?.forEach((t, i) => {
+      assert.equal(t.function.name, tools[i].name);
+      assert.equal(t.function.description, tools[i].description);
+      assert.deepEqual(t.function.parameters, tools[i].inputSchema);
+    });
+    // Serialised as the request body does, nothing is lost either.
+    const sent = JSON.parse(JSON.stringify(out.tools)) as { function: { parameters: unknown } }[];
+    assert.deepEqual(
+      sent.map((t) => t.function.parameters),
+      tools.map((t) => t.inputSchema),
+    );
+  });
+
   it('passes only API request fields from modelOptions', () => {
     assert.deepEqual(modelOptionFields({ temperature: 0.2, max_tokens: 100, model: 'evil', stream: false, messages: [], foo: 1 }), { temperature: 0.2, max_tokens: 100 });
     assert.deepEqual(modelOptionFields(undefined), {});
