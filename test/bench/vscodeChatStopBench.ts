@@ -60,6 +60,7 @@ export async function vscodeChatStopBenchmark(rounds: number, log: (line: string
       await chat.waitForResponse(/word20\b/, ROUND_TIMEOUT_MS);
       let closedAt = 0;
       const closed = req.closed.then(() => (closedAt = Date.now()));
+      await chat.dismissToasts();
       await page.evaluate(() => ((window as unknown as StampWindow).__stopDown = 0));
       await chat.input.locator(STOP_BUTTON).first().click({ timeout: ROUND_TIMEOUT_MS });
       await Promise.race([closed, new Promise((_, reject) => setTimeout(() => reject(new Error('the server saw no close within 5 s of Stop')), 5_000))]);

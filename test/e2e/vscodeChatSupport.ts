@@ -106,10 +106,14 @@ export class ChatView {
   }
 
   /** Types into the chat input (a Monaco editor) and sends with Enter. */
-  async send(text: string): Promise<void> {
-    // A toast (an earlier failure's fix, say) may cover the input.
+  /** Closes the toasts (an earlier failure's fix, the utility-model offer): they may cover the input. */
+  async dismissToasts(): Promise<void> {
     const toasts = this.wb.page.locator('.notifications-toasts .notification-toast a.action-label[aria-label^="Clear Notification"]');
     for (let i = 0; i < 5 && (await toasts.count()) > 0; i++) await toasts.first().click({ force: true }).catch(() => undefined);
+  }
+
+  async send(text: string): Promise<void> {
+    await this.dismissToasts();
     await this.input.locator('.monaco-editor').first().click();
     await this.wb.page.keyboard.type(text);
     // The send button rather than Enter: Enter picks an open suggestion (`/explain`) instead of sending.
