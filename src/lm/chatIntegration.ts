@@ -120,24 +120,20 @@ export function registerChatIntegration(service: ArceeService, state: vscode.Mem
       .finally(() => (adding = undefined));
   };
   addGroup();
+  // Both commands take a model id as the argument (automation, keybindings); a failure becomes a toast with its fix.
+  const modelCommand = (id: string, run: (service: ArceeService, given?: string) => Promise<string | undefined>): vscode.Disposable =>
+    vscode.commands.registerCommand(id, async (given?: unknown) => {
+      try {
+        return await run(service, typeof given === 'string' ? given : undefined);
+      } catch (e) {
+        await showError(service.log, e);
+        return undefined;
+      }
+    });
   const disposable = vscode.Disposable.from(
     service.onDidChange(addGroup),
-    vscode.commands.registerCommand('arcee.useInChat', async (given?: unknown) => {
-      try {
-        return await openChatOnArceeModel(service, typeof given === 'string' ? given : undefined);
-      } catch (e) {
-        await showError(service.log, e);
-        return undefined;
-      }
-    }),
-    vscode.commands.registerCommand('arcee.setUtilityModels', async (given?: unknown) => {
-      try {
-        return await setUtilityModels(service, typeof given === 'string' ? given : undefined);
-      } catch (e) {
-        await showError(service.log, e);
-        return undefined;
-      }
-    }),
+    modelCommand('arcee.useInChat', openChatOnArceeModel),
+    modelCommand('arcee.setUtilityModels', setUtilityModels),
   );
   return { disposable, hooks };
 }

@@ -93,6 +93,15 @@ interface DataLike {
   data: Uint8Array;
 }
 
+/** A thinking part of VS Code's history, as the provider hands it over (`LanguageModelThinkingPart` → `{ thinking }`). */
+export interface ThinkingLike {
+  thinking: string;
+}
+
+function isThinking(p: unknown): p is ThinkingLike {
+  return isRecord(p) && typeof p.thinking === 'string';
+}
+
 function asToolCall(p: unknown): ToolCallLike | undefined {
   return isRecord(p) && typeof p.callId === 'string' && typeof p.name === 'string' && 'input' in p ? (p as unknown as ToolCallLike) : undefined;
 }
@@ -138,17 +147,20 @@ export function toApiMessages(messages: readonly LmMessage[]): ChatMessage[] {
   for (const m of messages) {
     if (m.role === ROLE_ASSISTANT) {
       let text = '';
+      let thinking = '';
       const calls: ToolCallParam[] = [];
       for (const p of m.content) {
         const call = asToolCall(p);
         if (call) calls.push({ id: call.callId, type: 'function', function: { name: call.name, arguments: JSON.stringify(call.input ?? {}) } });
+        else if (isThinking(p)) thinking += p.thinking;
         else if (!asToolResult(p) && !asData(p)) text += asText(p) ?? '';
       }
       // `content` is a string even beside tool calls (platform notes: "" not null in tool loops), and without the
       // tool XML a model leaked into it, which would prime it to write its next call as text.
       const content = stripAnswerMarkup(text);
-      // The API gives no reasoning back here; beside tool calls the fields still go, empty (see toolTurnReasoning).
-      const msg: AssistantMessage = calls.length ? { role: 'assistant', content, tool_calls: calls, ...toolTurnReasoning(undefined) } : { role: 'assistant', content };
+      // Beside tool calls the reasoning always goes back: the thinking VS Code kept from our answer, or empty (see
+      // toolTurnReasoning). Without tool calls it stays out, as in the Arcee chat.
+      const msg: AssistantMessage = calls.length ? { role: 'assistant', content, tool_calls: calls, ...toolTurnReasoning(thinking) } : { role: 'assistant', content };
       if (m.name) msg.name = m.name;
       out.push(msg);
       continue;

@@ -183,7 +183,7 @@ export class ArceeChatProvider extends Disposable implements vscode.LanguageMode
     return error;
   }
 
-  provideTokenCount(_model: vscode.LanguageModelChatInformation, text: string | vscode.LanguageModelChatRequestMessage, _token: vscode.CancellationToken): Promise<number> {
-    return Promise.resolve(this.calibration.scale(_model.id, estimateTokenCount(text)));
+  provideTokenCount(model: vscode.LanguageModelChatInformation, text: string | vscode.LanguageModelChatRequestMessage, _token: vscode.CancellationToken): Promise<number> {
+    return Promise.resolve(this.calibration.scale(model.id, estimateTokenCount(text)));
   }
 }

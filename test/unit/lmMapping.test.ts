@@ -133,6 +133,18 @@ describe('lm mapping: messages', () => {
     ]);
   });
 
+  it("sends the thinking VS Code kept from an answer back as the tool turn's reasoning, never as its text", () => {
+    const out = toApiMessages([
+      { role: ROLE_ASSISTANT, content: [{ thinking: 'The port is in ' }, { thinking: 'the config.' }, call('c', 'read_file', { path: 'a' })], name: undefined },
+      { role: ROLE_ASSISTANT, content: [{ thinking: 'Just answer.' }, text('It is 8123.')], name: undefined },
+    ]);
+    assert.deepEqual(out, [
+      { role: 'assistant', content: '', reasoning_content: 'The port is in the config.', reasoning: 'The port is in the config.', tool_calls: [{ id: 'c', type: 'function', function: { name: 'read_file', arguments: '{"path":"a"}' } }] },
+      // Outside tool loops reasoning is not sent back (as in the Arcee chat).
+      { role: 'assistant', content: 'It is 8123.' },
+    ]);
+  });
+
   it('keeps assistant text beside tool calls, and a user name', () => {
     const out = toApiMessages([
       { role: ROLE_ASSISTANT, content: [text('Let me look.'), call('c', 'f', { a: [1] })], name: undefined },
