@@ -167,6 +167,17 @@ describe('@arcee chat participant', function () {
     assert.equal(stream.buttons.length, 0, 'no Apply after /explain');
   });
 
+  it('a whole-file selection ending at the start of the last line: the prompt and the Apply button name the same lines', async () => {
+    const editor = await openFile('participant-all.ts', SOURCE);
+    // Select All on a file ending with a newline ends at (5, 0): lines 1-5 to a person.
+    editor.selection = new vscode.Selection(0, 0, 5, 0);
+    server.enqueue('/chat/completions', sseReply(textStream('Documented:\n\n```ts\n/** Adds. */\nexport function add(a: number, b: number) {\n  return a - b;\n}\n\nexport const other = 1;\n```\n')));
+    const { stream } = await ask({ command: 'doc' });
+    assert.match(userContent(), /\(lines 1-5\)/);
+    assert.doesNotMatch(userContent(), /lines 1-6/);
+    assert.match(stream.buttons[0]?.title ?? '', /^Apply to participant-all\.ts \(lines 1-5\)$/);
+  });
+
   it('/fix sends the range\'s diagnostics; its Apply button shows a diff of that range even when another editor is active', async () => {
     const editor = await openFile('participant-fix.ts', SOURCE);
     const doc = editor.document;
