@@ -26,7 +26,7 @@ export const PREFERRED_UTILITY_MODEL = 'trinity-mini';
 
 /**
  * The model for VS Code's utility tasks: `trinity-mini` when listed, else the listed model with the smallest
- * context that is not a thinking model; never a thinking model unless the server has nothing else.
+ * context that is not a thinking model; undefined when the server lists only thinking models (the user picks).
  */
 export function utilityModelFor(models: readonly ModelInfo[]): string | undefined {
   const byId = models.find((m) => m.id === PREFERRED_UTILITY_MODEL || m.id.endsWith(`/${PREFERRED_UTILITY_MODEL}`));

@@ -4,13 +4,15 @@
  * fails for a reason the user can fix. Older VS Codes and forks keep the Arcee chat; nothing here shows there.
  */
 import * as vscode from 'vscode';
+import type { ModelInfo } from '../providers/api';
 import type { ArceeError } from '../providers/errors';
 import type { ArceeService } from '../services/arceeService';
 import { showError } from '../services/errorUi';
 import { CHAT_WITHOUT_SIGN_IN, chatModelFor, utilityModelFor, utilitySettingValue, versionAtLeast } from './chatChoice';
 import { LM_VENDOR, type LmProviderHooks } from './provider';
 
-const UTILITY_SETTINGS = ['chat.utilityModel', 'chat.utilitySmallModel'] as const;
+/** `chat.utilityModel` and `chat.utilitySmallModel`, under the `chat` section. */
+const UTILITY_SETTINGS = ['utilityModel', 'utilitySmallModel'] as const;
 const UTILITY_OFFER_KEY = 'arcee.utilityModelsOffered';
 /** The same fixable failure is offered once a minute at most: an agent retries, a toast per request helps no one. */
 const FAILURE_TOAST_GAP_MS = 60_000;
@@ -20,7 +22,7 @@ export function vsCodeChatAvailable(): boolean {
   return versionAtLeast(vscode.version, CHAT_WITHOUT_SIGN_IN) && vscode.workspace.getConfiguration('chat').get<boolean>('disableAIFeatures') !== true;
 }
 
-async function listedModels(service: ArceeService): Promise<Awaited<ReturnType<ArceeService['models']>>['models']> {
+async function listedModels(service: ArceeService): Promise<ModelInfo[]> {
   return (await service.models({ signal: AbortSignal.timeout(20_000), askForKey: false })).models;
 }
 
@@ -50,7 +52,7 @@ async function setUtilityModels(service: ArceeService, given?: string): Promise<
   }
   if (!id) return undefined;
   const chat = vscode.workspace.getConfiguration('chat');
-  for (const key of UTILITY_SETTINGS) await chat.update(key.slice('chat.'.length), utilitySettingValue(LM_VENDOR, id), vscode.ConfigurationTarget.Global);
+  for (const key of UTILITY_SETTINGS) await chat.update(key, utilitySettingValue(LM_VENDOR, id), vscode.ConfigurationTarget.Global);
   service.log.info(`VS Code Chat's utility models set to ${LM_VENDOR}/${id}`);
   return id;
 }
@@ -95,7 +97,7 @@ export function registerChatIntegration(service: ArceeService, state: vscode.Mem
       if (offered || state.get<boolean>(UTILITY_OFFER_KEY)) return;
       offered = true;
       const chat = vscode.workspace.getConfiguration('chat');
-      if (UTILITY_SETTINGS.every((k) => chat.get<string>(k.slice('chat.'.length)))) return;
+      if (UTILITY_SETTINGS.every((k) => chat.get<string>(k))) return;
       void (async () => {
         const id = utilityModelFor(await listedModels(service));
         if (!id) return;

@@ -1,13 +1,9 @@
 // Runs inside the extension host: the extension is there, activates, and the host is the VS Code we target.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { versionAtLeast } from '../../src/lm/chatChoice';
 
 const EXTENSION_ID = 'arcee-community.arcee-vscode';
-
-function versionAtLeast(version: string, floor: [number, number]): boolean {
-  const [major, minor] = version.split('.').map(Number);
-  return major > floor[0] || (major === floor[0] && minor >= floor[1]);
-}
 
 describe('smoke', () => {
   it('runs in VS Code 1.104 or newer', () => {
