@@ -3,20 +3,24 @@
 // even when one fails. Ends with one line `N passed, N failed`: mocha's tests, plus lint and typecheck as
 // one check each (a step that fails without a mocha count counts as one failure).
 import { spawn } from 'node:child_process';
+import * as path from 'node:path';
 import { repoRoot } from './codeServer.mjs';
 import { setup } from './setup.mjs';
 
 const STEP_TIMEOUT_MS = 15 * 60_000;
 
 // The integration and e2e suites run on both VS Codes: the engines.vscode floor and the newest code-server.
+// `package` builds the VSIX users install and checks it; the e2e suites on the floor install that VSIX (so a
+// file missing from it, or a require of something not bundled, fails them), those on the newest the working tree.
 const steps = [
   { name: 'lint', script: 'lint', mocha: false },
   { name: 'typecheck', script: 'typecheck', mocha: false },
   { name: 'unit', script: 'test:unit', mocha: true },
+  { name: 'package', script: 'test:package', mocha: true },
   { name: 'integration 1.104', script: 'test:integration', mocha: true, env: { ARCEE_VSCODE: 'floor' } },
   { name: 'integration new', script: 'test:integration', mocha: true, env: { ARCEE_VSCODE: 'newest' } },
   { name: 'webview', script: 'test:webview', mocha: true },
-  { name: 'e2e 1.104', script: 'test:e2e', mocha: true, env: { ARCEE_VSCODE: 'floor' } },
+  { name: 'e2e 1.104 vsix', script: 'test:e2e', mocha: true, env: { ARCEE_VSCODE: 'floor', ARCEE_E2E_VSIX: path.join(repoRoot, 'dist', 'arcee-vscode.vsix') } },
   { name: 'e2e new', script: 'test:e2e', mocha: true, env: { ARCEE_VSCODE: 'newest' } },
 ];
 

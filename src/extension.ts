@@ -12,6 +12,7 @@ import { ArceeService } from './services/arceeService';
 import { KeyStore } from './services/keyStore';
 import { Log } from './services/log';
 import { storeFilesAt } from './services/storeFiles';
+import { GettingStarted } from './walkthrough/gettingStarted';
 import { ChatSurfaces } from './webview/chatHost';
 
 /** What `activate` returns: the participant, so extension-host tests can call its handler directly. */
@@ -28,6 +29,8 @@ export function activate(context: vscode.ExtensionContext): ArceeExtensionApi {
   const surfaces = new ChatSurfaces(context.extensionUri, service, store, context.workspaceState);
   const participant = registerChatParticipant(context.extensionUri, service);
   const chat = registerChatIntegration(service, context.globalState);
+  const gettingStarted = new GettingStarted(service, context.globalState);
+  void gettingStarted.openOnce(context.extensionMode);
   void vscode.commands.executeCommand('setContext', 'arcee.vscodeChat', vsCodeChatAvailable());
   context.subscriptions.push(
     log,
@@ -42,6 +45,7 @@ export function activate(context: vscode.ExtensionContext): ArceeExtensionApi {
     chat.disposable,
     registerLanguageModelProvider(service, chat.hooks),
     participant,
+    gettingStarted,
   );
   return { participant };
 }

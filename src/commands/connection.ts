@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
+import { DEFAULT_BASE_URL } from '../config/settings';
 import { isArceeError } from '../providers/errors';
+import { resolveEndpoints } from '../providers/url';
 import type { ArceeService } from '../services/arceeService';
 import { showError } from '../services/errorUi';
 import { signalFromToken } from '../services/dispose';
@@ -52,7 +54,36 @@ export function registerConnectionCommands(service: ArceeService): vscode.Dispos
     );
   };
   return vscode.Disposable.from(
+    vscode.commands.registerCommand('arcee.setBaseUrl', () => setBaseUrl(service)),
     vscode.commands.registerCommand('arcee.testConnection', run),
     vscode.commands.registerCommand('arcee.showLog', () => service.log.show()),
   );
+}
+
+/**
+ * `Arcee: Set Server URL…`: the base URL of Arcee or of any OpenAI-compatible server (llama.cpp, vLLM, Ollama),
+ * checked as it is typed and written to user settings; an empty box goes back to Arcee's. Returns the URL set.
+ */
+async function setBaseUrl(service: ArceeService): Promise<string | undefined> {
+  const value = await vscode.window.showInputBox({
+    title: 'Arcee: Set Server URL',
+    prompt: `Arcee's API, or a local OpenAI-compatible server such as llama.cpp (http://127.0.0.1:8080/v1), vLLM or Ollama (http://127.0.0.1:11434/v1). Leave empty for ${DEFAULT_BASE_URL}.`,
+    value: service.settings.baseUrl,
+    placeHolder: DEFAULT_BASE_URL,
+    ignoreFocusOut: true,
+    validateInput: (text) => {
+      if (!text.trim()) return undefined;
+      try {
+        resolveEndpoints(text);
+        return undefined;
+      } catch (e) {
+        return e instanceof Error ? e.message : String(e);
+      }
+    },
+  });
+  if (value === undefined) return undefined;
+  const url = value.trim();
+  await vscode.workspace.getConfiguration('arcee').update('baseUrl', url || undefined, vscode.ConfigurationTarget.Global);
+  service.log.info(`Server URL set to ${url || DEFAULT_BASE_URL}`);
+  return url || DEFAULT_BASE_URL;
 }

@@ -71,6 +71,7 @@ export function registerSelectionCommands(service: ArceeService, surfaces: ChatS
     chat ??= await surfaces.target('panel');
     if (!chat) return false;
     await chat.ask(text, [chipOf(sel)]);
+    service.reached('selectionSent');
     return true;
   };
 
@@ -94,7 +95,7 @@ export function registerSelectionCommands(service: ArceeService, surfaces: ChatS
     if (!(await fitsContext(service, estimateMessageTokens(messages), estimateTokens(sel.text) * alternatives()))) return undefined;
     const title = kind === 'fix' ? 'Fix' : kind === 'docs' ? 'Add Docs' : 'Edit';
     const options = t.editor?.options;
-    return edits.start(
+    const outcome = await edits.start(
       {
         document: t.document,
         range: t.range,
@@ -106,6 +107,8 @@ export function registerSelectionCommands(service: ArceeService, surfaces: ChatS
       title,
       alternatives(),
     );
+    if (outcome.state === 'review') service.reached('selectionSent');
+    return outcome;
   };
 
   return vscode.Disposable.from(
@@ -141,7 +144,9 @@ export function registerSelectionCommands(service: ArceeService, surfaces: ChatS
       if (!client) return undefined;
       const run = async (): Promise<StreamedFile | undefined> => {
         try {
-          return await streamIntoNewEditor(client, service.request(messages), t.document.languageId, `Arcee: writing tests for ${sel.path}`);
+          const file = await streamIntoNewEditor(client, service.request(messages), t.document.languageId, `Arcee: writing tests for ${sel.path}`);
+          service.reached('selectionSent');
+          return file;
         } catch (e) {
           void showError(service.log, e, run);
           return undefined;

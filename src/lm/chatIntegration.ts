@@ -93,6 +93,9 @@ export function registerChatIntegration(service: ArceeService, state: vscode.Mem
       lastToast.set(error.kind, now);
       void showError(service.log, error);
     },
+    answeredChat(): void {
+      service.reached('vscodeChatAnswered');
+    },
     servedChat(): void {
       if (offered || state.get<boolean>(UTILITY_OFFER_KEY)) return;
       offered = true;

@@ -57,6 +57,8 @@ export interface LmProviderHooks {
   failed?(error: ArceeError): void;
   /** VS Code's own Chat or agent sent a request to one of the models. */
   servedChat?(modelId: string): void;
+  /** VS Code's own Chat or agent got a whole answer from one of the models. */
+  answeredChat?(modelId: string): void;
 }
 
 /**
@@ -139,6 +141,7 @@ export class ArceeChatProvider extends Disposable implements vscode.LanguageMode
           if (Thinking) progress.report(new Thinking(event.text) as unknown as vscode.LanguageModelResponsePart);
         } else if (event.type === 'done') {
           this.finish(event.result, model.id, estimated, progress);
+          if (fromChat) this.hooks.answeredChat?.(model.id);
         }
       }
     } catch (e) {

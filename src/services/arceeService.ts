@@ -4,6 +4,7 @@ import type { ChatMessage, ChatRequest, ModelInfo } from '../providers/api';
 import { ArceeClient } from '../providers/client';
 import { ModelCatalog, type CatalogResult } from '../providers/models';
 import { resolveEndpoints } from '../providers/url';
+import type { Milestone } from '../walkthrough/milestones';
 import { Disposable } from './dispose';
 import type { KeyStore } from './keyStore';
 import type { Log } from './log';
@@ -26,6 +27,9 @@ export class ArceeService extends Disposable {
   private readonly changed = this._register(new vscode.EventEmitter<void>());
   /** Settings, key or server changed: model lists and clients should be refreshed. */
   readonly onDidChange = this.changed.event;
+  private readonly milestones = this._register(new vscode.EventEmitter<Milestone>());
+  /** Something a new user does for the first time happened (the getting-started walkthrough follows these). */
+  readonly onMilestone = this.milestones.event;
   private lastProblems = '';
 
   constructor(
@@ -108,6 +112,11 @@ export class ArceeService extends Disposable {
       userAgent: `arcee-vscode/${vscode.version}`,
       logger: this.log,
     });
+  }
+
+  /** Reports a milestone: a first answer in the chat, a selection command sent, VS Code's Chat answered. */
+  reached(milestone: Milestone): void {
+    this.milestones.fire(milestone);
   }
 
   /** A request with the settings' defaults for these messages. */

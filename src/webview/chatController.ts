@@ -249,6 +249,7 @@ export class ChatController extends Disposable {
         if (answer.error !== undefined || controller.signal.aborted || !wantsToolRound(m) || lastRound) {
           if (answer.error === undefined && wantsToolRound(m)) skipToolCalls(m);
           view.finish(answer.error);
+          if (answer.error === undefined && !controller.signal.aborted) this.service.reached('answered');
           view = undefined;
           break;
         }

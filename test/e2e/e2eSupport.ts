@@ -182,6 +182,11 @@ export class Workbench {
     return file;
   }
 
+  /** Answers the window's requests to matching URLs (the webviews' too) with `handler`, as Playwright routes them. */
+  async route(url: string | RegExp, handler: Parameters<BrowserContext['route']>[1]): Promise<void> {
+    await this.context.route(url, handler);
+  }
+
   /** Closes Chromium and code-server and deletes the workspace. */
   async close(): Promise<void> {
     await this.context.close().catch(() => undefined);
