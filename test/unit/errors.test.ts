@@ -5,11 +5,10 @@ import {
   errorFromHttp,
   errorFromNetwork,
   errorFromStreamPayload,
-  kindForStatus,
-  parseRetryAfter,
   redactSecrets,
   type ErrorKind,
 } from '../../src/providers/errors';
+import { kindForStatus, parseRetryAfter } from '../../src/providers/errorClassify';
 
 const headers = (h: Record<string, string> = {}): { get(n: string): string | null } => ({
   get: (n: string) => h[n.toLowerCase()] ?? null,
