@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import type { ChatMessage, ChatRequest, ChatResult } from './providers/api';
 import { ArceeClient } from './providers/client';
-import { ArceeError, describeUnknownError, redactSecrets } from './providers/errors';
+import { ArceeError, describeUnknownError, leadSentence, redactSecrets } from './providers/errors';
 import { describeModel } from './providers/models';
 
 const DEFAULT_BASE_URL = 'https://api.arcee.ai/api/v1';
@@ -174,7 +174,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
         }
       }
     }
-    if (json && result) {
+    // Success needs an assembled answer; the client throws `truncated` for one that lacks a finish reason.
+    if (!result) throw new ArceeError('truncated', `${leadSentence('truncated')} (no complete answer arrived).`);
+    if (json) {
       io.stdout(`${JSON.stringify({ model: result.model, choices: result.choices.map(choiceJson), usage: result.usage })}\n`);
     }
     return 0;

@@ -171,7 +171,7 @@ export class StreamAssembler {
     events.push({ type: 'toolCall', index: c.index, callIndex: call.index, id: call.id, name: call.name, argumentsDelta: args });
   }
 
-  /** True once every choice seen has a finish reason: a stream may then end without `[DONE]`. */
+  /** True once every choice seen has a finish reason: only then is the answer complete (`[DONE]` or not). */
   allFinished(): boolean {
     if (this.choices.size === 0) return false;
     for (const c of this.choices.values()) if (c.finishReason === null) return false;

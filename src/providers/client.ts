@@ -225,6 +225,8 @@ export class ArceeClient {
         if (typeof json === 'object' && json !== null && 'error' in json) throw errorFromStreamPayload(json);
         yield* parser.assembler.push(json);
         yield* parser.assembler.end();
+        // The same rule as for a stream: an answer is complete only when every choice says why it ended.
+        if (!parser.assembler.allFinished()) throw truncatedError(parser.assembler.result(), `${host}'s response has no finish reason`);
         yield this.done(parser.assembler.result(), request, opened.started);
         return;
       }

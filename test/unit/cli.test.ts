@@ -122,6 +122,20 @@ describe('terminal client (node dist/cli.js)', () => {
     assert.ok(!r.stdout.includes(KEY) && !r.stderr.includes(KEY));
   });
 
+  it('[DONE] without a finish reason is reported as incomplete, not as success (plain and --json)', async () => {
+    server.enqueue('/chat/completions', sseReply(sseFixture('done-no-finish')));
+    const r = await run(['q'], env);
+    assert.equal(r.code, 1);
+    assert.equal(r.stdout, 'The server lost its model here');
+    assert.match(r.stderr, /^error \(truncated\): .*\[DONE\] without a finish reason/m);
+    server.enqueue('/chat/completions', sseReply(sseFixture('done-no-finish')));
+    const j = await run(['--json', 'q'], env);
+    assert.equal(j.code, 1);
+    const out = JSON.parse(j.stdout) as { error: { kind: string }; partial: { choices: { content: string; finish_reason: null }[] } };
+    assert.equal(out.error.kind, 'truncated');
+    assert.deepEqual(out.partial.choices.map((c) => [c.content, c.finish_reason]), [['The server lost its model here', null]]);
+  });
+
   it('--json HTTP error with retry-after, and --retries 0 sends once', async () => {
     server.enqueue('/chat/completions', jsonReply(429, { detail: `slow down ${KEY}` }, { headers: { 'retry-after': '7' } }));
     const r = await run(['--json', '--retries', '0', 'q'], env);

@@ -121,6 +121,26 @@ describe('ArceeClient over HTTP (fake server on 127.0.0.1)', () => {
     assert.equal(result.choices[0].content, 'streamed anyway');
   });
 
+  it('a stream that ends with [DONE] but no finish reason is incomplete, over HTTP, partial kept', async () => {
+    server.enqueue('/chat/completions', sseReply(sseFixture('done-no-finish'), { randomSplit: { seed: 4, maxPiece: 9 } }));
+    const seen: ChatEvent[] = [];
+    const e = await rejects(
+      (async () => {
+        for await (const ev of client().streamChat(req(), { signal: new AbortController().signal })) seen.push(ev);
+      })(),
+    );
+    assert.equal(e.kind, 'truncated');
+    assert.equal(e.partial?.choices[0].content, 'The server lost its model here');
+    assert.equal(seen.some((ev) => ev.type === 'done'), false, 'never reported as done');
+  });
+
+  it('a JSON response without a finish reason is incomplete too', async () => {
+    server.enqueue('/chat/completions', jsonReply(200, { id: 'j', model: 'trinity-mini', choices: [{ index: 0, message: { role: 'assistant', content: 'half' }, finish_reason: null }] }));
+    const e = await rejects(client().completeChat(req(), { signal: new AbortController().signal }));
+    assert.equal(e.kind, 'truncated');
+    assert.equal(e.partial?.choices[0].content, 'half');
+  });
+
   for (const status of [400, 401, 402, 403, 404, 422]) {
     it(`never retries ${status}`, async () => {
       server.enqueue('/chat/completions', jsonReply(status, { detail: `status ${status}` }));

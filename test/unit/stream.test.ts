@@ -113,6 +113,7 @@ const EXPECTED: Record<string, { result?: Partial<ChatResult> & { choices?: unkn
   'event-error': { error: { kind: 'stream_error', content: 'Some text' } },
   'no-done-finished': { result: { choices: [{ index: 0, content: 'Complete answer.', reasoning: '', tool_calls: [], finish_reason: 'stop', logprobs: null }] } },
   'cut-off': { error: { kind: 'truncated', content: 'This answer stops in the mid' } },
+  'done-no-finish': { error: { kind: 'truncated', content: 'The server lost its model here' } },
 };
 
 describe('stream parsing and assembly over recorded streams', () => {
@@ -172,6 +173,22 @@ describe('stream parsing and assembly over recorded streams', () => {
     assert.equal(r.error?.kind, 'stream_error');
     assert.match(r.error.message, /not valid JSON/);
     assert.equal(r.error.partial?.choices[0].content, 'ok');
+  });
+
+  it('[DONE] without a finish reason is an incomplete answer, and the message says so', () => {
+    const r = replay([sseFixture('done-no-finish')]);
+    assert.equal(r.result, undefined, 'no done event');
+    assert.equal(r.error?.kind, 'truncated');
+    assert.match(r.error.message, /\[DONE\] without a finish reason/);
+    assert.equal(r.error.partial?.usage?.completion_tokens, 4);
+  });
+
+  it('with n > 1, [DONE] before every choice finished is incomplete', () => {
+    const chunk = (index: number, content: string, finish: string | null): string =>
+      `data: ${JSON.stringify({ choices: [{ index, delta: { content }, finish_reason: finish }] })}\n\n`;
+    const r = replay([Buffer.from(chunk(0, 'A', null) + chunk(1, 'B', 'stop') + chunk(0, 'A2', null) + 'data: [DONE]\n\n')]);
+    assert.equal(r.error?.kind, 'truncated');
+    assert.deepEqual(r.error.partial?.choices.map((c) => [c.content, c.finish_reason]), [['AA2', null], ['B', 'stop']]);
   });
 
   it('an empty stream is truncated', () => {
