@@ -26,9 +26,12 @@ export function statusLabel(status: number): string {
   return text ? `${status} ${text}` : String(status);
 }
 
+/** OpenAI's codes for "no credits left", whatever the status (it sends them with 429). */
+const PAYMENT_CODES: ReadonlySet<string> = new Set(['insufficient_quota', 'billing_hard_limit_reached']);
+
 /** Maps an HTTP status (and the server's error code) to a kind. */
 export function kindForStatus(status: number, code?: string): ErrorKind {
-  if (code === 'insufficient_quota' || code === 'billing_hard_limit_reached') return 'payment';
+  if (code !== undefined && PAYMENT_CODES.has(code)) return 'payment';
   switch (status) {
     case 400:
       return 'bad_request';
@@ -108,6 +111,22 @@ export function parseErrorPayload(payload: unknown): ParsedErrorBody {
   if (typeof error === 'string' && error.trim()) return { message: error };
   if (typeof message === 'string' && message.trim()) return { message };
   return {};
+}
+
+/** An HTTP error status carried in an error body's `code` (llama.cpp and vLLM put one in errors they stream). */
+function statusInCode(code: string | undefined): number | undefined {
+  return code !== undefined && /^[45]\d\d$/.test(code) ? Number(code) : undefined;
+}
+
+/**
+ * The kind of a failure, decided the same way for an HTTP error answer and for an error inside a 200 stream
+ * (`status` null): the server's code first, then the HTTP status, or the status an in-stream error carries in
+ * its `code`. An in-stream error that says neither is a `stream_error`.
+ */
+export function failureKind(status: number | null, parsed: ParsedErrorBody): ErrorKind {
+  if (parsed.code !== undefined && PAYMENT_CODES.has(parsed.code)) return 'payment';
+  const effective = status ?? statusInCode(parsed.code);
+  return effective === undefined ? 'stream_error' : kindForStatus(effective, parsed.code);
 }
 
 /**

@@ -4,7 +4,7 @@
  * Messages never contain HTML, `[object Object]`, or anything that looks like an API key.
  */
 import type { ChatResult } from './api';
-import { isRecord, kindForStatus, looksLikeHtml, networkCode, parseErrorPayload, parseRetryAfter, statusLabel, type ParsedErrorBody } from './errorClassify';
+import { failureKind, isRecord, kindForStatus, looksLikeHtml, networkCode, parseErrorPayload, parseRetryAfter, statusLabel, type ParsedErrorBody } from './errorClassify';
 
 export type ErrorKind =
   | 'auth'
@@ -144,7 +144,7 @@ export function errorFromHttp(input: HttpErrorInput): ArceeError {
   }
   if (json !== undefined) parsed = parseErrorPayload(json);
   else if (body.trim()) parsed = { message: body };
-  const kind = kindForStatus(status, parsed.code);
+  const kind = failureKind(status, parsed);
   const detail = parsed.message ? shorten(parsed.message) : undefined;
   let lead = LEAD[kind];
   // FastAPI's bare 404 means the path does not exist: the base URL is wrong, not the model.
@@ -155,12 +155,14 @@ export function errorFromHttp(input: HttpErrorInput): ArceeError {
   return new ArceeError(kind, message, { status, retryAfterMs, detail });
 }
 
-/** An error that arrived inside a 200 stream: `{"error": …}` or `event: error`. */
+/**
+ * An error that arrived inside a 200 stream: `{"error": …}`, `event: error`, or llama.cpp's `error:` line (whose
+ * payload is the bare error object). Classified like an HTTP error (failureKind).
+ */
 export function errorFromStreamPayload(payload: unknown): ArceeError {
   const parsed = parseErrorPayload(isRecord(payload) && 'error' in payload ? payload : { error: payload });
   const detail = parsed.message ? shorten(parsed.message) : undefined;
-  const codeKind = parsed.code === 'insufficient_quota' ? 'payment' : undefined;
-  const kind: ErrorKind = codeKind ?? 'stream_error';
+  const kind = failureKind(null, parsed);
   return new ArceeError(kind, detail ? `${LEAD[kind]} (${detail})` : LEAD[kind], { detail });
 }
 

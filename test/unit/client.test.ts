@@ -134,6 +134,15 @@ describe('ArceeClient over HTTP (fake server on 127.0.0.1)', () => {
     assert.equal(seen.some((ev) => ev.type === 'done'), false, 'never reported as done');
   });
 
+  it("surfaces llama.cpp's `error:` line in a 200 stream with its message, keeping the partial text", async () => {
+    server.enqueue('/chat/completions', sseReply(sseFixture('error-field'), { randomSplit: { seed: 11, maxPiece: 13 } }));
+    const e = await rejects(collect(client().streamChat(req(), { signal: new AbortController().signal })));
+    assert.equal(e.kind, 'server');
+    assert.match(e.message, /Failed to parse input at pos 37/);
+    assert.equal(e.partial?.choices[0].content, 'Partial answer');
+    assert.equal(server.requestsTo('/chat/completions').length, 1, 'an error after the answer began is not retried');
+  });
+
   it('a JSON response without a finish reason is incomplete too', async () => {
     server.enqueue('/chat/completions', jsonReply(200, { id: 'j', model: 'trinity-mini', choices: [{ index: 0, message: { role: 'assistant', content: 'half' }, finish_reason: null }] }));
     const e = await rejects(client().completeChat(req(), { signal: new AbortController().signal }));

@@ -137,6 +137,14 @@ describe('errors', () => {
     });
     it('string', () => assert.match(errorFromStreamPayload({ error: 'bad things' }).message, /bad things/));
     it('bare payload of event: error', () => assert.match(errorFromStreamPayload({ message: 'crash' }).message, /crash/));
+    it('a status in the error code is classified like the HTTP status (vLLM, llama.cpp)', () => {
+      const vllm = errorFromStreamPayload({ error: { object: 'error', message: 'bad thing', type: 'BadRequestError', param: null, code: 400 } });
+      assert.equal(vllm.kind, 'bad_request');
+      assert.match(vllm.message, /bad thing/);
+      assert.equal(errorFromStreamPayload({ code: 429, message: 'slow down', type: 'rate_limit_error' }).kind, 'rate_limit');
+      assert.equal(errorFromStreamPayload({ code: 503, message: 'loading model', type: 'unavailable_error' }).kind, 'unavailable');
+      assert.equal(errorFromStreamPayload({ error: { message: 'no credits', code: 'insufficient_quota' } }).kind, 'payment');
+    });
     it('unknown shape still reads well', () => {
       const e = errorFromStreamPayload({ error: { foo: 1 } });
       assert.doesNotMatch(e.message, /object Object/);

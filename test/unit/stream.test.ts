@@ -114,6 +114,8 @@ const EXPECTED: Record<string, { result?: Partial<ChatResult> & { choices?: unkn
   'no-done-finished': { result: { choices: [{ index: 0, content: 'Complete answer.', reasoning: '', tool_calls: [], finish_reason: 'stop', logprobs: null }] } },
   'cut-off': { error: { kind: 'truncated', content: 'This answer stops in the mid' } },
   'done-no-finish': { error: { kind: 'truncated', content: 'The server lost its model here' } },
+  // llama.cpp before September 2025: an `error:` line (not `data:`), then [DONE].
+  'error-field': { error: { kind: 'server', content: 'Partial answer' } },
 };
 
 describe('stream parsing and assembly over recorded streams', () => {
@@ -189,6 +191,13 @@ describe('stream parsing and assembly over recorded streams', () => {
     const r = replay([Buffer.from(chunk(0, 'A', null) + chunk(1, 'B', 'stop') + chunk(0, 'A2', null) + 'data: [DONE]\n\n')]);
     assert.equal(r.error?.kind, 'truncated');
     assert.deepEqual(r.error.partial?.choices.map((c) => [c.content, c.finish_reason]), [['AA2', null], ['B', 'stop']]);
+  });
+
+  it("llama.cpp's `error:` line in a 200 stream is the server's error, with its message, before [DONE] can end it", () => {
+    const r = replay([sseFixture('error-field')]);
+    assert.equal(r.error?.kind, 'server');
+    assert.match(r.error.message, /^The server failed while answering\. \(Failed to parse input at pos 37\)$/);
+    assert.equal(r.error.status, null);
   });
 
   it('an empty stream is truncated', () => {
