@@ -4,7 +4,19 @@
  * Messages never contain HTML, `[object Object]`, or anything that looks like an API key.
  */
 import type { ChatResult } from './api';
-import { failureKind, isRecord, kindForStatus, looksLikeHtml, networkCode, parseErrorPayload, parseRetryAfter, statusLabel, type ParsedErrorBody } from './errorClassify';
+import {
+  contextOverflow,
+  failureKind,
+  isRecord,
+  kindForStatus,
+  looksLikeHtml,
+  networkCode,
+  parseErrorPayload,
+  parseRetryAfter,
+  statusLabel,
+  type ContextOverflow,
+  type ParsedErrorBody,
+} from './errorClassify';
 
 export type ErrorKind =
   | 'auth'
@@ -12,6 +24,7 @@ export type ErrorKind =
   | 'payment'
   | 'not_found'
   | 'bad_request'
+  | 'context_overflow'
   | 'validation'
   | 'rate_limit'
   | 'server'
@@ -97,6 +110,7 @@ const LEAD: Record<ErrorKind, string> = {
   payment: 'Your Arcee credits are used up. Add credits on the billing page, then try again.',
   not_found: 'The server has no such model or endpoint. Check the model id and the base URL.',
   bad_request: 'The server rejected the request as malformed.',
+  context_overflow: "The request does not fit the model's context.",
   validation: 'The server rejected some request parameters.',
   rate_limit: 'Rate limited: too many requests or tokens for this key right now.',
   server: 'The server failed while answering.',
@@ -111,6 +125,36 @@ const LEAD: Record<ErrorKind, string> = {
 
 export function leadSentence(kind: ErrorKind): string {
   return LEAD[kind];
+}
+
+const tokens = (n: number): string => n.toLocaleString('en-US');
+
+/**
+ * What a person reads about a request too large for the model's context: the sizes the server gave, and what
+ * helps. "The request is 3,031 tokens but the model's context holds 2,048. Use a shorter selection, …"
+ */
+export function contextOverflowSentence(o: ContextOverflow): string {
+  const { requestTokens: req, contextTokens: ctx, answerTokens: answer } = o;
+  let fit: string = LEAD.context_overflow;
+  if (req !== undefined && ctx !== undefined) {
+    fit =
+      answer !== undefined
+        ? `The request is ${tokens(req)} tokens and asks for up to ${tokens(answer)} more for the answer, but the model's context holds ${tokens(ctx)}.`
+        : `The request is ${tokens(req)} tokens but the model's context holds ${tokens(ctx)}.`;
+  } else if (ctx !== undefined) {
+    fit = `The request does not fit the model's context of ${tokens(ctx)} tokens.`;
+  } else if (req !== undefined) {
+    fit = `The request (${tokens(req)} tokens) does not fit the model's context.`;
+  }
+  // When the server says the room asked for the answer is what overflows, a lower max tokens is the first fix.
+  const shorterAnswer = answer !== undefined ? 'Ask for a shorter answer (a lower max tokens), use' : 'Use';
+  return `${fit} ${shorterAnswer} a shorter selection, start a new chat, or pick a model with a longer context.`;
+}
+
+/** The first sentence(s) of a server's error of this kind, before the server's own words. */
+function leadFor(kind: ErrorKind, parsed: ParsedErrorBody): string {
+  const overflow = kind === 'context_overflow' ? contextOverflow(parsed) : undefined;
+  return overflow ? contextOverflowSentence(overflow) : LEAD[kind];
 }
 
 export interface HttpErrorInput {
@@ -146,7 +190,7 @@ export function errorFromHttp(input: HttpErrorInput): ArceeError {
   else if (body.trim()) parsed = { message: body };
   const kind = failureKind(status, parsed);
   const detail = parsed.message ? shorten(parsed.message) : undefined;
-  let lead = LEAD[kind];
+  let lead = leadFor(kind, parsed);
   // FastAPI's bare 404 means the path does not exist: the base URL is wrong, not the model.
   if (status === 404 && (detail === 'Not Found' || detail === undefined)) {
     lead = `${host} has no such endpoint. Check the base URL (for Arcee: https://api.arcee.ai/api/v1).`;
@@ -163,7 +207,8 @@ export function errorFromStreamPayload(payload: unknown): ArceeError {
   const parsed = parseErrorPayload(isRecord(payload) && 'error' in payload ? payload : { error: payload });
   const detail = parsed.message ? shorten(parsed.message) : undefined;
   const kind = failureKind(null, parsed);
-  return new ArceeError(kind, detail ? `${LEAD[kind]} (${detail})` : LEAD[kind], { detail });
+  const lead = leadFor(kind, parsed);
+  return new ArceeError(kind, detail ? `${lead} (${detail})` : lead, { detail });
 }
 
 /** Describes a failed connection (DNS, refused, reset, TLS) without dumping a stack. */

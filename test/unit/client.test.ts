@@ -143,6 +143,36 @@ describe('ArceeClient over HTTP (fake server on 127.0.0.1)', () => {
     assert.equal(server.requestsTo('/chat/completions').length, 1, 'an error after the answer began is not retried');
   });
 
+  describe('context overflow, in each shape a server sends it', () => {
+    const SIZES = /^The request is 3,031 tokens but the model's context holds 2,048\. Use a shorter selection, start a new chat, or pick a model with a longer context\./;
+    const llama = { code: 400, message: 'request (3031 tokens) exceeds the available context size (2048 tokens), try increasing it', type: 'exceed_context_size_error', n_prompt_tokens: 3031, n_ctx: 2048 };
+
+    it("llama.cpp's 400 body: context_overflow, never retried", async () => {
+      server.enqueue('/chat/completions', jsonReply(400, { error: llama }));
+      const e = await rejects(collect(client().streamChat(req(), { signal: new AbortController().signal })));
+      assert.equal(e.kind, 'context_overflow');
+      assert.equal(e.status, 400);
+      assert.match(e.message, SIZES);
+      assert.equal(server.requestsTo('/chat/completions').length, 1);
+    });
+
+    it("OpenAI's context_length_exceeded", async () => {
+      const message = "This model's maximum context length is 2048 tokens. However, your messages resulted in 3031 tokens. Please reduce the length of the messages.";
+      server.enqueue('/chat/completions', jsonReply(400, { error: { message, type: 'invalid_request_error', param: 'messages', code: 'context_length_exceeded' } }));
+      const e = await rejects(client().completeChat(req(), { signal: new AbortController().signal }));
+      assert.equal(e.kind, 'context_overflow');
+      assert.match(e.message, SIZES);
+    });
+
+    it("inside a 200 stream (llama.cpp's error line before [DONE])", async () => {
+      server.enqueue('/chat/completions', sseReply(sseFixture('error-field-overflow'), { randomSplit: { seed: 3, maxPiece: 17 } }));
+      const e = await rejects(collect(client().streamChat(req(), { signal: new AbortController().signal })));
+      assert.equal(e.kind, 'context_overflow');
+      assert.equal(e.status, null);
+      assert.match(e.message, SIZES);
+    });
+  });
+
   it('a JSON response without a finish reason is incomplete too', async () => {
     server.enqueue('/chat/completions', jsonReply(200, { id: 'j', model: 'trinity-mini', choices: [{ index: 0, message: { role: 'assistant', content: 'half' }, finish_reason: null }] }));
     const e = await rejects(client().completeChat(req(), { signal: new AbortController().signal }));

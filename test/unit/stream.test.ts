@@ -4,7 +4,7 @@ import { sseFixture, SSE_FIXTURES } from '../support/paths';
 import { replay, replaySplit } from '../support/replay';
 
 /** What each recorded stream must assemble to, however its bytes are split. */
-const EXPECTED: Record<string, { result?: Partial<ChatResult> & { choices?: unknown[] }; error?: { kind: string; content?: string } }> = {
+const EXPECTED: Record<string, { result?: Partial<ChatResult> & { choices?: unknown[] }; error?: { kind: string; content: string | undefined } }> = {
   basic: {
     result: {
       model: 'trinity-mini',
@@ -116,6 +116,8 @@ const EXPECTED: Record<string, { result?: Partial<ChatResult> & { choices?: unkn
   'done-no-finish': { error: { kind: 'truncated', content: 'The server lost its model here' } },
   // llama.cpp before September 2025: an `error:` line (not `data:`), then [DONE].
   'error-field': { error: { kind: 'server', content: 'Partial answer' } },
+  // The same, for a prompt too large for the context: recognised as such, nothing arrived before it.
+  'error-field-overflow': { error: { kind: 'context_overflow', content: undefined } },
 };
 
 describe('stream parsing and assembly over recorded streams', () => {
