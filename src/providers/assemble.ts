@@ -19,6 +19,8 @@ class ChoiceState {
   finishReason: string | null = null;
   logprobs: LogprobEntry[] | null = null;
   readonly calls: ToolCallState[] = [];
+  /** The call the last tool-call delta went to: the one being written when the answer stopped. */
+  lastCall: ToolCallState | undefined;
   readonly think = new ThinkSplitter();
 
   constructor(readonly index: number) {}
@@ -41,6 +43,17 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+/**
+ * Whether a call may be run. Without a finish reason no call is complete. An answer cut by `length` loses only the
+ * call it was writing when the limit hit: that one counts only if its arguments parse (empty ones do not: the
+ * model may have been cut right after the name); the calls it had moved on from are complete when theirs are valid.
+ */
+function callComplete(c: ChoiceState, call: ToolCallState): boolean {
+  if (c.finishReason === null || call.name === '') return false;
+  if (c.finishReason === 'length' && call === c.lastCall) return call.arguments.trim() !== '' && argumentsAreValid(call.arguments);
+  return argumentsAreValid(call.arguments);
+}
 
 /** True when `args` is what a function may be called with: empty (no arguments) or valid JSON. */
 export function argumentsAreValid(args: string): boolean {
@@ -162,6 +175,7 @@ export class StreamAssembler {
     const fn = isRecord(tc.function) ? tc.function : {};
     const id = str(tc.id) || undefined;
     const call = c.callFor({ index: typeof tc.index === 'number' ? tc.index : undefined, id });
+    c.lastCall = call;
     if (id && call.id === null) call.id = id;
     const name = str(fn.name);
     // Servers differ: most send the name once, some repeat it whole on every piece.
@@ -207,8 +221,7 @@ export class StreamAssembler {
             id: call.id,
             name: call.name,
             arguments: call.arguments,
-            complete:
-              c.finishReason !== null && c.finishReason !== 'length' && call.name !== '' && argumentsAreValid(call.arguments),
+            complete: callComplete(c, call),
           }),
         ),
         finish_reason: c.finishReason,

@@ -109,6 +109,20 @@ describe('StreamAssembler', () => {
     assert.equal(a.allFinished(), false);
   });
 
+  it('a length cut right after a call\'s name leaves that call incomplete; an earlier call without arguments stays complete', () => {
+    const a = new StreamAssembler();
+    a.push({ choices: [{ index: 0, delta: { tool_calls: [{ index: 0, id: '1', function: { name: 'get_diagnostics', arguments: '' } }] } }] });
+    a.push({ choices: [{ index: 0, delta: { tool_calls: [{ index: 1, id: '2', function: { name: 'read_file', arguments: '' } }] } }] });
+    a.push({ choices: [{ index: 0, delta: {}, finish_reason: 'length' }] });
+    assert.deepEqual(a.result().choices[0].tool_calls.map((c) => [c.name, c.complete]), [['get_diagnostics', true], ['read_file', false]]);
+  });
+
+  it('a length cut just after a call\'s closing brace keeps that call: its arguments parse', () => {
+    const a = new StreamAssembler();
+    a.push({ choices: [{ index: 0, delta: { tool_calls: [{ index: 0, id: '1', function: { name: 'read_file', arguments: '{"path":"a.ts"}' } }] }, finish_reason: 'length' }] });
+    assert.equal(a.result().choices[0].tool_calls[0].complete, true);
+  });
+
   it('accepts arguments sent as an object', () => {
     const a = new StreamAssembler();
     a.push({ choices: [{ index: 0, delta: { tool_calls: [{ index: 0, id: '1', function: { name: 'f', arguments: { x: 1 } } }] }, finish_reason: 'tool_calls' }] });

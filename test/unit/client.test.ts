@@ -173,6 +173,15 @@ describe('ArceeClient over HTTP (fake server on 127.0.0.1)', () => {
     });
   });
 
+  it('a length cut after complete tool calls reports those calls complete, the cut one not', async () => {
+    server.enqueue('/chat/completions', sseReply(sseFixture('tool-calls-length-after-complete'), { randomSplit: { seed: 8, maxPiece: 11 } }));
+    const done = (await collect(client().streamChat(req(), { signal: new AbortController().signal }))).at(-1);
+    assert.equal(done?.type, 'done');
+    if (done?.type !== 'done') return;
+    assert.equal(done.result.choices[0].finish_reason, 'length');
+    assert.deepEqual(done.result.choices[0].tool_calls.map((c) => [c.name, c.complete]), [['read_file', true], ['list_files', true], ['search_text', false]]);
+  });
+
   it('a JSON response without a finish reason is incomplete too', async () => {
     server.enqueue('/chat/completions', jsonReply(200, { id: 'j', model: 'trinity-mini', choices: [{ index: 0, message: { role: 'assistant', content: 'half' }, finish_reason: null }] }));
     const e = await rejects(client().completeChat(req(), { signal: new AbortController().signal }));

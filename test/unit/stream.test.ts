@@ -82,6 +82,25 @@ const EXPECTED: Record<string, { result?: Partial<ChatResult> & { choices?: unkn
       ],
     },
   },
+  // Cut by the length limit while writing its third call: the two it had finished are complete.
+  'tool-calls-length-after-complete': {
+    result: {
+      choices: [
+        {
+          index: 0,
+          content: '',
+          reasoning: '',
+          tool_calls: [
+            { index: 0, id: 'call_r', name: 'read_file', arguments: '{"path": "src/a.ts"}', complete: true },
+            { index: 1, id: 'call_l', name: 'list_files', arguments: '{}', complete: true },
+            { index: 2, id: 'call_s', name: 'search_text', arguments: '{"query": "fo', complete: false },
+          ],
+          finish_reason: 'length',
+          logprobs: null,
+        },
+      ],
+    },
+  },
   'n2-interleaved': {
     result: {
       usage: { prompt_tokens: 3, completion_tokens: 6, total_tokens: 9 },
