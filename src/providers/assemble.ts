@@ -1,10 +1,11 @@
 /**
  * Chunks → choices. Takes parsed stream chunks (or one complete response, whose `message` is treated as a
  * delta) and yields typed events while building the result: content, reasoning, tool calls, logprobs,
- * finish reason per choice (interleaved by `index` when n > 1), usage, and the model that answered.
+ * finish reason per choice (interleaved by `index` when n > 1), usage (usage.ts), and the model that answered.
  */
-import type { ChatEvent, ChatResult, ChoiceResult, LogprobEntry, ToolCallResult, Usage } from './api';
+import type { ChatEvent, ChatResult, ChoiceResult, LogprobEntry, ToolCallResult } from './api';
 import { ThinkSplitter, type ThinkPiece } from './think';
+import { UsageTally } from './usage';
 
 interface ToolCallState {
   index: number;
@@ -70,7 +71,7 @@ export class StreamAssembler {
   private readonly choices = new Map<number, ChoiceState>();
   private id: string | null = null;
   private model: string | null = null;
-  private usage: Usage | null = null;
+  private readonly usage = new UsageTally();
 
   /** Takes one parsed chunk (or a complete response) and returns the events it produced. */
   push(chunk: unknown): ChatEvent[] {
@@ -95,8 +96,10 @@ export class StreamAssembler {
       }
     }
     if (isRecord(chunk.usage)) {
-      this.usage = chunk.usage;
-      events.push({ type: 'usage', usage: this.usage });
+      const first: unknown = Array.isArray(choices) ? choices[0] : undefined;
+      this.usage.report(chunk.usage, isRecord(first) ? (typeof first.index === 'number' ? first.index : 0) : undefined);
+      const usage = this.usage.total();
+      if (usage) events.push({ type: 'usage', usage });
     }
   }
 
@@ -138,6 +141,7 @@ export class StreamAssembler {
     if (finish) {
       this.flushContent(c, events);
       c.finishReason = finish;
+      this.usage.finished();
       events.push({ type: 'finish', index, reason: finish });
     }
   }
@@ -194,7 +198,7 @@ export class StreamAssembler {
 
   /** Anything at all arrived (used to keep partial answers). */
   hasContent(): boolean {
-    return this.choices.size > 0 || this.usage !== null;
+    return this.choices.size > 0 || this.usage.total() !== null;
   }
 
   /** Releases text held back while deciding on a think tag (end of stream). */
@@ -227,6 +231,6 @@ export class StreamAssembler {
         finish_reason: c.finishReason,
         logprobs: c.logprobs,
       }));
-    return { id: this.id, model: this.model, choices, usage: this.usage };
+    return { id: this.id, model: this.model, choices, usage: this.usage.total() };
   }
 }

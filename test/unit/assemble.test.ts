@@ -136,6 +136,31 @@ describe('StreamAssembler', () => {
     assert.equal(a.result().usage?.total_tokens, 5);
   });
 
+  it("usage on choice chunks is that choice's running count (vLLM's continuous usage): added over choices, until the final chunk", () => {
+    const a = new StreamAssembler();
+    const u = (completion: number): Record<string, number> => ({ prompt_tokens: 10, completion_tokens: completion, total_tokens: 10 + completion });
+    a.push({ choices: [{ index: 0, delta: { content: 'a' } }], usage: u(1) });
+    a.push({ choices: [{ index: 1, delta: { content: 'b' } }], usage: u(1) });
+    a.push({ choices: [{ index: 0, delta: { content: 'c' }, finish_reason: 'stop' }], usage: u(2) });
+    a.push({ choices: [{ index: 1, delta: { content: 'd' }, finish_reason: 'stop' }], usage: u(3) });
+    assert.deepEqual(a.result().usage, u(5));
+    a.push({ choices: [], usage: u(5) });
+    assert.deepEqual(a.result().usage, u(5), 'the final chunk for the whole answer replaces the running counts');
+    a.push({ choices: [], usage: u(5) });
+    assert.deepEqual(a.result().usage, u(5), 'repeated with no finish in between: not added');
+  });
+
+  it('per-choice usage chunks add reasoning tokens too, and count a finish sent with the wrong index (old llama.cpp)', () => {
+    const a = new StreamAssembler();
+    const u = (c: number, r: number): Record<string, unknown> => ({ prompt_tokens: 7, completion_tokens: c, total_tokens: 7 + c, completion_tokens_details: { reasoning_tokens: r } });
+    a.push({ choices: [{ index: 0, delta: { content: 'a' } }, { index: 1, delta: { content: 'b' } }] });
+    a.push({ choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] });
+    a.push({ choices: [], usage: u(4, 1) });
+    a.push({ choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] });
+    a.push({ choices: [], usage: u(6, 2) });
+    assert.deepEqual(a.result().usage, { prompt_tokens: 7, completion_tokens: 10, total_tokens: 17, completion_tokens_details: { reasoning_tokens: 3 } });
+  });
+
   it('ignores junk shapes without throwing', () => {
     const a = new StreamAssembler();
     for (const junk of [null, 1, 'x', [], { choices: 'no' }, { choices: [null, 1, { delta: 'x' }] }]) a.push(junk);

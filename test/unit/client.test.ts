@@ -5,6 +5,7 @@ import { ArceeClient, buildBody, type ClientConfig } from '../../src/providers/c
 import { ArceeError } from '../../src/providers/errors';
 import { FakeServer, jsonReply, sseReply, textStream } from '../support/fakeServer';
 import { sseFixture } from '../support/paths';
+import { aggregatedUsageShape } from '../support/replay';
 
 const KEY = 'rcai-test-0123456789abcdef';
 const req = (extra: Partial<ChatRequest> = {}): ChatRequest => ({ model: 'trinity-mini', messages: [{ role: 'user', content: 'hi' }], ...extra });
@@ -180,6 +181,15 @@ describe('ArceeClient over HTTP (fake server on 127.0.0.1)', () => {
     if (done?.type !== 'done') return;
     assert.equal(done.result.choices[0].finish_reason, 'length');
     assert.deepEqual(done.result.choices[0].tool_calls.map((c) => [c.name, c.complete]), [['read_file', true], ['list_files', true], ['search_text', false]]);
+  });
+
+  it('n > 1 usage over HTTP: per-choice chunks add up, an aggregated chunk is taken as it is', async () => {
+    const perChoice = sseFixture('n2-usage-per-choice');
+    for (const bytes of [perChoice, aggregatedUsageShape(perChoice, { completion_tokens: 8, prompt_tokens: 10, total_tokens: 18 })]) {
+      server.enqueue('/chat/completions', sseReply(bytes, { randomSplit: { seed: 21, maxPiece: 15 } }));
+      const done = (await collect(client().streamChat(req({ n: 2 }), { signal: new AbortController().signal }))).at(-1);
+      assert.deepEqual(done?.type === 'done' && done.result.usage, { completion_tokens: 8, prompt_tokens: 10, total_tokens: 18 });
+    }
   });
 
   it('a JSON response without a finish reason is incomplete too', async () => {

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { ChatResult } from '../../src/providers/api';
 import { sseFixture, SSE_FIXTURES } from '../support/paths';
-import { replay, replaySplit } from '../support/replay';
+import { aggregatedUsageShape, replay, replaySplit } from '../support/replay';
 
 /** What each recorded stream must assemble to, however its bytes are split. */
 const EXPECTED: Record<string, { result?: Partial<ChatResult> & { choices?: unknown[] }; error?: { kind: string; content: string | undefined } }> = {
@@ -110,6 +110,16 @@ const EXPECTED: Record<string, { result?: Partial<ChatResult> & { choices?: unkn
       ],
     },
   },
+  // llama.cpp with n > 1: a usage chunk per choice, each after that choice's finish. They add up (prompt once).
+  'n2-usage-per-choice': {
+    result: {
+      usage: { completion_tokens: 8, prompt_tokens: 10, total_tokens: 18 },
+      choices: [
+        { index: 0, content: 'A1', reasoning: '', tool_calls: [], finish_reason: 'stop', logprobs: null },
+        { index: 1, content: 'B1 B2', reasoning: '', tool_calls: [], finish_reason: 'length', logprobs: null },
+      ],
+    },
+  },
   logprobs: {
     result: {
       choices: [
@@ -184,6 +194,20 @@ describe('stream parsing and assembly over recorded streams', () => {
       r.events.filter((e) => e.type === 'finish').map((e) => (e.type === 'finish' ? [e.index, e.reason] : [])),
       [[1, 'stop'], [0, 'length']],
     );
+  });
+
+  it('n > 1 usage in both shapes: per-choice chunks (llama.cpp) add up, one aggregated chunk (OpenAI, vLLM) is not counted twice', () => {
+    const perChoice = sseFixture('n2-usage-per-choice');
+    const aggregated = aggregatedUsageShape(perChoice, { completion_tokens: 8, prompt_tokens: 10, total_tokens: 18 });
+    for (const bytes of [perChoice, aggregated]) {
+      for (const r of [replay([bytes]), replaySplit(bytes, 5, 9), replaySplit(bytes, 6, 3)]) {
+        assert.equal(r.error, undefined, r.error?.message);
+        assert.deepEqual(r.result!.usage, { completion_tokens: 8, prompt_tokens: 10, total_tokens: 18 });
+        // The usage events say the total so far: the last one is the answer's.
+        const last = r.events.filter((e) => e.type === 'usage').at(-1);
+        assert.deepEqual(last?.type === 'usage' && last.usage, { completion_tokens: 8, prompt_tokens: 10, total_tokens: 18 });
+      }
+    }
   });
 
   it('ignores everything after [DONE]', () => {

@@ -114,6 +114,13 @@ describe('StreamToView', () => {
     assert.deepEqual(message.error?.actions, ['selectModel', 'showLog']);
   });
 
+  it('with n > 1 the chat counts every choice\'s tokens in the usage and its cost (llama.cpp sends one usage chunk per choice)', () => {
+    const { view, message } = setup();
+    for (const e of replay([sseFixture('n2-usage-per-choice')]).events) view.apply(e);
+    view.finish();
+    assert.deepEqual(message.usage, { promptTokens: 10, completionTokens: 8, reasoningTokens: undefined, costUsd: 10 * 0.000001 + 8 * 0.000002 });
+  });
+
   it('actions per kind', () => {
     assert.deepEqual(errorView(new ArceeError('auth', 'x')).actions, ['setApiKey', 'showLog']);
     assert.deepEqual(errorView(new ArceeError('payment', 'x')).actions, ['openBilling', 'retry']);
