@@ -211,6 +211,39 @@ export function errorFromStreamPayload(payload: unknown): ArceeError {
   return new ArceeError(kind, detail ? `${lead} (${detail})` : lead, { detail });
 }
 
+/** A limit in words: "300 ms" below a second, "1.5 s" or "30 s", "10 min" for whole minutes. */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms % 60_000 === 0) return `${ms / 60_000} min`;
+  const s = Math.round(ms / 100) / 10;
+  return `${Number.isInteger(s) ? s : s.toFixed(1)} s`;
+}
+
+/**
+ * How the caller names its limits, for "raise …": the extension names its settings, the terminal client its flags.
+ * Each is a noun phrase ("the arcee.idleTimeoutMs setting", "--idle-timeout-ms").
+ */
+export interface TimeoutNames {
+  firstByte: string;
+  idle: string;
+  /** The whole-request limit of a non-streamed request. */
+  request: string;
+}
+
+export const DEFAULT_TIMEOUT_NAMES: TimeoutNames = { firstByte: 'the first-byte timeout', idle: 'the idle timeout', request: 'the request timeout' };
+
+/** A limit that ran out, in words that fit what was happening. */
+export function timeoutError(which: 'first byte' | 'idle' | 'request', ms: number, host: string, names: TimeoutNames): ArceeError {
+  const within = formatDuration(ms);
+  const what =
+    which === 'first byte'
+      ? `${host} has not started to answer within ${within}. Try again, or raise ${names.firstByte}.`
+      : which === 'idle'
+        ? `${host} has not sent the next part of the answer within ${within}. Try again, or raise ${names.idle}.`
+        : `${host} did not finish its answer within ${within}. Try again, or raise ${names.request}.`;
+  return new ArceeError('timeout', what);
+}
+
 /** Describes a failed connection (DNS, refused, reset, TLS) without dumping a stack. */
 export function errorFromNetwork(err: unknown, host: string): ArceeError {
   const code = networkCode(err);

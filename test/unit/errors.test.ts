@@ -5,7 +5,10 @@ import {
   errorFromHttp,
   errorFromNetwork,
   errorFromStreamPayload,
+  formatDuration,
   redactSecrets,
+  timeoutError,
+  DEFAULT_TIMEOUT_NAMES,
   type ErrorKind,
 } from '../../src/providers/errors';
 import { kindForStatus, parseRetryAfter } from '../../src/providers/errorClassify';
@@ -212,6 +215,24 @@ describe('errors', () => {
       const e = errorFromStreamPayload({ error: { foo: 1 } });
       assert.doesNotMatch(e.message, /object Object/);
     });
+  });
+
+  it('timeouts: ms below a second, one decimal below a minute, whole minutes; a sentence for each limit', () => {
+    const table: [number, string][] = [
+      [300, '300 ms'],
+      [999, '999 ms'],
+      [1000, '1 s'],
+      [1500, '1.5 s'],
+      [12_345, '12.3 s'],
+      [30_000, '30 s'],
+      [90_000, '90 s'],
+      [60_000, '1 min'],
+      [600_000, '10 min'],
+    ];
+    for (const [ms, words] of table) assert.equal(formatDuration(ms), words, String(ms));
+    assert.equal(timeoutError('first byte', 300, 'h', DEFAULT_TIMEOUT_NAMES).message, 'h has not started to answer within 300 ms. Try again, or raise the first-byte timeout.');
+    assert.equal(timeoutError('idle', 1500, 'h', DEFAULT_TIMEOUT_NAMES).message, 'h has not sent the next part of the answer within 1.5 s. Try again, or raise the idle timeout.');
+    assert.equal(timeoutError('request', 600_000, 'h', DEFAULT_TIMEOUT_NAMES).message, 'h did not finish its answer within 10 min. Try again, or raise the request timeout.');
   });
 
   it('describes network failures by code', () => {
