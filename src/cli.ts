@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import type { ChatMessage, ChatRequest, ChatResult } from './providers/api';
 import { ArceeClient } from './providers/client';
-import { ArceeError, describeUnknownError, redactSecrets } from './providers/errors';
+import { ArceeError, describeUnknownError, leadSentence, redactSecrets } from './providers/errors';
 import { describeModel } from './providers/models';
 
 const DEFAULT_BASE_URL = 'https://api.arcee.ai/api/v1';
@@ -20,7 +20,7 @@ const USAGE = `Usage: arcee-chat [flags] "prompt"   (or the prompt on standard i
   --stop TEXT           a stop sequence (repeatable)
   --logprobs            ask for token log-probabilities   --top-logprobs N
   --retries N           retries after 429/502/503/504 or a failed connection (0-2, default 2)
-  --timeout-ms N        time to the first byte (default 60000)
+  --timeout-ms N        time to the first byte (default 60000); with --no-stream, to the whole answer (default 600000)
   --idle-timeout-ms N   longest silence between chunks (default 30000)
   --header "K: V"       an extra request header (repeatable)
   --json                print exactly one JSON object (result or error)
@@ -115,12 +115,16 @@ export async function main(argv: string[], io: Io): Promise<number> {
   try {
     const retries = number('retries', values.retries, true);
     if (retries !== undefined && (retries < 0 || retries > 2)) throw new UsageError('--retries must be 0, 1 or 2.');
+    // Without streaming the first byte is the whole answer: --timeout-ms limits that (the idle limit does not apply).
+    const timeoutMs = number('timeout-ms', values['timeout-ms'], true);
     const client = new ArceeClient({
       baseUrl: io.env.ARCEE_BASE_URL?.trim() || DEFAULT_BASE_URL,
       apiKey: io.env.ARCEE_API_KEY ?? '',
       headers: parseHeaders(values.header),
-      firstByteTimeoutMs: number('timeout-ms', values['timeout-ms'], true),
+      firstByteTimeoutMs: timeoutMs,
+      requestTimeoutMs: timeoutMs,
       idleTimeoutMs: number('idle-timeout-ms', values['idle-timeout-ms'], true),
+      timeoutNames: { firstByte: '--timeout-ms', idle: '--idle-timeout-ms', request: '--timeout-ms' },
       retry: { maxAttempts: retries === undefined ? 3 : retries + 1 },
       userAgent: 'arcee-cli',
     });
@@ -174,7 +178,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
         }
       }
     }
-    if (json && result) {
+    // Success needs an assembled answer; the client throws `truncated` for one that lacks a finish reason.
+    if (!result) throw new ArceeError('truncated', `${leadSentence('truncated')} (no complete answer arrived).`);
+    if (json) {
       io.stdout(`${JSON.stringify({ model: result.model, choices: result.choices.map(choiceJson), usage: result.usage })}\n`);
     }
     return 0;

@@ -23,6 +23,9 @@ export function errorView(err: unknown): ErrorView {
       case 'bad_request':
       case 'validation':
         return ['openSettings', 'showLog'];
+      // The sentence says what helps (less code, a new chat); a model with a longer context is one click away.
+      case 'context_overflow':
+        return ['selectModel', 'showLog'];
       default:
         return ['retry', 'showLog'];
     }

@@ -22,12 +22,29 @@ export interface ToolTurnDeps {
 export const DENIED_RESULT = 'The user declined this tool call. Answer without it, or ask the user for what you need.';
 export const STOPPED_RESULT = 'The user stopped the request before this tool call ran.';
 
+/** What the chat says when an answer's tool calls were cut by the length limit (see holdCutToolCalls). */
+export const CUT_TOOL_TURN =
+  'The answer reached its length limit while writing tool calls, so none of them ran. Ask again, or raise arcee.maxTokens if you set it.';
+
 /**
- * True when an answer that ended well (or is just ending) asks for tools the chat can run; a call cut off by
- * `length` never counts, nor a stopped or failed answer.
+ * True when an answer that ended well (or is just ending) asks for tools the chat can run; an answer cut off by
+ * `length` never does (holdCutToolCalls), nor a stopped or failed answer.
  */
 export function wantsToolRound(m: ChatMessageView): boolean {
-  return (m.state === 'done' || m.state === 'streaming') && (m.toolCalls ?? []).some((c) => c && c.complete);
+  return (m.state === 'done' || m.state === 'streaming') && m.finishReason !== 'length' && (m.toolCalls ?? []).some((c) => c && c.complete);
+}
+
+/**
+ * An answer cut by the length limit runs none of its calls, not even those the client reports complete: the model
+ * was stopped in the middle of what it meant to do, and the user would approve part of a plan without knowing it.
+ * The finished calls are marked apart from the cut one, and the returned sentence says why nothing ran; undefined
+ * when the answer was not cut or called no tools.
+ */
+export function holdCutToolCalls(m: ChatMessageView): string | undefined {
+  if (m.finishReason !== 'length' || !(m.toolCalls ?? []).some(Boolean)) return undefined;
+  prepareToolCalls(m);
+  for (const c of m.toolCalls ?? []) c.status = c.complete ? 'cut' : 'invalid';
+  return CUT_TOOL_TURN;
 }
 
 /** Gives every call an id (servers may omit it), unique in the conversation, and its description. */

@@ -78,6 +78,10 @@ export interface LmFailure {
   code?: LanguageModelErrorCode;
 }
 
+/**
+ * Only kinds that mean what a `LanguageModelError` code means to a caller. A context overflow has none (Blocked
+ * would say "stop using this model"): the caller gets its sentence, which names the sizes and what helps.
+ */
 const CODES: Partial<Record<ErrorKind, LanguageModelErrorCode>> = {
   auth: 'NoPermissions',
   permission: 'NoPermissions',

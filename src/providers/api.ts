@@ -129,7 +129,10 @@ export interface ToolCallResult {
   id: string | null;
   name: string;
   arguments: string;
-  /** True only when the arguments are complete, valid JSON and the answer was not cut off. Never run a call without it. */
+  /**
+   * True only when the answer has a finish reason and the arguments are valid JSON. An answer cut by `length` keeps
+   * the calls it had finished; the one it was writing is incomplete. Never run a call without it.
+   */
   complete: boolean;
 }
 

@@ -1,10 +1,11 @@
 /**
  * Chunks → choices. Takes parsed stream chunks (or one complete response, whose `message` is treated as a
  * delta) and yields typed events while building the result: content, reasoning, tool calls, logprobs,
- * finish reason per choice (interleaved by `index` when n > 1), usage, and the model that answered.
+ * finish reason per choice (interleaved by `index` when n > 1), usage (usage.ts), and the model that answered.
  */
-import type { ChatEvent, ChatResult, ChoiceResult, LogprobEntry, ToolCallResult, Usage } from './api';
+import type { ChatEvent, ChatResult, ChoiceResult, LogprobEntry, ToolCallResult } from './api';
 import { ThinkSplitter, type ThinkPiece } from './think';
+import { UsageTally } from './usage';
 
 interface ToolCallState {
   index: number;
@@ -19,6 +20,8 @@ class ChoiceState {
   finishReason: string | null = null;
   logprobs: LogprobEntry[] | null = null;
   readonly calls: ToolCallState[] = [];
+  /** The call the last tool-call delta went to: the one being written when the answer stopped. */
+  lastCall: ToolCallState | undefined;
   readonly think = new ThinkSplitter();
 
   constructor(readonly index: number) {}
@@ -42,6 +45,17 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
+/**
+ * Whether a call may be run. Without a finish reason no call is complete. An answer cut by `length` loses only the
+ * call it was writing when the limit hit: that one counts only if its arguments parse (empty ones do not: the
+ * model may have been cut right after the name); the calls it had moved on from are complete when theirs are valid.
+ */
+function callComplete(c: ChoiceState, call: ToolCallState): boolean {
+  if (c.finishReason === null || call.name === '') return false;
+  if (c.finishReason === 'length' && call === c.lastCall) return call.arguments.trim() !== '' && argumentsAreValid(call.arguments);
+  return argumentsAreValid(call.arguments);
+}
+
 /** True when `args` is what a function may be called with: empty (no arguments) or valid JSON. */
 export function argumentsAreValid(args: string): boolean {
   if (args.trim() === '') return true;
@@ -57,7 +71,7 @@ export class StreamAssembler {
   private readonly choices = new Map<number, ChoiceState>();
   private id: string | null = null;
   private model: string | null = null;
-  private usage: Usage | null = null;
+  private readonly usage = new UsageTally();
 
   /** Takes one parsed chunk (or a complete response) and returns the events it produced. */
   push(chunk: unknown): ChatEvent[] {
@@ -82,8 +96,10 @@ export class StreamAssembler {
       }
     }
     if (isRecord(chunk.usage)) {
-      this.usage = chunk.usage;
-      events.push({ type: 'usage', usage: this.usage });
+      const first: unknown = Array.isArray(choices) ? choices[0] : undefined;
+      this.usage.report(chunk.usage, isRecord(first) ? (typeof first.index === 'number' ? first.index : 0) : undefined);
+      const usage = this.usage.total();
+      if (usage) events.push({ type: 'usage', usage });
     }
   }
 
@@ -125,6 +141,7 @@ export class StreamAssembler {
     if (finish) {
       this.flushContent(c, events);
       c.finishReason = finish;
+      this.usage.finished();
       events.push({ type: 'finish', index, reason: finish });
     }
   }
@@ -162,6 +179,7 @@ export class StreamAssembler {
     const fn = isRecord(tc.function) ? tc.function : {};
     const id = str(tc.id) || undefined;
     const call = c.callFor({ index: typeof tc.index === 'number' ? tc.index : undefined, id });
+    c.lastCall = call;
     if (id && call.id === null) call.id = id;
     const name = str(fn.name);
     // Servers differ: most send the name once, some repeat it whole on every piece.
@@ -171,7 +189,7 @@ export class StreamAssembler {
     events.push({ type: 'toolCall', index: c.index, callIndex: call.index, id: call.id, name: call.name, argumentsDelta: args });
   }
 
-  /** True once every choice seen has a finish reason: a stream may then end without `[DONE]`. */
+  /** True once every choice seen has a finish reason: only then is the answer complete (`[DONE]` or not). */
   allFinished(): boolean {
     if (this.choices.size === 0) return false;
     for (const c of this.choices.values()) if (c.finishReason === null) return false;
@@ -180,7 +198,7 @@ export class StreamAssembler {
 
   /** Anything at all arrived (used to keep partial answers). */
   hasContent(): boolean {
-    return this.choices.size > 0 || this.usage !== null;
+    return this.choices.size > 0 || this.usage.total() !== null;
   }
 
   /** Releases text held back while deciding on a think tag (end of stream). */
@@ -207,13 +225,12 @@ export class StreamAssembler {
             id: call.id,
             name: call.name,
             arguments: call.arguments,
-            complete:
-              c.finishReason !== null && c.finishReason !== 'length' && call.name !== '' && argumentsAreValid(call.arguments),
+            complete: callComplete(c, call),
           }),
         ),
         finish_reason: c.finishReason,
         logprobs: c.logprobs,
       }));
-    return { id: this.id, model: this.model, choices, usage: this.usage };
+    return { id: this.id, model: this.model, choices, usage: this.usage.total() };
   }
 }

@@ -11,48 +11,19 @@ import {
   errorFromStreamPayload,
   leadSentence,
   redactSecrets,
+  timeoutError,
 } from './errors';
+import { resolveTimeouts, type ClientConfig, type ClientLogger, type RequestOptions, type Timeouts } from './clientConfig';
 import { parseModelList } from './models';
 import { RetryPolicy, type RetryInfo } from './retry';
 import { ChatStreamParser, truncatedError } from './stream';
 import { reviseToolMarkup } from './toolMarkup';
-import { TimeoutReason, Watchdog, buildBody, defaultSleep, parseJsonBody, readText } from './transport';
+import { TimeoutReason, Watchdog, buildBody, defaultSleep, parseJsonBody, readText, type TimeoutLimit } from './transport';
 import { resolveEndpoints, type Endpoints } from './url';
 
 export { buildBody } from './transport';
-
-export interface ClientLogger {
-  info(message: string): void;
-  debug(message: string): void;
-  warn(message: string): void;
-}
-
-export interface ClientConfig {
-  baseUrl: string;
-  /** Empty for servers that need no key (a local llama.cpp). */
-  apiKey?: string;
-  headers?: Record<string, string>;
-  /** From sending the request to the first byte of the answer. */
-  firstByteTimeoutMs?: number;
-  /** Longest silence between two chunks of an answer. */
-  idleTimeoutMs?: number;
-  retry?: Partial<RetryPolicy>;
-  userAgent?: string;
-  logger?: ClientLogger;
-  fetch?: typeof fetch;
-  /** For tests: how to wait between retries. */
-  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
-  random?: () => number;
-  now?: () => number;
-}
-
-export interface RequestOptions {
-  signal: AbortSignal;
-  onRetry?: (info: RetryInfo) => void;
-}
-
-export const DEFAULT_FIRST_BYTE_TIMEOUT_MS = 60_000;
-export const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
+export type { ClientConfig, ClientLogger, RequestOptions } from './clientConfig';
+export { DEFAULT_FIRST_BYTE_TIMEOUT_MS, DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS } from './clientConfig';
 
 interface OpenResponse {
   response: Response;
@@ -65,8 +36,7 @@ interface OpenResponse {
 export class ArceeClient {
   readonly endpoints: Endpoints;
   private readonly retry: RetryPolicy;
-  private readonly firstByteMs: number;
-  private readonly idleMs: number;
+  private readonly timeouts: Timeouts;
   private readonly fetchImpl: typeof fetch;
   private readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   private readonly now: () => number;
@@ -74,8 +44,7 @@ export class ArceeClient {
   constructor(private readonly config: ClientConfig) {
     this.endpoints = resolveEndpoints(config.baseUrl);
     this.retry = new RetryPolicy(config.retry, config.random);
-    this.firstByteMs = config.firstByteTimeoutMs ?? DEFAULT_FIRST_BYTE_TIMEOUT_MS;
-    this.idleMs = config.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+    this.timeouts = resolveTimeouts(config);
     this.fetchImpl = config.fetch ?? ((input, init) => fetch(input, init));
     this.sleep = config.sleep ?? defaultSleep;
     this.now = config.now ?? Date.now;
@@ -124,8 +93,15 @@ export class ArceeClient {
     this.config.logger?.[level](redactSecrets(message, secrets));
   }
 
-  /** Sends a request, retrying what may be retried, until an OK response's headers arrive. */
-  private async open(url: string, init: { method: string; body?: string; stream: boolean }, options: RequestOptions): Promise<OpenResponse> {
+  /**
+   * Sends a request, retrying what may be retried, until an OK response's headers arrive. `limit`: what the
+   * watchdog first waits for, the first byte, or (a non-streamed chat request) the whole answer.
+   */
+  private async open(
+    url: string,
+    init: { method: string; body?: string; stream: boolean; limit: 'first byte' | 'request' },
+    options: RequestOptions,
+  ): Promise<OpenResponse> {
     const { signal } = options;
     const host = this.endpoints.host;
     let waited = 0;
@@ -136,7 +112,7 @@ export class ArceeClient {
       signal.addEventListener('abort', onAbort, { once: true });
       const unlink = (): void => signal.removeEventListener('abort', onAbort);
       const watchdog = new Watchdog(controller);
-      watchdog.arm('first byte', this.firstByteMs);
+      watchdog.arm(init.limit, init.limit === 'request' ? this.timeouts.requestMs : this.timeouts.firstByteMs);
       const started = this.now();
       let error: ArceeError;
       try {
@@ -150,7 +126,7 @@ export class ArceeClient {
           this.log('debug', `${init.method} ${url} → ${response.status} in ${this.now() - started} ms (attempt ${attempt})`);
           return { response, controller, watchdog, unlink, started };
         }
-        const body = await readText(response, watchdog, this.idleMs);
+        const body = await readText(response, watchdog, this.idleFor(init.limit));
         watchdog.clear();
         unlink();
         error = errorFromHttp({
@@ -182,20 +158,19 @@ export class ArceeClient {
     if (e instanceof ArceeError) return e;
     const reason: unknown = controller.signal.reason;
     if (signal.aborted) return new ArceeError('cancelled', leadSentence('cancelled'));
-    if (controller.signal.aborted && reason instanceof TimeoutReason) {
-      const what = reason.which === 'first byte' ? 'started to answer' : 'sent the next part of the answer';
-      return new ArceeError(
-        'timeout',
-        `${host} has not ${what} within ${Math.round(reason.ms / 1000)} s. Try again, or raise the ${reason.which === 'first byte' ? 'first-byte' : 'idle'} timeout in the settings.`,
-      );
-    }
+    if (controller.signal.aborted && reason instanceof TimeoutReason) return timeoutError(reason.which, reason.ms, host, this.timeouts.names);
     return errorFromNetwork(e, host);
   }
 
+  /** The silence allowed between chunks; none under a whole-request limit, which the first chunk must not reset. */
+  private idleFor(limit: TimeoutLimit): number | undefined {
+    return limit === 'request' ? undefined : this.timeouts.idleMs;
+  }
+
   private async getJson(url: string, options: RequestOptions): Promise<unknown> {
-    const opened = await this.open(url, { method: 'GET', stream: false }, options);
+    const opened = await this.open(url, { method: 'GET', stream: false, limit: 'first byte' }, options);
     try {
-      const text = await readText(opened.response, opened.watchdog, this.idleMs);
+      const text = await readText(opened.response, opened.watchdog, this.timeouts.idleMs);
       return parseJsonBody(text, this.endpoints.host);
     } catch (e) {
       throw this.classify(e, opened.controller, options.signal, this.endpoints.host);
@@ -209,7 +184,8 @@ export class ArceeClient {
     const url = this.endpoints.chatCompletions;
     const body = JSON.stringify(buildBody(request, stream));
     this.log('info', `POST ${url} model=${request.model} stream=${stream} messages=${request.messages.length}`);
-    const opened = await this.open(url, { method: 'POST', body, stream }, options);
+    const limit = stream ? 'first byte' : 'request';
+    const opened = await this.open(url, { method: 'POST', body, stream, limit }, options);
     const { response, controller, watchdog } = opened;
     const parser = new ChatStreamParser();
     const host = this.endpoints.host;
@@ -219,12 +195,14 @@ export class ArceeClient {
       const contentType = response.headers.get('content-type') ?? '';
       if (!/text\/event-stream/i.test(contentType)) {
         // A JSON answer (also to a streaming request) is the complete response.
-        const text = await readText(response, watchdog, this.idleMs);
+        const text = await readText(response, watchdog, this.idleFor(limit));
         bodyDone = true;
         const json = parseJsonBody(text, host);
         if (typeof json === 'object' && json !== null && 'error' in json) throw errorFromStreamPayload(json);
         yield* parser.assembler.push(json);
         yield* parser.assembler.end();
+        // The same rule as for a stream: an answer is complete only when every choice says why it ended.
+        if (!parser.assembler.allFinished()) throw truncatedError(parser.assembler.result(), `${host}'s response has no finish reason`);
         yield this.done(parser.assembler.result(), request, opened.started);
         return;
       }
@@ -247,7 +225,7 @@ export class ArceeClient {
           firstByteAt = this.now();
           this.log('debug', `first byte after ${firstByteAt - opened.started} ms`);
         }
-        watchdog.arm('idle', this.idleMs);
+        if (stream) watchdog.arm('idle', this.timeouts.idleMs);
         yield* parser.push(chunk.value);
         if (parser.sawDone) break;
       }

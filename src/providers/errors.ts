@@ -1,8 +1,22 @@
 /**
- * The one error type of the model side, and every sentence a person reads about a failure.
+ * The one error type of the model side, and every sentence a person reads about a failure (errorClassify.ts
+ * reads what the server said; this file words it).
  * Messages never contain HTML, `[object Object]`, or anything that looks like an API key.
  */
 import type { ChatResult } from './api';
+import {
+  contextOverflow,
+  failureKind,
+  isRecord,
+  kindForStatus,
+  looksLikeHtml,
+  networkCode,
+  parseErrorPayload,
+  parseRetryAfter,
+  statusLabel,
+  type ContextOverflow,
+  type ParsedErrorBody,
+} from './errorClassify';
 
 export type ErrorKind =
   | 'auth'
@@ -10,6 +24,7 @@ export type ErrorKind =
   | 'payment'
   | 'not_found'
   | 'bad_request'
+  | 'context_overflow'
   | 'validation'
   | 'rate_limit'
   | 'server'
@@ -80,118 +95,12 @@ export function redactSecrets(text: string, secrets: readonly string[] = []): st
   return out;
 }
 
-const STATUS_TEXT: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  402: 'Payment Required',
-  403: 'Forbidden',
-  404: 'Not Found',
-  408: 'Request Timeout',
-  409: 'Conflict',
-  413: 'Payload Too Large',
-  422: 'Unprocessable Entity',
-  429: 'Too Many Requests',
-  500: 'Internal Server Error',
-  502: 'Bad Gateway',
-  503: 'Service Unavailable',
-  504: 'Gateway Timeout',
-};
-
-export function statusLabel(status: number): string {
-  const text = STATUS_TEXT[status];
-  return text ? `${status} ${text}` : String(status);
-}
-
-/** Maps an HTTP status (and the server's error code) to a kind. */
-export function kindForStatus(status: number, code?: string): ErrorKind {
-  if (code === 'insufficient_quota' || code === 'billing_hard_limit_reached') return 'payment';
-  switch (status) {
-    case 400:
-      return 'bad_request';
-    case 401:
-      return 'auth';
-    case 402:
-      return 'payment';
-    case 403:
-      return 'permission';
-    case 404:
-      return 'not_found';
-    case 422:
-      return 'validation';
-    case 429:
-      return 'rate_limit';
-    case 502:
-    case 504:
-      return 'gateway';
-    case 503:
-      return 'unavailable';
-    default:
-      return status >= 500 ? 'server' : 'bad_request';
-  }
-}
-
 const MAX_DETAIL = 300;
 
 /** Collapses whitespace and cuts a server text short for a message. */
 export function shorten(text: string, max = MAX_DETAIL): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
-}
-
-function looksLikeHtml(body: string, contentType: string): boolean {
-  if (/text\/html|application\/xhtml/i.test(contentType)) return true;
-  const head = body.trimStart().slice(0, 200).toLowerCase();
-  return head.startsWith('<!doctype') || head.startsWith('<html') || /^<(head|body|title|center|h1)\b/.test(head);
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** A FastAPI 422 entry: `{loc: [...], msg, type}` → "body.temperature: Input should be ≤ 2". */
-function describeValidationItem(item: unknown): string | undefined {
-  if (typeof item === 'string') return item;
-  if (!isRecord(item)) return undefined;
-  const msg = typeof item.msg === 'string' ? item.msg : typeof item.message === 'string' ? item.message : undefined;
-  if (!msg) return undefined;
-  const loc = Array.isArray(item.loc)
-    ? item.loc.filter((p) => typeof p === 'string' || typeof p === 'number').join('.')
-    : '';
-  return loc ? `${loc}: ${msg}` : msg;
-}
-
-export interface ParsedErrorBody {
-  message?: string;
-  code?: string;
-  type?: string;
-}
-
-/**
- * Pulls the human message out of any error body shape the platform notes list: `detail` (string or a 422
- * list), OpenAI's `{error: {message, code}}`, `{error: "…"}`, `{message}`. Returns nothing for unknown shapes.
- */
-export function parseErrorPayload(payload: unknown): ParsedErrorBody {
-  if (typeof payload === 'string') return payload.trim() ? { message: payload } : {};
-  if (!isRecord(payload)) return {};
-  const { detail, error, message } = payload;
-  if (typeof detail === 'string' && detail.trim()) return { message: detail };
-  if (Array.isArray(detail)) {
-    const parts = detail.map(describeValidationItem).filter((s): s is string => !!s);
-    if (parts.length) return { message: parts.join('; ') };
-  }
-  if (isRecord(detail)) {
-    const inner = parseErrorPayload(detail);
-    if (inner.message) return inner;
-  }
-  if (isRecord(error)) {
-    const code = typeof error.code === 'string' ? error.code : typeof error.code === 'number' ? String(error.code) : undefined;
-    const type = typeof error.type === 'string' ? error.type : undefined;
-    const msg = typeof error.message === 'string' && error.message.trim() ? error.message : undefined;
-    return { message: msg ?? code ?? type, code, type };
-  }
-  if (typeof error === 'string' && error.trim()) return { message: error };
-  if (typeof message === 'string' && message.trim()) return { message };
-  return {};
 }
 
 /** What to say first for each kind; the server's words follow. */
@@ -201,6 +110,7 @@ const LEAD: Record<ErrorKind, string> = {
   payment: 'Your Arcee credits are used up. Add credits on the billing page, then try again.',
   not_found: 'The server has no such model or endpoint. Check the model id and the base URL.',
   bad_request: 'The server rejected the request as malformed.',
+  context_overflow: "The request does not fit the model's context.",
   validation: 'The server rejected some request parameters.',
   rate_limit: 'Rate limited: too many requests or tokens for this key right now.',
   server: 'The server failed while answering.',
@@ -217,22 +127,34 @@ export function leadSentence(kind: ErrorKind): string {
   return LEAD[kind];
 }
 
+const tokens = (n: number): string => n.toLocaleString('en-US');
+
 /**
- * Parses `retry-after-ms`, `Retry-After` in seconds, or `Retry-After` as an HTTP date. Returns ms to wait, or null.
+ * What a person reads about a request too large for the model's context: the sizes the server gave, and what
+ * helps. "The request is 3,031 tokens but the model's context holds 2,048. Use a shorter selection, …"
  */
-export function parseRetryAfter(headers: { get(name: string): string | null }, now: number = Date.now()): number | null {
-  const ms = headers.get('retry-after-ms');
-  if (ms !== null && ms.trim() !== '') {
-    const n = Number(ms);
-    if (Number.isFinite(n) && n >= 0) return Math.round(n);
+export function contextOverflowSentence(o: ContextOverflow): string {
+  const { requestTokens: req, contextTokens: ctx, answerTokens: answer } = o;
+  let fit: string = LEAD.context_overflow;
+  if (req !== undefined && ctx !== undefined) {
+    fit =
+      answer !== undefined
+        ? `The request is ${tokens(req)} tokens and asks for up to ${tokens(answer)} more for the answer, but the model's context holds ${tokens(ctx)}.`
+        : `The request is ${tokens(req)} tokens but the model's context holds ${tokens(ctx)}.`;
+  } else if (ctx !== undefined) {
+    fit = `The request does not fit the model's context of ${tokens(ctx)} tokens.`;
+  } else if (req !== undefined) {
+    fit = `The request (${tokens(req)} tokens) does not fit the model's context.`;
   }
-  const ra = headers.get('retry-after');
-  if (ra === null || ra.trim() === '') return null;
-  const secs = Number(ra);
-  if (Number.isFinite(secs)) return secs >= 0 ? Math.round(secs * 1000) : null;
-  const date = Date.parse(ra);
-  if (Number.isNaN(date)) return null;
-  return Math.max(0, date - now);
+  // When the server says the room asked for the answer is what overflows, a lower max tokens is the first fix.
+  const shorterAnswer = answer !== undefined ? 'Ask for a shorter answer (a lower max tokens), use' : 'Use';
+  return `${fit} ${shorterAnswer} a shorter selection, start a new chat, or pick a model with a longer context.`;
+}
+
+/** The first sentence(s) of a server's error of this kind, before the server's own words. */
+function leadFor(kind: ErrorKind, parsed: ParsedErrorBody): string {
+  const overflow = kind === 'context_overflow' ? contextOverflow(parsed) : undefined;
+  return overflow ? contextOverflowSentence(overflow) : LEAD[kind];
 }
 
 export interface HttpErrorInput {
@@ -266,9 +188,9 @@ export function errorFromHttp(input: HttpErrorInput): ArceeError {
   }
   if (json !== undefined) parsed = parseErrorPayload(json);
   else if (body.trim()) parsed = { message: body };
-  const kind = kindForStatus(status, parsed.code);
+  const kind = failureKind(status, parsed);
   const detail = parsed.message ? shorten(parsed.message) : undefined;
-  let lead = LEAD[kind];
+  let lead = leadFor(kind, parsed);
   // FastAPI's bare 404 means the path does not exist: the base URL is wrong, not the model.
   if (status === 404 && (detail === 'Not Found' || detail === undefined)) {
     lead = `${host} has no such endpoint. Check the base URL (for Arcee: https://api.arcee.ai/api/v1).`;
@@ -277,13 +199,49 @@ export function errorFromHttp(input: HttpErrorInput): ArceeError {
   return new ArceeError(kind, message, { status, retryAfterMs, detail });
 }
 
-/** An error that arrived inside a 200 stream: `{"error": …}` or `event: error`. */
+/**
+ * An error that arrived inside a 200 stream: `{"error": …}`, `event: error`, or llama.cpp's `error:` line (whose
+ * payload is the bare error object). Classified like an HTTP error (failureKind).
+ */
 export function errorFromStreamPayload(payload: unknown): ArceeError {
   const parsed = parseErrorPayload(isRecord(payload) && 'error' in payload ? payload : { error: payload });
   const detail = parsed.message ? shorten(parsed.message) : undefined;
-  const codeKind = parsed.code === 'insufficient_quota' ? 'payment' : undefined;
-  const kind: ErrorKind = codeKind ?? 'stream_error';
-  return new ArceeError(kind, detail ? `${LEAD[kind]} (${detail})` : LEAD[kind], { detail });
+  const kind = failureKind(null, parsed);
+  const lead = leadFor(kind, parsed);
+  return new ArceeError(kind, detail ? `${lead} (${detail})` : lead, { detail });
+}
+
+/** A limit in words: "300 ms" below a second, "1.5 s" or "30 s", "10 min" for whole minutes. */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms % 60_000 === 0) return `${ms / 60_000} min`;
+  const s = Math.round(ms / 100) / 10;
+  return `${Number.isInteger(s) ? s : s.toFixed(1)} s`;
+}
+
+/**
+ * How the caller names its limits, for "raise …": the extension names its settings, the terminal client its flags.
+ * Each is a noun phrase ("the arcee.idleTimeoutMs setting", "--idle-timeout-ms").
+ */
+export interface TimeoutNames {
+  firstByte: string;
+  idle: string;
+  /** The whole-request limit of a non-streamed request. */
+  request: string;
+}
+
+export const DEFAULT_TIMEOUT_NAMES: TimeoutNames = { firstByte: 'the first-byte timeout', idle: 'the idle timeout', request: 'the request timeout' };
+
+/** A limit that ran out, in words that fit what was happening. */
+export function timeoutError(which: 'first byte' | 'idle' | 'request', ms: number, host: string, names: TimeoutNames): ArceeError {
+  const within = formatDuration(ms);
+  const what =
+    which === 'first byte'
+      ? `${host} has not started to answer within ${within}. Try again, or raise ${names.firstByte}.`
+      : which === 'idle'
+        ? `${host} has not sent the next part of the answer within ${within}. Try again, or raise ${names.idle}.`
+        : `${host} did not finish its answer within ${within}. Try again, or raise ${names.request}.`;
+  return new ArceeError('timeout', what);
 }
 
 /** Describes a failed connection (DNS, refused, reset, TLS) without dumping a stack. */
@@ -294,15 +252,6 @@ export function errorFromNetwork(err: unknown, host: string): ArceeError {
     cause: err,
     detail: code,
   });
-}
-
-function networkCode(err: unknown): string | undefined {
-  let e: unknown = err;
-  for (let depth = 0; depth < 4 && isRecord(e); depth++) {
-    if (typeof e.code === 'string' && /^[A-Z_]+$/.test(e.code)) return e.code;
-    e = e.cause;
-  }
-  return undefined;
 }
 
 function describeNetworkCode(code: string): string {

@@ -24,8 +24,9 @@ export class ChatStreamParser {
   }
 
   /**
-   * The body ended. Returns the last events, ending with `done`; throws `truncated` (partial kept) when the
-   * stream stopped with neither `[DONE]` nor a finish reason on every choice.
+   * The body ended or `[DONE]` arrived. Returns the last events, ending with `done`; throws `truncated` (partial
+   * kept) unless every choice has a finish reason. `[DONE]` alone does not make an answer complete: a server
+   * that lost its model mid-answer may still end the stream properly.
    */
   end(): ChatEvent[] {
     this.out = [];
@@ -35,8 +36,11 @@ export class ChatStreamParser {
     }
     const events = this.out;
     this.assembler.endInto(events);
-    if (!this.sawDone && !this.assembler.allFinished()) {
-      throw truncatedError(this.assembler.result(), 'the stream ended without a finish reason or [DONE]');
+    if (!this.assembler.allFinished()) {
+      throw truncatedError(
+        this.assembler.result(),
+        this.sawDone ? 'the server sent [DONE] without a finish reason' : 'the stream ended without a finish reason or [DONE]',
+      );
     }
     events.push({ type: 'done', result: this.assembler.result() });
     return events;

@@ -5,16 +5,22 @@
 import type { ChatRequest } from './api';
 import { ArceeError, leadSentence, shorten } from './errors';
 
+/**
+ * Which limit ran out: the wait for the first byte, a silence between chunks, or (without streaming, where the
+ * server sends nothing until it has finished) the whole request.
+ */
+export type TimeoutLimit = 'first byte' | 'idle' | 'request';
+
 /** Why the watchdog aborted a request. */
 export class TimeoutReason {
-  constructor(readonly which: 'first byte' | 'idle', readonly ms: number) {}
+  constructor(readonly which: TimeoutLimit, readonly ms: number) {}
 }
 
 /** Aborts a request when the server stays silent too long; re-armed on every chunk. */
 export class Watchdog {
   private timer: ReturnType<typeof setTimeout> | undefined;
   constructor(private readonly controller: AbortController) {}
-  arm(which: 'first byte' | 'idle', ms: number): void {
+  arm(which: TimeoutLimit, ms: number): void {
     this.clear();
     this.timer = setTimeout(() => this.controller.abort(new TimeoutReason(which, ms)), ms);
   }
@@ -75,8 +81,8 @@ export function parseJsonBody(text: string, host: string): unknown {
   }
 }
 
-/** Reads a whole body, keeping the idle watchdog armed between chunks. */
-export async function readText(response: Response, watchdog: Watchdog, idleMs: number): Promise<string> {
+/** Reads a whole body, re-arming the idle watchdog between chunks (not when `idleMs` is undefined: a whole-request limit). */
+export async function readText(response: Response, watchdog: Watchdog, idleMs: number | undefined): Promise<string> {
   const reader = response.body?.getReader();
   if (!reader) return '';
   const decoder = new TextDecoder();
@@ -84,7 +90,7 @@ export async function readText(response: Response, watchdog: Watchdog, idleMs: n
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
-    watchdog.arm('idle', idleMs);
+    if (idleMs !== undefined) watchdog.arm('idle', idleMs);
     text += decoder.decode(value, { stream: true });
   }
   return text + decoder.decode();

@@ -108,6 +108,8 @@ export class ArceeService extends Disposable {
       headers: s.extraHeaders,
       firstByteTimeoutMs: s.firstByteTimeoutMs,
       idleTimeoutMs: s.idleTimeoutMs,
+      // The extension streams every chat request, so only these two limits can run out.
+      timeoutNames: { firstByte: 'the arcee.firstByteTimeoutMs setting', idle: 'the arcee.idleTimeoutMs setting' },
       retry: { maxAttempts: s.maxRetries + 1 },
       userAgent: `arcee-vscode/${vscode.version}`,
       logger: this.log,

@@ -3,7 +3,7 @@ import { CHAT_SYSTEM_PROMPT, toApiMessages, TOOLS_SYSTEM_HINT } from '../chat/pr
 import { emptyConversation, newId, titleFrom, type ConversationStore } from '../chat/store';
 import { logprobPlan } from '../chat/logprobs';
 import { StreamToView } from '../chat/streamToView';
-import { answerToolCalls, skipToolCalls, wantsToolRound, type Decision } from '../chat/toolTurn';
+import { answerToolCalls, holdCutToolCalls, skipToolCalls, wantsToolRound, type Decision } from '../chat/toolTurn';
 import { TOOL_DEFINITIONS } from '../tools/definitions';
 import { allowToolsWithoutAsking, readToolSettings, runWorkspaceTool } from '../tools/workspaceTools';
 import { needsKey } from '../config/settings';
@@ -247,8 +247,10 @@ export class ChatController extends Disposable {
         view = answer.view;
         const m = view.message;
         if (answer.error !== undefined || controller.signal.aborted || !wantsToolRound(m) || lastRound) {
+          const cut = answer.error === undefined ? holdCutToolCalls(m) : undefined;
           if (answer.error === undefined && wantsToolRound(m)) skipToolCalls(m);
           view.finish(answer.error);
+          if (cut) this.post({ type: 'notice', level: 'warning', message: cut });
           if (answer.error === undefined && !controller.signal.aborted) this.service.reached('answered');
           view = undefined;
           break;

@@ -37,7 +37,8 @@ export interface ImageAttachment {
 }
 
 /** Where a tool call of the chat's workspace tools stands. */
-export type ToolCallStatus = 'pending' | 'running' | 'done' | 'denied' | 'error' | 'invalid' | 'skipped';
+/** `cut`: complete, but not run because the answer was cut by the length limit (chat/toolTurn.ts). */
+export type ToolCallStatus = 'pending' | 'running' | 'done' | 'denied' | 'error' | 'invalid' | 'skipped' | 'cut';
 
 export interface ToolCallView {
   id: string | null;

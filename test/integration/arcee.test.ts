@@ -25,6 +25,16 @@ describe('Arcee extension against a fake server', function () {
   });
   beforeEach(() => server.reset());
 
+  /** What the "Arcee" log channel wrote: the harness keeps XDG_* and the user data dir under one run folder. */
+  function arceeLog(): string {
+    const runRoot = path.resolve(process.env.XDG_CONFIG_HOME ?? '', '..', '..');
+    const logFiles = (dir: string): string[] =>
+      fs.existsSync(dir)
+        ? fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? logFiles(path.join(dir, e.name)) : /Arcee\.log$/.test(e.name) ? [path.join(dir, e.name)] : []))
+        : [];
+    return logFiles(path.join(runRoot, 'user')).map((f) => fs.readFileSync(f, 'utf8')).join('\n');
+  }
+
   it('sets the key, uses it as a bearer token, and clears it again', async () => {
     assert.equal(await vscode.commands.executeCommand<boolean>('arcee.setApiKey', `  ${KEY}  `), true);
     const withKey = await vscode.commands.executeCommand<ConnectionResult>('arcee.testConnection');
@@ -58,19 +68,26 @@ describe('Arcee extension against a fake server', function () {
     await vscode.commands.executeCommand('arcee.setApiKey', KEY);
     server.enqueue('/chat/completions', jsonReply(401, { detail: `Key ${KEY} is not valid` }));
     await vscode.commands.executeCommand('arcee.testConnection');
-    // The harness keeps XDG_* and the user data dir under one run folder; the log channel writes a file there.
-    const runRoot = path.resolve(process.env.XDG_CONFIG_HOME ?? '', '..', '..');
-    const logFiles = (dir: string): string[] =>
-      fs.existsSync(dir)
-        ? fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? logFiles(path.join(dir, e.name)) : /Arcee\.log$/.test(e.name) ? [path.join(dir, e.name)] : []))
-        : [];
     const text = await until('the Arcee log to show the 401', () => {
-      const all = logFiles(path.join(runRoot, 'user')).map((f) => fs.readFileSync(f, 'utf8')).join('\n');
+      const all = arceeLog();
       return /auth 401/.test(all) ? all : undefined;
     });
     assert.match(text, /POST http:\/\/127\.0\.0\.1:\d+\/v1\/chat\/completions model=trinity-mini stream=true/);
     assert.ok(!text.includes(KEY), 'the key reached the log');
     assert.match(text, /\[redacted\]/);
+  });
+
+  it('a timeout names the setting that sets the limit', async () => {
+    await setConfig({ firstByteTimeoutMs: 1000 });
+    try {
+      server.enqueue('/chat/completions', sseReply(textStream('late'), { headerDelayMs: 4000 }));
+      const result = await vscode.commands.executeCommand<ConnectionResult>('arcee.testConnection');
+      assert.deepEqual(result, { ok: false, errorKind: 'timeout' });
+      const line = await until('the Arcee log to show the timeout', () => arceeLog().match(/timeout: .*/)?.[0]);
+      assert.match(line, /has not started to answer within 1 s\. Try again, or raise the arcee\.firstByteTimeoutMs setting\./);
+    } finally {
+      await setConfig({ firstByteTimeoutMs: undefined });
+    }
   });
 
   it('reports a failure by kind without throwing', async () => {

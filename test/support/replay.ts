@@ -45,3 +45,13 @@ export function replay(pieces: Buffer[]): Replay {
 export function replaySplit(bytes: Buffer, seed: number, maxPiece = 16): Replay {
   return replay(splitRandomly(bytes, seed, maxPiece));
 }
+
+/**
+ * A recorded stream in the other usage shape: its usage chunks (one per choice, llama.cpp) replaced by one chunk
+ * for the whole answer before [DONE] (OpenAI, vLLM, LiteLLM).
+ */
+export function aggregatedUsageShape(bytes: Buffer, usage: Record<string, number>): Buffer {
+  const events = bytes.toString('utf8').split('\n\n').filter((e) => e.trim() && !e.includes('"usage"') && !e.includes('[DONE]'));
+  events.push(`data: ${JSON.stringify({ id: 'agg', object: 'chat.completion.chunk', choices: [], usage })}`, 'data: [DONE]');
+  return Buffer.from(`${events.join('\n\n')}\n\n`, 'utf8');
+}

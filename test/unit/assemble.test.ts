@@ -109,6 +109,20 @@ describe('StreamAssembler', () => {
     assert.equal(a.allFinished(), false);
   });
 
+  it('a length cut right after a call\'s name leaves that call incomplete; an earlier call without arguments stays complete', () => {
+    const a = new StreamAssembler();
+    a.push({ choices: [{ index: 0, delta: { tool_calls: [{ index: 0, id: '1', function: { name: 'get_diagnostics', arguments: '' } }] } }] });
+    a.push({ choices: [{ index: 0, delta: { tool_calls: [{ index: 1, id: '2', function: { name: 'read_file', arguments: '' } }] } }] });
+    a.push({ choices: [{ index: 0, delta: {}, finish_reason: 'length' }] });
+    assert.deepEqual(a.result().choices[0].tool_calls.map((c) => [c.name, c.complete]), [['get_diagnostics', true], ['read_file', false]]);
+  });
+
+  it('a length cut just after a call\'s closing brace keeps that call: its arguments parse', () => {
+    const a = new StreamAssembler();
+    a.push({ choices: [{ index: 0, delta: { tool_calls: [{ index: 0, id: '1', function: { name: 'read_file', arguments: '{"path":"a.ts"}' } }] }, finish_reason: 'length' }] });
+    assert.equal(a.result().choices[0].tool_calls[0].complete, true);
+  });
+
   it('accepts arguments sent as an object', () => {
     const a = new StreamAssembler();
     a.push({ choices: [{ index: 0, delta: { tool_calls: [{ index: 0, id: '1', function: { name: 'f', arguments: { x: 1 } } }] }, finish_reason: 'tool_calls' }] });
@@ -120,6 +134,31 @@ describe('StreamAssembler', () => {
     a.push({ choices: [{ index: 0, delta: { content: 'a' } }], usage: { total_tokens: 1 } });
     a.push({ choices: [], usage: { total_tokens: 5 } });
     assert.equal(a.result().usage?.total_tokens, 5);
+  });
+
+  it("usage on choice chunks is that choice's running count (vLLM's continuous usage): added over choices, until the final chunk", () => {
+    const a = new StreamAssembler();
+    const u = (completion: number): Record<string, number> => ({ prompt_tokens: 10, completion_tokens: completion, total_tokens: 10 + completion });
+    a.push({ choices: [{ index: 0, delta: { content: 'a' } }], usage: u(1) });
+    a.push({ choices: [{ index: 1, delta: { content: 'b' } }], usage: u(1) });
+    a.push({ choices: [{ index: 0, delta: { content: 'c' }, finish_reason: 'stop' }], usage: u(2) });
+    a.push({ choices: [{ index: 1, delta: { content: 'd' }, finish_reason: 'stop' }], usage: u(3) });
+    assert.deepEqual(a.result().usage, u(5));
+    a.push({ choices: [], usage: u(5) });
+    assert.deepEqual(a.result().usage, u(5), 'the final chunk for the whole answer replaces the running counts');
+    a.push({ choices: [], usage: u(5) });
+    assert.deepEqual(a.result().usage, u(5), 'repeated with no finish in between: not added');
+  });
+
+  it('per-choice usage chunks add reasoning tokens too, and count a finish sent with the wrong index (old llama.cpp)', () => {
+    const a = new StreamAssembler();
+    const u = (c: number, r: number): Record<string, unknown> => ({ prompt_tokens: 7, completion_tokens: c, total_tokens: 7 + c, completion_tokens_details: { reasoning_tokens: r } });
+    a.push({ choices: [{ index: 0, delta: { content: 'a' } }, { index: 1, delta: { content: 'b' } }] });
+    a.push({ choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] });
+    a.push({ choices: [], usage: u(4, 1) });
+    a.push({ choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] });
+    a.push({ choices: [], usage: u(6, 2) });
+    assert.deepEqual(a.result().usage, { prompt_tokens: 7, completion_tokens: 10, total_tokens: 17, completion_tokens_details: { reasoning_tokens: 3 } });
   });
 
   it('ignores junk shapes without throwing', () => {

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
-import { FakeServer, jsonReply, sseReply } from '../support/fakeServer';
+import { FakeServer, jsonReply, sseReply, textStream } from '../support/fakeServer';
 import { repoRoot, sseFixture } from '../support/paths';
 
 const KEY = 'rcai-cli-test-key-0123456789';
@@ -122,6 +122,20 @@ describe('terminal client (node dist/cli.js)', () => {
     assert.ok(!r.stdout.includes(KEY) && !r.stderr.includes(KEY));
   });
 
+  it('[DONE] without a finish reason is reported as incomplete, not as success (plain and --json)', async () => {
+    server.enqueue('/chat/completions', sseReply(sseFixture('done-no-finish')));
+    const r = await run(['q'], env);
+    assert.equal(r.code, 1);
+    assert.equal(r.stdout, 'The server lost its model here');
+    assert.match(r.stderr, /^error \(truncated\): .*\[DONE\] without a finish reason/m);
+    server.enqueue('/chat/completions', sseReply(sseFixture('done-no-finish')));
+    const j = await run(['--json', 'q'], env);
+    assert.equal(j.code, 1);
+    const out = JSON.parse(j.stdout) as { error: { kind: string }; partial: { choices: { content: string; finish_reason: null }[] } };
+    assert.equal(out.error.kind, 'truncated');
+    assert.deepEqual(out.partial.choices.map((c) => [c.content, c.finish_reason]), [['The server lost its model here', null]]);
+  });
+
   it('--json HTTP error with retry-after, and --retries 0 sends once', async () => {
     server.enqueue('/chat/completions', jsonReply(429, { detail: `slow down ${KEY}` }, { headers: { 'retry-after': '7' } }));
     const r = await run(['--json', '--retries', '0', 'q'], env);
@@ -130,6 +144,19 @@ describe('terminal client (node dist/cli.js)', () => {
     assert.deepEqual([out.error.kind, out.error.status, out.error.retryAfterMs], ['rate_limit', 429, 7000]);
     assert.ok(!r.stdout.includes(KEY), 'key echoed by the server is redacted');
     assert.equal(server.requestsTo('/chat/completions').length, 1);
+  });
+
+  it('timeouts name its flags (not settings), in ms below a second; --no-stream says the answer did not finish', async () => {
+    server.enqueue('/chat/completions', sseReply(textStream('late'), { headerDelayMs: 3000 }));
+    const r = await run(['--timeout-ms', '300', 'q'], env);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^error \(timeout\): 127\.0\.0\.1:\d+ has not started to answer within 300 ms\. Try again, or raise --timeout-ms\.$/m);
+    assert.doesNotMatch(r.stderr, /setting/);
+    const whole = { model: 'trinity-mini', choices: [{ index: 0, message: { role: 'assistant', content: 'A' }, finish_reason: 'stop' }] };
+    server.enqueue('/chat/completions', jsonReply(200, whole, { headerDelayMs: 3000 }));
+    const n = await run(['--no-stream', '--timeout-ms', '300', 'q'], env);
+    assert.equal(n.code, 1);
+    assert.match(n.stderr, /^error \(timeout\): 127\.0\.0\.1:\d+ did not finish its answer within 300 ms\. Try again, or raise --timeout-ms\.$/m);
   });
 
   it('plain failure goes to stderr with exit 1', async () => {

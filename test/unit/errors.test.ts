@@ -5,11 +5,13 @@ import {
   errorFromHttp,
   errorFromNetwork,
   errorFromStreamPayload,
-  kindForStatus,
-  parseRetryAfter,
+  formatDuration,
   redactSecrets,
+  timeoutError,
+  DEFAULT_TIMEOUT_NAMES,
   type ErrorKind,
 } from '../../src/providers/errors';
+import { kindForStatus, parseRetryAfter } from '../../src/providers/errorClassify';
 
 const headers = (h: Record<string, string> = {}): { get(n: string): string | null } => ({
   get: (n: string) => h[n.toLowerCase()] ?? null,
@@ -118,6 +120,69 @@ describe('errors', () => {
     assert.match(e.message, /api\.arcee\.ai answered 503 Service Unavailable/);
   });
 
+  describe('context overflow: its own kind, with the sizes and what helps', () => {
+    const ADVICE = 'Use a shorter selection, start a new chat, or pick a model with a longer context.';
+    const LLAMA = 'request (3031 tokens) exceeds the available context size (2048 tokens), try increasing it';
+
+    it("llama.cpp's 400 (exceed_context_size_error, n_prompt_tokens, n_ctx)", () => {
+      const e = http(400, JSON.stringify({ error: { code: 400, message: LLAMA, type: 'exceed_context_size_error', n_prompt_tokens: 3031, n_ctx: 2048 } }));
+      assert.equal(e.kind, 'context_overflow');
+      assert.equal(e.status, 400);
+      assert.equal(e.message, `The request is 3,031 tokens but the model's context holds 2,048. ${ADVICE} (400 Bad Request: ${LLAMA})`);
+    });
+
+    it("OpenAI's context_length_exceeded, with and without sizes in the message", () => {
+      const msg = "This model's maximum context length is 8192 tokens. However, your messages resulted in 9000 tokens. Please reduce the length of the messages.";
+      const e = http(400, JSON.stringify({ error: { message: msg, type: 'invalid_request_error', param: 'messages', code: 'context_length_exceeded' } }));
+      assert.equal(e.kind, 'context_overflow');
+      assert.match(e.message, new RegExp(`^The request is 9,000 tokens but the model's context holds 8,192\\. ${ADVICE}`));
+      const bare = http(400, JSON.stringify({ error: { message: 'Too long.', code: 'context_length_exceeded' } }));
+      assert.equal(bare.kind, 'context_overflow');
+      assert.equal(bare.message, `The request does not fit the model's context. ${ADVICE} (400 Bad Request: Too long.)`);
+      // Other errors that merely mention the context stay what they were.
+      assert.equal(http(400, JSON.stringify({ detail: 'Invalid context parameter' })).kind, 'bad_request');
+      assert.equal(http(429, JSON.stringify({ error: { message: "This model's maximum context length is 8192 tokens", code: 'rate_limit_exceeded' } })).kind, 'rate_limit');
+    });
+
+    it("vLLM's wordings: the prompt and the room for the answer apart", () => {
+      const old = http(
+        400,
+        JSON.stringify({
+          object: 'error',
+          message: "This model's maximum context length is 4096 tokens. However, you requested 5000 tokens (4000 in the messages, 1000 in the completion). Please reduce the length of the messages or completion.",
+          type: 'BadRequestError',
+          code: 400,
+        }),
+      );
+      assert.equal(old.kind, 'context_overflow');
+      assert.match(
+        old.message,
+        /^The request is 4,000 tokens and asks for up to 1,000 more for the answer, but the model's context holds 4,096\. Ask for a shorter answer \(a lower max tokens\), use a shorter selection, start a new chat, or pick a model with a longer context\./,
+      );
+      const maxTokens = http(
+        400,
+        JSON.stringify({ error: { message: "'max_tokens' or 'max_completion_tokens' is too large: 8000. This model's maximum context length is 4096 tokens and your request has 2778 input tokens (8000 > 4096 - 2778). None", type: 'BadRequestError', code: 400 } }),
+      );
+      assert.match(maxTokens.message, /^The request is 2,778 tokens and asks for up to 8,000 more for the answer, but the model's context holds 4,096\./);
+    });
+
+    it("Arcee's shape (FastAPI detail passing on LiteLLM's words; unverified) and a proxy's 500", () => {
+      const detail =
+        "litellm.ContextWindowExceededError: litellm.BadRequestError: Hosted_vllmException - This model's maximum context length is 131072 tokens. However, your request has 140000 input tokens. Please reduce the length of the input messages.";
+      const e = http(400, JSON.stringify({ detail }));
+      assert.equal(e.kind, 'context_overflow');
+      assert.match(e.message, /^The request is 140,000 tokens but the model's context holds 131,072\./);
+      assert.equal(http(500, JSON.stringify({ detail })).kind, 'context_overflow');
+    });
+
+    it('inside a 200 stream (llama.cpp error line, OpenAI-shaped data event)', () => {
+      const e = errorFromStreamPayload({ code: 400, message: LLAMA, type: 'exceed_context_size_error', n_prompt_tokens: 3031, n_ctx: 2048 });
+      assert.equal(e.kind, 'context_overflow');
+      assert.equal(e.message, `The request is 3,031 tokens but the model's context holds 2,048. ${ADVICE} (${LLAMA})`);
+      assert.equal(errorFromStreamPayload({ error: { message: 'too long', code: 'context_length_exceeded' } }).kind, 'context_overflow');
+    });
+  });
+
   describe('retry-after', () => {
     const now = Date.parse('2026-11-26T12:00:00Z');
     it('prefers retry-after-ms', () => assert.equal(parseRetryAfter(headers({ 'retry-after-ms': '1500', 'retry-after': '9' }), now), 1500));
@@ -138,10 +203,36 @@ describe('errors', () => {
     });
     it('string', () => assert.match(errorFromStreamPayload({ error: 'bad things' }).message, /bad things/));
     it('bare payload of event: error', () => assert.match(errorFromStreamPayload({ message: 'crash' }).message, /crash/));
+    it('a status in the error code is classified like the HTTP status (vLLM, llama.cpp)', () => {
+      const vllm = errorFromStreamPayload({ error: { object: 'error', message: 'bad thing', type: 'BadRequestError', param: null, code: 400 } });
+      assert.equal(vllm.kind, 'bad_request');
+      assert.match(vllm.message, /bad thing/);
+      assert.equal(errorFromStreamPayload({ code: 429, message: 'slow down', type: 'rate_limit_error' }).kind, 'rate_limit');
+      assert.equal(errorFromStreamPayload({ code: 503, message: 'loading model', type: 'unavailable_error' }).kind, 'unavailable');
+      assert.equal(errorFromStreamPayload({ error: { message: 'no credits', code: 'insufficient_quota' } }).kind, 'payment');
+    });
     it('unknown shape still reads well', () => {
       const e = errorFromStreamPayload({ error: { foo: 1 } });
       assert.doesNotMatch(e.message, /object Object/);
     });
+  });
+
+  it('timeouts: ms below a second, one decimal below a minute, whole minutes; a sentence for each limit', () => {
+    const table: [number, string][] = [
+      [300, '300 ms'],
+      [999, '999 ms'],
+      [1000, '1 s'],
+      [1500, '1.5 s'],
+      [12_345, '12.3 s'],
+      [30_000, '30 s'],
+      [90_000, '90 s'],
+      [60_000, '1 min'],
+      [600_000, '10 min'],
+    ];
+    for (const [ms, words] of table) assert.equal(formatDuration(ms), words, String(ms));
+    assert.equal(timeoutError('first byte', 300, 'h', DEFAULT_TIMEOUT_NAMES).message, 'h has not started to answer within 300 ms. Try again, or raise the first-byte timeout.');
+    assert.equal(timeoutError('idle', 1500, 'h', DEFAULT_TIMEOUT_NAMES).message, 'h has not sent the next part of the answer within 1.5 s. Try again, or raise the idle timeout.');
+    assert.equal(timeoutError('request', 600_000, 'h', DEFAULT_TIMEOUT_NAMES).message, 'h did not finish its answer within 10 min. Try again, or raise the request timeout.');
   });
 
   it('describes network failures by code', () => {

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { chatModelFor, utilityModelFor, utilitySettingValue, versionAtLeast } from '../../src/lm/chatChoice';
 import { TokenCalibration, isChatInitiator, lmFailure, usagePayload } from '../../src/lm/report';
 import type { ModelInfo } from '../../src/providers/api';
-import { ArceeError } from '../../src/providers/errors';
+import { ArceeError, errorFromStreamPayload } from '../../src/providers/errors';
 
 const model = (id: string, extra: Partial<ModelInfo> = {}): ModelInfo => ({
   id,
@@ -58,6 +58,10 @@ describe('language-model provider: usage, calibration, failures', () => {
     assert.deepEqual(lmFailure(new ArceeError('payment', 'Out of credits.')), { message: 'Out of credits.', kind: 'payment', code: 'Blocked' });
     assert.deepEqual(lmFailure(new ArceeError('not_found', 'No such model.')), { message: 'No such model.', kind: 'not_found', code: 'NotFound' });
     assert.deepEqual(lmFailure(new ArceeError('server', 'The server failed.')), { message: 'The server failed.', kind: 'server' });
+    // No LanguageModelError code fits a context overflow: callers get the sentence, not a "Blocked" that would misread it.
+    const overflow = errorFromStreamPayload({ code: 400, message: 'request (3031 tokens) exceeds the available context size (2048 tokens)', type: 'exceed_context_size_error', n_prompt_tokens: 3031, n_ctx: 2048 });
+    assert.deepEqual(lmFailure(overflow), { message: overflow.message, kind: 'context_overflow' });
+    assert.match(lmFailure(overflow).message, /^The request is 3,031 tokens but the model's context holds 2,048\./);
     assert.deepEqual(lmFailure({ error: { message: 'odd' } }), { message: 'odd', kind: 'unknown' });
     assert.doesNotMatch(lmFailure({ a: 1 }).message, /object Object/);
   });

@@ -1,10 +1,10 @@
 import * as assert from 'node:assert/strict';
 import type { ChatResult } from '../../src/providers/api';
 import { sseFixture, SSE_FIXTURES } from '../support/paths';
-import { replay, replaySplit } from '../support/replay';
+import { aggregatedUsageShape, replay, replaySplit } from '../support/replay';
 
 /** What each recorded stream must assemble to, however its bytes are split. */
-const EXPECTED: Record<string, { result?: Partial<ChatResult> & { choices?: unknown[] }; error?: { kind: string; content?: string } }> = {
+const EXPECTED: Record<string, { result?: Partial<ChatResult> & { choices?: unknown[] }; error?: { kind: string; content: string | undefined } }> = {
   basic: {
     result: {
       model: 'trinity-mini',
@@ -82,12 +82,41 @@ const EXPECTED: Record<string, { result?: Partial<ChatResult> & { choices?: unkn
       ],
     },
   },
+  // Cut by the length limit while writing its third call: the two it had finished are complete.
+  'tool-calls-length-after-complete': {
+    result: {
+      choices: [
+        {
+          index: 0,
+          content: '',
+          reasoning: '',
+          tool_calls: [
+            { index: 0, id: 'call_r', name: 'read_file', arguments: '{"path": "src/a.ts"}', complete: true },
+            { index: 1, id: 'call_l', name: 'list_files', arguments: '{}', complete: true },
+            { index: 2, id: 'call_s', name: 'search_text', arguments: '{"query": "fo', complete: false },
+          ],
+          finish_reason: 'length',
+          logprobs: null,
+        },
+      ],
+    },
+  },
   'n2-interleaved': {
     result: {
       usage: { prompt_tokens: 3, completion_tokens: 6, total_tokens: 9 },
       choices: [
         { index: 0, content: 'A1 A2 A3', reasoning: '', tool_calls: [], finish_reason: 'length', logprobs: null },
         { index: 1, content: 'B1 B2', reasoning: '', tool_calls: [], finish_reason: 'stop', logprobs: null },
+      ],
+    },
+  },
+  // llama.cpp with n > 1: a usage chunk per choice, each after that choice's finish. They add up (prompt once).
+  'n2-usage-per-choice': {
+    result: {
+      usage: { completion_tokens: 8, prompt_tokens: 10, total_tokens: 18 },
+      choices: [
+        { index: 0, content: 'A1', reasoning: '', tool_calls: [], finish_reason: 'stop', logprobs: null },
+        { index: 1, content: 'B1 B2', reasoning: '', tool_calls: [], finish_reason: 'length', logprobs: null },
       ],
     },
   },
@@ -113,6 +142,11 @@ const EXPECTED: Record<string, { result?: Partial<ChatResult> & { choices?: unkn
   'event-error': { error: { kind: 'stream_error', content: 'Some text' } },
   'no-done-finished': { result: { choices: [{ index: 0, content: 'Complete answer.', reasoning: '', tool_calls: [], finish_reason: 'stop', logprobs: null }] } },
   'cut-off': { error: { kind: 'truncated', content: 'This answer stops in the mid' } },
+  'done-no-finish': { error: { kind: 'truncated', content: 'The server lost its model here' } },
+  // llama.cpp before September 2025: an `error:` line (not `data:`), then [DONE].
+  'error-field': { error: { kind: 'server', content: 'Partial answer' } },
+  // The same, for a prompt too large for the context: recognised as such, nothing arrived before it.
+  'error-field-overflow': { error: { kind: 'context_overflow', content: undefined } },
 };
 
 describe('stream parsing and assembly over recorded streams', () => {
@@ -162,6 +196,20 @@ describe('stream parsing and assembly over recorded streams', () => {
     );
   });
 
+  it('n > 1 usage in both shapes: per-choice chunks (llama.cpp) add up, one aggregated chunk (OpenAI, vLLM) is not counted twice', () => {
+    const perChoice = sseFixture('n2-usage-per-choice');
+    const aggregated = aggregatedUsageShape(perChoice, { completion_tokens: 8, prompt_tokens: 10, total_tokens: 18 });
+    for (const bytes of [perChoice, aggregated]) {
+      for (const r of [replay([bytes]), replaySplit(bytes, 5, 9), replaySplit(bytes, 6, 3)]) {
+        assert.equal(r.error, undefined, r.error?.message);
+        assert.deepEqual(r.result!.usage, { completion_tokens: 8, prompt_tokens: 10, total_tokens: 18 });
+        // The usage events say the total so far: the last one is the answer's.
+        const last = r.events.filter((e) => e.type === 'usage').at(-1);
+        assert.deepEqual(last?.type === 'usage' && last.usage, { completion_tokens: 8, prompt_tokens: 10, total_tokens: 18 });
+      }
+    }
+  });
+
   it('ignores everything after [DONE]', () => {
     const bytes = Buffer.concat([sseFixture('basic'), Buffer.from('data: {"choices":[{"index":0,"delta":{"content":"late"}}]}\n\n')]);
     assert.equal(replay([bytes]).result!.choices[0].content, 'Hello, wörld — 👋 ok!');
@@ -172,6 +220,29 @@ describe('stream parsing and assembly over recorded streams', () => {
     assert.equal(r.error?.kind, 'stream_error');
     assert.match(r.error.message, /not valid JSON/);
     assert.equal(r.error.partial?.choices[0].content, 'ok');
+  });
+
+  it('[DONE] without a finish reason is an incomplete answer, and the message says so', () => {
+    const r = replay([sseFixture('done-no-finish')]);
+    assert.equal(r.result, undefined, 'no done event');
+    assert.equal(r.error?.kind, 'truncated');
+    assert.match(r.error.message, /\[DONE\] without a finish reason/);
+    assert.equal(r.error.partial?.usage?.completion_tokens, 4);
+  });
+
+  it('with n > 1, [DONE] before every choice finished is incomplete', () => {
+    const chunk = (index: number, content: string, finish: string | null): string =>
+      `data: ${JSON.stringify({ choices: [{ index, delta: { content }, finish_reason: finish }] })}\n\n`;
+    const r = replay([Buffer.from(chunk(0, 'A', null) + chunk(1, 'B', 'stop') + chunk(0, 'A2', null) + 'data: [DONE]\n\n')]);
+    assert.equal(r.error?.kind, 'truncated');
+    assert.deepEqual(r.error.partial?.choices.map((c) => [c.content, c.finish_reason]), [['AA2', null], ['B', 'stop']]);
+  });
+
+  it("llama.cpp's `error:` line in a 200 stream is the server's error, with its message, before [DONE] can end it", () => {
+    const r = replay([sseFixture('error-field')]);
+    assert.equal(r.error?.kind, 'server');
+    assert.match(r.error.message, /^The server failed while answering\. \(Failed to parse input at pos 37\)$/);
+    assert.equal(r.error.status, null);
   });
 
   it('an empty stream is truncated', () => {

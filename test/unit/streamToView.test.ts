@@ -104,11 +104,29 @@ describe('StreamToView', () => {
     assert.deepEqual(message.error?.actions, ['retry', 'showLog']);
   });
 
+  it("a context overflow reaches the chat as its own kind, with the client's sentence", () => {
+    const { view, message } = setup();
+    const r = replay([sseFixture('error-field-overflow')]);
+    view.finish(r.error);
+    assert.equal(message.state, 'error');
+    assert.equal(message.error?.kind, 'context_overflow');
+    assert.match(message.error?.message ?? '', /^The request is 3,031 tokens but the model's context holds 2,048\. Use a shorter selection/);
+    assert.deepEqual(message.error?.actions, ['selectModel', 'showLog']);
+  });
+
+  it('with n > 1 the chat counts every choice\'s tokens in the usage and its cost (llama.cpp sends one usage chunk per choice)', () => {
+    const { view, message } = setup();
+    for (const e of replay([sseFixture('n2-usage-per-choice')]).events) view.apply(e);
+    view.finish();
+    assert.deepEqual(message.usage, { promptTokens: 10, completionTokens: 8, reasoningTokens: undefined, costUsd: 10 * 0.000001 + 8 * 0.000002 });
+  });
+
   it('actions per kind', () => {
     assert.deepEqual(errorView(new ArceeError('auth', 'x')).actions, ['setApiKey', 'showLog']);
     assert.deepEqual(errorView(new ArceeError('payment', 'x')).actions, ['openBilling', 'retry']);
     assert.deepEqual(errorView(new ArceeError('not_found', 'x')).actions, ['openSettings', 'selectModel']);
     assert.deepEqual(errorView(new ArceeError('rate_limit', 'x')).actions, ['retry', 'showLog']);
+    assert.deepEqual(errorView(new ArceeError('context_overflow', 'x')).actions, ['selectModel', 'showLog']);
     assert.deepEqual(errorView({ weird: true }), { kind: 'unknown', message: '{"weird":true}', actions: ['retry', 'showLog'] });
   });
 

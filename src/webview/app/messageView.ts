@@ -332,6 +332,7 @@ const STATUS_LABELS: Record<string, string> = {
   error: 'failed',
   invalid: 'not run: cut off or invalid arguments',
   skipped: 'not run: round limit reached',
+  cut: 'not run: the answer was cut off',
 };
 
 function prettyArgs(args: string): string {

@@ -1,0 +1,64 @@
+/**
+ * What a caller configures on the client (server, key, limits and how they are named, retries) and the defaults.
+ */
+import { DEFAULT_TIMEOUT_NAMES, type TimeoutNames } from './errors';
+import type { RetryInfo, RetryPolicy } from './retry';
+
+export interface ClientLogger {
+  info(message: string): void;
+  debug(message: string): void;
+  warn(message: string): void;
+}
+
+export interface ClientConfig {
+  baseUrl: string;
+  /** Empty for servers that need no key (a local llama.cpp). */
+  apiKey?: string;
+  headers?: Record<string, string>;
+  /** From sending the request to the first byte of the answer. */
+  firstByteTimeoutMs?: number;
+  /** Longest silence between two chunks of an answer. */
+  idleTimeoutMs?: number;
+  /**
+   * A non-streamed chat request's limit for the whole answer: the server sends nothing until it has finished, so
+   * neither the first-byte nor the idle limit fits it. Default 10 minutes, never below the first-byte timeout.
+   */
+  requestTimeoutMs?: number;
+  /** How the caller names these limits in its messages ("raise …"): settings, flags. Defaults are generic. */
+  timeoutNames?: Partial<TimeoutNames>;
+  retry?: Partial<RetryPolicy>;
+  userAgent?: string;
+  logger?: ClientLogger;
+  fetch?: typeof fetch;
+  /** For tests: how to wait between retries. */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  random?: () => number;
+  now?: () => number;
+}
+
+export interface RequestOptions {
+  signal: AbortSignal;
+  onRetry?: (info: RetryInfo) => void;
+}
+
+export const DEFAULT_FIRST_BYTE_TIMEOUT_MS = 60_000;
+export const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
+export const DEFAULT_REQUEST_TIMEOUT_MS = 600_000;
+
+/** The limits a client enforces, resolved from its config. */
+export interface Timeouts {
+  firstByteMs: number;
+  idleMs: number;
+  requestMs: number;
+  names: TimeoutNames;
+}
+
+export function resolveTimeouts(config: Pick<ClientConfig, 'firstByteTimeoutMs' | 'idleTimeoutMs' | 'requestTimeoutMs' | 'timeoutNames'>): Timeouts {
+  const firstByteMs = config.firstByteTimeoutMs ?? DEFAULT_FIRST_BYTE_TIMEOUT_MS;
+  return {
+    firstByteMs,
+    idleMs: config.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
+    requestMs: config.requestTimeoutMs ?? Math.max(DEFAULT_REQUEST_TIMEOUT_MS, firstByteMs),
+    names: { ...DEFAULT_TIMEOUT_NAMES, ...config.timeoutNames },
+  };
+}
