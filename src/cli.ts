@@ -2,70 +2,18 @@
  * The terminal client: `node dist/cli.js [flags] "prompt"`. Checks a key or an endpoint from a shell, and is
  * how scripts reach the same client the extension uses. The key comes only from ARCEE_API_KEY and is never printed.
  */
-import { parseArgs } from 'node:util';
 import type { ChatMessage, ChatRequest, ChatResult } from './providers/api';
 import { ArceeClient } from './providers/client';
 import { ArceeError, describeUnknownError, redactSecrets } from './providers/errors';
 import { describeModel } from './providers/models';
-
-const DEFAULT_BASE_URL = 'https://api.arcee.ai/api/v1';
-const DEFAULT_MODEL = 'trinity-mini';
-
-const USAGE = `Usage: arcee-chat [flags] "prompt"   (or the prompt on standard input)
-
-  --model ID            model id (default ${DEFAULT_MODEL}, or ARCEE_MODEL)
-  --system TEXT         a system message
-  --no-stream           ask for one JSON response instead of a stream
-  --temperature N       --top-p N   --max-tokens N   --n N   --seed N
-  --stop TEXT           a stop sequence (repeatable)
-  --logprobs            ask for token log-probabilities   --top-logprobs N
-  --retries N           retries after 429/502/503/504 or a failed connection (0-2, default 2)
-  --timeout-ms N        time to the first byte (default 60000)
-  --idle-timeout-ms N   longest silence between chunks (default 30000)
-  --header "K: V"       an extra request header (repeatable)
-  --json                print exactly one JSON object (result or error)
-  --models              list the models of the server
-  -h, --help
-
-Environment: ARCEE_API_KEY (the key), ARCEE_BASE_URL (default ${DEFAULT_BASE_URL}).`;
-
-class UsageError extends Error {}
+import { DEFAULT_BASE_URL, DEFAULT_MODEL, type Flags, USAGE, UsageError, number, parseFlags, parseHeaders } from './cli/args';
+import { choiceJson } from './cli/output';
 
 interface Io {
   stdout: (s: string) => void;
   stderr: (s: string) => void;
   readStdin: () => Promise<string>;
   env: NodeJS.ProcessEnv;
-}
-
-function number(flag: string, v: string | undefined, integer = false): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (v.trim() === '' || !Number.isFinite(n) || (integer && !Number.isInteger(n))) {
-    throw new UsageError(`--${flag} needs ${integer ? 'an integer' : 'a number'}, got "${v}".`);
-  }
-  return n;
-}
-
-function parseHeaders(values: string[] = []): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const h of values) {
-    const i = h.indexOf(':');
-    if (i <= 0) throw new UsageError(`--header needs "Name: value", got "${redactSecrets(h)}".`);
-    out[h.slice(0, i).trim()] = h.slice(i + 1).trim();
-  }
-  return out;
-}
-
-function choiceJson(c: ChatResult['choices'][number]): Record<string, unknown> {
-  return {
-    index: c.index,
-    content: c.content,
-    reasoning: c.reasoning,
-    tool_calls: c.tool_calls.map((t) => ({ index: t.index, id: t.id, name: t.name, arguments: t.arguments, complete: t.complete })),
-    finish_reason: c.finish_reason,
-    logprobs: c.logprobs,
-  };
 }
 
 /** Runs the CLI; returns the exit code. Everything it prints goes through `io`. */
@@ -95,10 +43,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
     return e instanceof UsageError && !json ? 2 : 1;
   };
 
-  let values: ReturnType<typeof parse>['values'];
+  let values: Flags;
   let positionals: string[];
   try {
-    ({ values, positionals } = parse(argv));
+    ({ values, positionals } = parseFlags(argv));
     json = values.json === true;
   } catch (e) {
     json = argv.includes('--json');
@@ -183,34 +131,6 @@ export async function main(argv: string[], io: Io): Promise<number> {
   } finally {
     process.removeListener('SIGINT', onSigint);
   }
-}
-
-function parse(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      model: { type: 'string' },
-      system: { type: 'string' },
-      'no-stream': { type: 'boolean' },
-      temperature: { type: 'string' },
-      'top-p': { type: 'string' },
-      'max-tokens': { type: 'string' },
-      n: { type: 'string' },
-      seed: { type: 'string' },
-      stop: { type: 'string', multiple: true },
-      logprobs: { type: 'boolean' },
-      'top-logprobs': { type: 'string' },
-      retries: { type: 'string' },
-      'timeout-ms': { type: 'string' },
-      'idle-timeout-ms': { type: 'string' },
-      header: { type: 'string', multiple: true },
-      json: { type: 'boolean' },
-      models: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
 }
 
 async function readStdin(): Promise<string> {
