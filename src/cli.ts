@@ -7,19 +7,22 @@ import { ArceeClient } from './providers/client';
 import { ArceeError, describeUnknownError, redactSecrets } from './providers/errors';
 import { describeModel } from './providers/models';
 import { DEFAULT_BASE_URL, DEFAULT_MODEL, type Flags, USAGE, UsageError, number, parseFlags, parseHeaders } from './cli/args';
-import { choiceJson } from './cli/output';
+import { PlainPrinter, choiceJson, wantsColor } from './cli/output';
 
 interface Io {
   stdout: (s: string) => void;
   stderr: (s: string) => void;
   readStdin: () => Promise<string>;
   env: NodeJS.ProcessEnv;
+  /** Whether stderr, where the thinking goes, is a terminal (then it is dimmed). */
+  stderrIsTTY: boolean;
 }
 
 /** Runs the CLI; returns the exit code. Everything it prints goes through `io`. */
 export async function main(argv: string[], io: Io): Promise<number> {
   let json = false;
   const secrets = io.env.ARCEE_API_KEY ? [io.env.ARCEE_API_KEY] : [];
+  const printer = new PlainPrinter({ stdout: io.stdout, stderr: io.stderr }, wantsColor(io.stderrIsTTY, io.env));
   const fail = (e: unknown, partial?: ChatResult): number => {
     const err =
       e instanceof ArceeError
@@ -28,8 +31,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
           ? new ArceeError('bad_request', e.message)
           : new ArceeError('network', describeUnknownError(e));
     const message = redactSecrets(err.message, secrets);
+    const p = partial ?? err.partial;
     if (json) {
-      const p = partial ?? err.partial;
       io.stdout(
         `${JSON.stringify({
           error: { kind: err.kind, status: err.status, message, retryAfterMs: err.retryAfterMs },
@@ -37,8 +40,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
         })}\n`,
       );
     } else {
-      io.stderr(`error (${err.kind}${err.status ? ` ${err.status}` : ''}): ${message}\n`);
-      if (e instanceof UsageError) io.stderr('Run with --help for the flags.\n');
+      printer.partial(p);
+      printer.notice(`error (${err.kind}${err.status ? ` ${err.status}` : ''}): ${message}`);
+      if (e instanceof UsageError) printer.notice('Run with --help for the flags.');
     }
     return e instanceof UsageError && !json ? 2 : 1;
   };
@@ -104,22 +108,12 @@ export async function main(argv: string[], io: Io): Promise<number> {
     let result: ChatResult | undefined;
     if (values['no-stream']) {
       result = await client.completeChat(request, { signal });
-      if (!json) for (const c of result.choices) io.stdout(`${c.content}\n`);
+      if (!json) printer.complete(result);
     } else {
       const multi = (request.n ?? 1) > 1;
-      for await (const ev of client.streamChat(request, { signal, onRetry: (r) => !json && io.stderr(`retrying (${r.attempt}/${r.maxAttempts}) in ${r.delayMs} ms: ${r.error.message}\n`) })) {
-        if (json) {
-          if (ev.type === 'done') result = ev.result;
-          continue;
-        }
-        // Plain output streams the first choice; reasoning goes to stderr so stdout stays the answer.
-        if (ev.type === 'text' && (!multi || ev.index === 0)) io.stdout(ev.text);
-        else if (ev.type === 'reasoning' && ev.index === 0) io.stderr(ev.text);
-        else if (ev.type === 'done') {
-          result = ev.result;
-          io.stdout('\n');
-          if (multi) for (const c of ev.result.choices.slice(1)) io.stdout(`--- choice ${c.index} ---\n${c.content}\n`);
-        }
+      for await (const ev of client.streamChat(request, { signal, onRetry: (r) => !json && printer.notice(`retrying (${r.attempt}/${r.maxAttempts}) in ${r.delayMs} ms: ${r.error.message}`) })) {
+        if (ev.type === 'done') result = ev.result;
+        if (!json) printer.event(ev, multi);
       }
     }
     if (json && result) {
@@ -146,6 +140,7 @@ if (require.main === module) {
     stderr: (s) => process.stderr.write(s),
     readStdin,
     env: process.env,
+    stderrIsTTY: process.stderr.isTTY === true,
   }).then((code) => {
     process.exitCode = code;
   });
