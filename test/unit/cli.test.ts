@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { runCli as run } from '../support/cliRun';
-import { FakeServer, jsonReply, sseReply } from '../support/fakeServer';
+import { FakeServer, LLAMA_CPP_MODELS, jsonReply, sseReply } from '../support/fakeServer';
 import { sseFixture } from '../support/paths';
 
 const KEY = 'rcai-cli-test-key-0123456789';
@@ -121,6 +121,15 @@ describe('terminal client (node dist/cli.js)', () => {
     assert.match(r.stdout, /^trinity-mini {2}\(Trinity Mini\) {2}131k context/m);
     const j = await run(['--models', '--json'], env);
     assert.deepEqual((JSON.parse(j.stdout) as { models: { id: string }[] }).models.map((m) => m.id), ['trinity-mini', 'trinity-large-thinking', 'spotlight']);
+  });
+
+  it("--models shows llama.cpp's context length (meta.n_ctx_train)", async () => {
+    server.enqueue('/models', jsonReply(200, LLAMA_CPP_MODELS), jsonReply(200, LLAMA_CPP_MODELS));
+    const r = await run(['--models'], env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, 'qwen3-8b-q4_k_m.gguf  41k context\n');
+    const j = await run(['--models', '--json'], env);
+    assert.deepEqual((JSON.parse(j.stdout) as { models: { id: string; contextLength: number }[] }).models.map((m) => [m.id, m.contextLength]), [['qwen3-8b-q4_k_m.gguf', 40960]]);
   });
 
   it('reads the prompt from stdin', async () => {
