@@ -2,17 +2,20 @@
  * The terminal client: `node dist/cli.js [flags] "prompt"`. Checks a key or an endpoint from a shell, and is
  * how scripts reach the same client the extension uses. The key comes only from ARCEE_API_KEY and is never printed.
  */
+import { addAbortSignal } from 'node:stream';
 import type { ChatMessage, ChatRequest, ChatResult } from './providers/api';
 import { ArceeClient } from './providers/client';
-import { ArceeError, describeUnknownError, redactSecrets } from './providers/errors';
+import { ArceeError, describeUnknownError, leadSentence, redactSecrets } from './providers/errors';
 import { describeModel } from './providers/models';
 import { DEFAULT_BASE_URL, DEFAULT_MODEL, type Flags, USAGE, UsageError, number, parseFlags, parseHeaders } from './cli/args';
-import { PlainPrinter, choiceJson, wantsColor } from './cli/output';
+import { handleInterrupts } from './cli/interrupt';
+import { OneObject, PlainPrinter, errorJson, resultJson, wantsColor } from './cli/output';
 
 interface Io {
   stdout: (s: string) => void;
   stderr: (s: string) => void;
-  readStdin: () => Promise<string>;
+  /** The whole of standard input; rejects when `signal` aborts. */
+  readStdin: (signal: AbortSignal) => Promise<string>;
   env: NodeJS.ProcessEnv;
   /** Whether stderr, where the thinking goes, is a terminal (then it is dimmed). */
   stderrIsTTY: boolean;
@@ -23,6 +26,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
   let json = false;
   const secrets = io.env.ARCEE_API_KEY ? [io.env.ARCEE_API_KEY] : [];
   const printer = new PlainPrinter({ stdout: io.stdout, stderr: io.stderr }, wantsColor(io.stderrIsTTY, io.env));
+  const object = new OneObject(io.stdout);
   const fail = (e: unknown, partial?: ChatResult): number => {
     const err =
       e instanceof ArceeError
@@ -33,17 +37,13 @@ export async function main(argv: string[], io: Io): Promise<number> {
     const message = redactSecrets(err.message, secrets);
     const p = partial ?? err.partial;
     if (json) {
-      io.stdout(
-        `${JSON.stringify({
-          error: { kind: err.kind, status: err.status, message, retryAfterMs: err.retryAfterMs },
-          partial: { choices: (p?.choices ?? []).map(choiceJson) },
-        })}\n`,
-      );
+      object.emit(errorJson(err, message, p));
     } else {
       printer.partial(p);
       printer.notice(`error (${err.kind}${err.status ? ` ${err.status}` : ''}): ${message}`);
       if (e instanceof UsageError) printer.notice('Run with --help for the flags.');
     }
+    if (err.kind === 'cancelled') return 130;
     return e instanceof UsageError && !json ? 2 : 1;
   };
 
@@ -62,8 +62,12 @@ export async function main(argv: string[], io: Io): Promise<number> {
   }
 
   const controller = new AbortController();
-  const onSigint = (): void => controller.abort();
-  process.once('SIGINT', onSigint);
+  const cancelled = new ArceeError('cancelled', leadSentence('cancelled'));
+  const interrupts = handleInterrupts({
+    controller,
+    json: json ? { object, cancelled: () => errorJson(cancelled, cancelled.message, undefined) } : undefined,
+    endLine: () => printer.endLine(),
+  });
   try {
     const retries = number('retries', values.retries, true);
     if (retries !== undefined && (retries < 0 || retries > 2)) throw new UsageError('--retries must be 0, 1 or 2.');
@@ -80,13 +84,19 @@ export async function main(argv: string[], io: Io): Promise<number> {
 
     if (values.models) {
       const models = await client.listModels({ signal });
-      if (json) io.stdout(`${JSON.stringify({ models })}\n`);
+      if (json) object.emit({ models });
       else for (const m of models) io.stdout(`${m.id}${m.name !== m.id ? `  (${m.name})` : ''}  ${describeModel(m)}\n`);
       return 0;
     }
 
     let prompt = positionals.join(' ');
-    if (!prompt.trim()) prompt = (await io.readStdin()).trim();
+    if (!prompt.trim()) {
+      prompt = (
+        await io.readStdin(signal).catch((e: unknown) => {
+          throw signal.aborted ? cancelled : e;
+        })
+      ).trim();
+    }
     if (!prompt.trim()) throw new UsageError('No prompt: pass it as an argument or on standard input.');
 
     const messages: ChatMessage[] = [];
@@ -116,21 +126,20 @@ export async function main(argv: string[], io: Io): Promise<number> {
         if (!json) printer.event(ev, multi);
       }
     }
-    if (json && result) {
-      io.stdout(`${JSON.stringify({ model: result.model, choices: result.choices.map(choiceJson), usage: result.usage })}\n`);
-    }
+    if (json && result) object.emit(resultJson(result));
     return 0;
   } catch (e) {
     return fail(e);
   } finally {
-    process.removeListener('SIGINT', onSigint);
+    interrupts.ended();
   }
 }
 
-async function readStdin(): Promise<string> {
+async function readStdin(signal: AbortSignal): Promise<string> {
   if (process.stdin.isTTY) return '';
   const chunks: Buffer[] = [];
-  for await (const c of process.stdin) chunks.push(c as Buffer);
+  // Ctrl+C while a prompt is awaited on a pipe destroys the stream, which ends the loop with an AbortError.
+  for await (const c of addAbortSignal(signal, process.stdin)) chunks.push(c as Buffer);
   return Buffer.concat(chunks).toString('utf8');
 }
 

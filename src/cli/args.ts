@@ -24,7 +24,9 @@ export const USAGE = `Usage: arcee-chat [flags] "prompt"   (or the prompt on sta
   --models              list the models of the server
   -h, --help
 
-Environment: ARCEE_API_KEY (the key), ARCEE_BASE_URL (default ${DEFAULT_BASE_URL}).`;
+Environment: ARCEE_API_KEY (the key), ARCEE_BASE_URL (default ${DEFAULT_BASE_URL}).
+Ctrl+C stops the answer and prints what arrived; with --json still exactly one object, even on a second Ctrl+C.
+Exit codes: 0 done, 1 failed, 2 bad flags (1 with --json), 130 cancelled.`;
 
 /** A flag the user got wrong: exit 2 with its message, and no request. */
 export class UsageError extends Error {}

@@ -3,6 +3,7 @@
  * answer, its tool calls and the client's own messages apart. The key never reaches here unredacted.
  */
 import type { ChatEvent, ChatResult, ChoiceResult } from '../providers/api';
+import type { ArceeError } from '../providers/errors';
 
 export function choiceJson(c: ChatResult['choices'][number]): Record<string, unknown> {
   return {
@@ -13,6 +14,37 @@ export function choiceJson(c: ChatResult['choices'][number]): Record<string, unk
     finish_reason: c.finish_reason,
     logprobs: c.logprobs,
   };
+}
+
+/** --json's answer. */
+export function resultJson(result: ChatResult): Record<string, unknown> {
+  return { model: result.model, choices: result.choices.map(choiceJson), usage: result.usage };
+}
+
+/** --json's failure, with what had arrived; `message` is the error's, with the key redacted. */
+export function errorJson(err: ArceeError, message: string, partial: ChatResult | undefined): Record<string, unknown> {
+  return {
+    error: { kind: err.kind, status: err.status, message, retryAfterMs: err.retryAfterMs },
+    partial: { choices: (partial?.choices ?? []).map(choiceJson) },
+  };
+}
+
+/** --json's promise: exactly one object on stdout, whoever gets to write it (the run, or a late Ctrl+C). */
+export class OneObject {
+  private written = false;
+
+  constructor(private readonly write: (s: string) => void) {}
+
+  /** Takes the one place; false when an object was already written. */
+  claim(): boolean {
+    if (this.written) return false;
+    this.written = true;
+    return true;
+  }
+
+  emit(value: unknown): void {
+    if (this.claim()) this.write(`${JSON.stringify(value)}\n`);
+  }
 }
 
 /**
