@@ -7,9 +7,10 @@ import type { ChatMessage, ChatRequest, ChatResult } from './providers/api';
 import { ArceeClient } from './providers/client';
 import { ArceeError, describeUnknownError, leadSentence, redactSecrets } from './providers/errors';
 import { describeModel } from './providers/models';
-import { DEFAULT_BASE_URL, DEFAULT_MODEL, type Flags, USAGE, UsageError, number, parseFlags, parseHeaders } from './cli/args';
+import { DEFAULT_BASE_URL, type Flags, USAGE, UsageError, number, parseFlags, parseHeaders } from './cli/args';
 import { handleInterrupts } from './cli/interrupt';
 import { OneObject, PlainPrinter, errorJson, resultJson, wantsColor } from './cli/output';
+import { requestFields } from './cli/request';
 
 interface Io {
   stdout: (s: string) => void;
@@ -40,8 +41,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       object.emit(errorJson(err, message, p));
     } else {
       printer.partial(p);
-      printer.notice(`error (${err.kind}${err.status ? ` ${err.status}` : ''}): ${message}`);
-      if (e instanceof UsageError) printer.notice('Run with --help for the flags.');
+      printer.notice(`error (${err.kind}${err.status ? ` ${err.status}` : ''}): ${message}${e instanceof UsageError ? ' (see --help)' : ''}`);
     }
     if (err.kind === 'cancelled') return 130;
     return e instanceof UsageError && !json ? 2 : 1;
@@ -89,6 +89,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       return 0;
     }
 
+    const fields = requestFields(values, io.env);
     let prompt = positionals.join(' ');
     if (!prompt.trim()) {
       prompt = (
@@ -102,18 +103,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     const messages: ChatMessage[] = [];
     if (values.system) messages.push({ role: 'system', content: values.system });
     messages.push({ role: 'user', content: prompt });
-    const request: ChatRequest = {
-      model: values.model ?? (io.env.ARCEE_MODEL?.trim() || DEFAULT_MODEL),
-      messages,
-      temperature: number('temperature', values.temperature),
-      top_p: number('top-p', values['top-p']),
-      max_tokens: number('max-tokens', values['max-tokens'], true),
-      n: number('n', values.n, true),
-      seed: number('seed', values.seed, true),
-      stop: values.stop?.length ? values.stop : undefined,
-      logprobs: values.logprobs ? true : undefined,
-      top_logprobs: number('top-logprobs', values['top-logprobs'], true),
-    };
+    const request: ChatRequest = { ...fields, messages };
 
     let result: ChatResult | undefined;
     if (values['no-stream']) {

@@ -20,6 +20,12 @@ export const USAGE = `Usage: arcee-chat [flags] "prompt"   (or the prompt on sta
   --timeout-ms N        time to the first byte (default 60000)
   --idle-timeout-ms N   longest silence between chunks (default 30000)
   --header "K: V"       an extra request header (repeatable)
+  --tools FILE          tools the model may call: a JSON array of
+                        {"type":"function","function":{"name":…,"description":…,"parameters":{JSON Schema}}}
+  --tool-choice C       auto, none, required, or the name of one of the tools to make the model call it
+  --parallel-tool-calls true|false   whether one answer may call several tools
+  --extra-body JSON     more request fields, merged into the body, e.g. '{"reasoning_effort":"low"}';
+                        not model, messages or stream, nor a field one of the flags above sets
   --json                print exactly one JSON object (result or error)
   --models              list the models of the server
   -h, --help
@@ -53,6 +59,10 @@ export function parseFlags(argv: string[]) {
       'timeout-ms': { type: 'string' },
       'idle-timeout-ms': { type: 'string' },
       header: { type: 'string', multiple: true },
+      tools: { type: 'string' },
+      'tool-choice': { type: 'string' },
+      'parallel-tool-calls': { type: 'string' },
+      'extra-body': { type: 'string' },
       json: { type: 'boolean' },
       models: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
