@@ -61,8 +61,8 @@ const DIM = '\x1b[2m';
 /** Normal intensity: ends DIM and nothing else, so each dimmed write is closed on its own and Ctrl+C cannot leave the terminal dim. */
 const UNDIM = '\x1b[22m';
 
-export const THINKING_MARK = '--- thinking ---';
-export const ANSWER_MARK = '--- answer ---';
+const THINKING_MARK = '--- thinking ---';
+const ANSWER_MARK = '--- answer ---';
 
 type Stream = 'stdout' | 'stderr';
 
@@ -127,7 +127,7 @@ export class PlainPrinter {
   }
 
   /** The tool calls of a choice, each as a marker line and its arguments, on stdout. */
-  toolCalls(c: ChoiceResult): void {
+  private toolCalls(c: ChoiceResult): void {
     for (const t of c.tool_calls) {
       this.endLine();
       const about = [t.id, t.complete ? '' : 'incomplete'].filter(Boolean).join(', ');

@@ -35,8 +35,8 @@ const OWNED: Record<string, string> = {
   model: 'use --model',
 };
 
-/** Reads and checks the flags that make the request; `readFile` is for tests. */
-export function requestFields(values: Flags, env: NodeJS.ProcessEnv, readFile = (f: string) => fs.readFileSync(f, 'utf8')): RequestFields {
+/** Reads and checks the flags that make the request. */
+export function requestFields(values: Flags, env: NodeJS.ProcessEnv): RequestFields {
   const extra = values['extra-body'] === undefined ? {} : parseExtraBody(values['extra-body']);
   const fromFlags: RequestFields = {
     model: values.model ?? (env.ARCEE_MODEL?.trim() || DEFAULT_MODEL),
@@ -48,7 +48,7 @@ export function requestFields(values: Flags, env: NodeJS.ProcessEnv, readFile = 
     stop: values.stop?.length ? values.stop : undefined,
     logprobs: values.logprobs ? true : undefined,
     top_logprobs: number('top-logprobs', values['top-logprobs'], true),
-    tools: values.tools === undefined ? undefined : readTools(values.tools, readFile),
+    tools: values.tools === undefined ? undefined : readTools(values.tools),
     tool_choice: toolChoice(values['tool-choice']),
     parallel_tool_calls: parallelToolCalls(values['parallel-tool-calls']),
   };
@@ -68,7 +68,7 @@ function withoutUndefined<T extends object>(o: T): Partial<T> {
 }
 
 /** --extra-body: one JSON object, merged into the request body. */
-export function parseExtraBody(text: string): Record<string, unknown> {
+function parseExtraBody(text: string): Record<string, unknown> {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -80,10 +80,10 @@ export function parseExtraBody(text: string): Record<string, unknown> {
 }
 
 /** --tools FILE: a JSON array of function tools, as the API takes them. */
-export function readTools(file: string, readFile: (f: string) => string): ToolDefinition[] {
+function readTools(file: string): ToolDefinition[] {
   let text: string;
   try {
-    text = readFile(file);
+    text = fs.readFileSync(file, 'utf8');
   } catch (e) {
     throw new UsageError(`--tools cannot read "${file}": ${fileProblem(e)}.`);
   }
@@ -99,7 +99,7 @@ export function readTools(file: string, readFile: (f: string) => string): ToolDe
 const EXAMPLE_TOOL = '{"type":"function","function":{"name":"get_weather","parameters":{"type":"object","properties":{}}}}';
 
 /** Checks the shape of a tool list; the items are passed on as they are (extra fields such as `strict` too). */
-export function checkTools(json: unknown, where: string): ToolDefinition[] {
+function checkTools(json: unknown, where: string): ToolDefinition[] {
   if (!Array.isArray(json)) {
     const hint = isRecord(json) && Array.isArray(json.tools) ? ' (an object with a "tools" list: the file must be the list itself)' : '';
     throw new UsageError(`${where} must hold a JSON array of tools like [${EXAMPLE_TOOL}]; it holds ${kindOf(json)}${hint}.`);
