@@ -24,6 +24,7 @@ export default tseslint.config(
       'src/config/**/*.ts',
       'src/webview/app/**/*.ts',
       'src/cli.ts',
+      'src/cli/**/*.ts',
       'src/lm/mapping.ts',
       'src/tools/definitions.ts',
       'src/participant/plan.ts',

@@ -2,76 +2,32 @@
  * The terminal client: `node dist/cli.js [flags] "prompt"`. Checks a key or an endpoint from a shell, and is
  * how scripts reach the same client the extension uses. The key comes only from ARCEE_API_KEY and is never printed.
  */
-import { parseArgs } from 'node:util';
+import { addAbortSignal } from 'node:stream';
 import type { ChatMessage, ChatRequest, ChatResult } from './providers/api';
 import { ArceeClient } from './providers/client';
 import { ArceeError, describeUnknownError, leadSentence, redactSecrets } from './providers/errors';
 import { describeModel } from './providers/models';
-
-const DEFAULT_BASE_URL = 'https://api.arcee.ai/api/v1';
-const DEFAULT_MODEL = 'trinity-mini';
-
-const USAGE = `Usage: arcee-chat [flags] "prompt"   (or the prompt on standard input)
-
-  --model ID            model id (default ${DEFAULT_MODEL}, or ARCEE_MODEL)
-  --system TEXT         a system message
-  --no-stream           ask for one JSON response instead of a stream
-  --temperature N       --top-p N   --max-tokens N   --n N   --seed N
-  --stop TEXT           a stop sequence (repeatable)
-  --logprobs            ask for token log-probabilities   --top-logprobs N
-  --retries N           retries after 429/502/503/504 or a failed connection (0-2, default 2)
-  --timeout-ms N        time to the first byte (default 60000); with --no-stream, to the whole answer (default 600000)
-  --idle-timeout-ms N   longest silence between chunks (default 30000)
-  --header "K: V"       an extra request header (repeatable)
-  --json                print exactly one JSON object (result or error)
-  --models              list the models of the server
-  -h, --help
-
-Environment: ARCEE_API_KEY (the key), ARCEE_BASE_URL (default ${DEFAULT_BASE_URL}).`;
-
-class UsageError extends Error {}
+import { DEFAULT_BASE_URL, type Flags, USAGE, UsageError, number, parseFlags, parseHeaders } from './cli/args';
+import { handleInterrupts } from './cli/interrupt';
+import { OneObject, PlainPrinter, errorJson, resultJson, wantsColor } from './cli/output';
+import { requestFields } from './cli/request';
 
 interface Io {
   stdout: (s: string) => void;
   stderr: (s: string) => void;
-  readStdin: () => Promise<string>;
+  /** The whole of standard input; rejects when `signal` aborts. */
+  readStdin: (signal: AbortSignal) => Promise<string>;
   env: NodeJS.ProcessEnv;
-}
-
-function number(flag: string, v: string | undefined, integer = false): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (v.trim() === '' || !Number.isFinite(n) || (integer && !Number.isInteger(n))) {
-    throw new UsageError(`--${flag} needs ${integer ? 'an integer' : 'a number'}, got "${v}".`);
-  }
-  return n;
-}
-
-function parseHeaders(values: string[] = []): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const h of values) {
-    const i = h.indexOf(':');
-    if (i <= 0) throw new UsageError(`--header needs "Name: value", got "${redactSecrets(h)}".`);
-    out[h.slice(0, i).trim()] = h.slice(i + 1).trim();
-  }
-  return out;
-}
-
-function choiceJson(c: ChatResult['choices'][number]): Record<string, unknown> {
-  return {
-    index: c.index,
-    content: c.content,
-    reasoning: c.reasoning,
-    tool_calls: c.tool_calls.map((t) => ({ index: t.index, id: t.id, name: t.name, arguments: t.arguments, complete: t.complete })),
-    finish_reason: c.finish_reason,
-    logprobs: c.logprobs,
-  };
+  /** Whether stderr, where the thinking goes, is a terminal (then it is dimmed). */
+  stderrIsTTY: boolean;
 }
 
 /** Runs the CLI; returns the exit code. Everything it prints goes through `io`. */
 export async function main(argv: string[], io: Io): Promise<number> {
   let json = false;
   const secrets = io.env.ARCEE_API_KEY ? [io.env.ARCEE_API_KEY] : [];
+  const printer = new PlainPrinter({ stdout: io.stdout, stderr: io.stderr }, wantsColor(io.stderrIsTTY, io.env));
+  const object = new OneObject(io.stdout);
   const fail = (e: unknown, partial?: ChatResult): number => {
     const err =
       e instanceof ArceeError
@@ -80,25 +36,21 @@ export async function main(argv: string[], io: Io): Promise<number> {
           ? new ArceeError('bad_request', e.message)
           : new ArceeError('network', describeUnknownError(e));
     const message = redactSecrets(err.message, secrets);
+    const p = partial ?? err.partial;
     if (json) {
-      const p = partial ?? err.partial;
-      io.stdout(
-        `${JSON.stringify({
-          error: { kind: err.kind, status: err.status, message, retryAfterMs: err.retryAfterMs },
-          partial: { choices: (p?.choices ?? []).map(choiceJson) },
-        })}\n`,
-      );
+      object.emit(errorJson(err, message, p));
     } else {
-      io.stderr(`error (${err.kind}${err.status ? ` ${err.status}` : ''}): ${message}\n`);
-      if (e instanceof UsageError) io.stderr('Run with --help for the flags.\n');
+      printer.partial(p);
+      printer.notice(`error (${err.kind}${err.status ? ` ${err.status}` : ''}): ${message}${e instanceof UsageError ? ' (see --help)' : ''}`);
     }
+    if (err.kind === 'cancelled') return 130;
     return e instanceof UsageError && !json ? 2 : 1;
   };
 
-  let values: ReturnType<typeof parse>['values'];
+  let values: Flags;
   let positionals: string[];
   try {
-    ({ values, positionals } = parse(argv));
+    ({ values, positionals } = parseFlags(argv));
     json = values.json === true;
   } catch (e) {
     json = argv.includes('--json');
@@ -110,8 +62,12 @@ export async function main(argv: string[], io: Io): Promise<number> {
   }
 
   const controller = new AbortController();
-  const onSigint = (): void => controller.abort();
-  process.once('SIGINT', onSigint);
+  const cancelled = new ArceeError('cancelled', leadSentence('cancelled'));
+  const interrupts = handleInterrupts({
+    controller,
+    json: json ? { object, cancelled: () => errorJson(cancelled, cancelled.message, undefined) } : undefined,
+    endLine: () => printer.endLine(),
+  });
   try {
     const retries = number('retries', values.retries, true);
     if (retries !== undefined && (retries < 0 || retries > 2)) throw new UsageError('--retries must be 0, 1 or 2.');
@@ -132,97 +88,54 @@ export async function main(argv: string[], io: Io): Promise<number> {
 
     if (values.models) {
       const models = await client.listModels({ signal });
-      if (json) io.stdout(`${JSON.stringify({ models })}\n`);
+      if (json) object.emit({ models });
       else for (const m of models) io.stdout(`${m.id}${m.name !== m.id ? `  (${m.name})` : ''}  ${describeModel(m)}\n`);
       return 0;
     }
 
+    const fields = requestFields(values, io.env);
     let prompt = positionals.join(' ');
-    if (!prompt.trim()) prompt = (await io.readStdin()).trim();
+    if (!prompt.trim()) {
+      prompt = (
+        await io.readStdin(signal).catch((e: unknown) => {
+          throw signal.aborted ? cancelled : e;
+        })
+      ).trim();
+    }
     if (!prompt.trim()) throw new UsageError('No prompt: pass it as an argument or on standard input.');
 
     const messages: ChatMessage[] = [];
     if (values.system) messages.push({ role: 'system', content: values.system });
     messages.push({ role: 'user', content: prompt });
-    const request: ChatRequest = {
-      model: values.model ?? (io.env.ARCEE_MODEL?.trim() || DEFAULT_MODEL),
-      messages,
-      temperature: number('temperature', values.temperature),
-      top_p: number('top-p', values['top-p']),
-      max_tokens: number('max-tokens', values['max-tokens'], true),
-      n: number('n', values.n, true),
-      seed: number('seed', values.seed, true),
-      stop: values.stop?.length ? values.stop : undefined,
-      logprobs: values.logprobs ? true : undefined,
-      top_logprobs: number('top-logprobs', values['top-logprobs'], true),
-    };
+    const request: ChatRequest = { ...fields, messages };
 
     let result: ChatResult | undefined;
     if (values['no-stream']) {
       result = await client.completeChat(request, { signal });
-      if (!json) for (const c of result.choices) io.stdout(`${c.content}\n`);
+      if (!json) printer.complete(result);
     } else {
       const multi = (request.n ?? 1) > 1;
-      for await (const ev of client.streamChat(request, { signal, onRetry: (r) => !json && io.stderr(`retrying (${r.attempt}/${r.maxAttempts}) in ${r.delayMs} ms: ${r.error.message}\n`) })) {
-        if (json) {
-          if (ev.type === 'done') result = ev.result;
-          continue;
-        }
-        // Plain output streams the first choice; reasoning goes to stderr so stdout stays the answer.
-        if (ev.type === 'text' && (!multi || ev.index === 0)) io.stdout(ev.text);
-        else if (ev.type === 'reasoning' && ev.index === 0) io.stderr(ev.text);
-        else if (ev.type === 'done') {
-          result = ev.result;
-          io.stdout('\n');
-          if (multi) for (const c of ev.result.choices.slice(1)) io.stdout(`--- choice ${c.index} ---\n${c.content}\n`);
-        }
+      for await (const ev of client.streamChat(request, { signal, onRetry: (r) => !json && printer.notice(`retrying (${r.attempt}/${r.maxAttempts}) in ${r.delayMs} ms: ${r.error.message}`) })) {
+        if (ev.type === 'done') result = ev.result;
+        if (!json) printer.event(ev, multi);
       }
     }
     // Success needs an assembled answer; the client throws `truncated` for one that lacks a finish reason.
     if (!result) throw new ArceeError('truncated', `${leadSentence('truncated')} (no complete answer arrived).`);
-    if (json) {
-      io.stdout(`${JSON.stringify({ model: result.model, choices: result.choices.map(choiceJson), usage: result.usage })}\n`);
-    }
+    if (json) object.emit(resultJson(result));
     return 0;
   } catch (e) {
     return fail(e);
   } finally {
-    process.removeListener('SIGINT', onSigint);
+    interrupts.ended();
   }
 }
 
-function parse(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      model: { type: 'string' },
-      system: { type: 'string' },
-      'no-stream': { type: 'boolean' },
-      temperature: { type: 'string' },
-      'top-p': { type: 'string' },
-      'max-tokens': { type: 'string' },
-      n: { type: 'string' },
-      seed: { type: 'string' },
-      stop: { type: 'string', multiple: true },
-      logprobs: { type: 'boolean' },
-      'top-logprobs': { type: 'string' },
-      retries: { type: 'string' },
-      'timeout-ms': { type: 'string' },
-      'idle-timeout-ms': { type: 'string' },
-      header: { type: 'string', multiple: true },
-      json: { type: 'boolean' },
-      models: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-}
-
-async function readStdin(): Promise<string> {
+async function readStdin(signal: AbortSignal): Promise<string> {
   if (process.stdin.isTTY) return '';
   const chunks: Buffer[] = [];
-  for await (const c of process.stdin) chunks.push(c as Buffer);
+  // Ctrl+C while a prompt is awaited on a pipe destroys the stream, which ends the loop with an AbortError.
+  for await (const c of addAbortSignal(signal, process.stdin)) chunks.push(c as Buffer);
   return Buffer.concat(chunks).toString('utf8');
 }
 
@@ -232,6 +145,7 @@ if (require.main === module) {
     stderr: (s) => process.stderr.write(s),
     readStdin,
     env: process.env,
+    stderrIsTTY: process.stderr.isTTY === true,
   }).then((code) => {
     process.exitCode = code;
   });

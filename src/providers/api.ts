@@ -73,6 +73,12 @@ export interface ToolDefinition {
   };
 }
 
+/**
+ * `tool_choice`: the reference lists the three words; OpenAI-compatible servers (LiteLLM, vLLM, llama.cpp) also
+ * take the named form, which makes the model call that one function.
+ */
+export type ToolChoice = 'auto' | 'none' | 'required' | { type: 'function'; function: { name: string } };
+
 /** Every request field of the reference. `null` means "leave it to the server" and is not sent. */
 export interface ChatRequest {
   model: string;
@@ -92,7 +98,9 @@ export interface ChatRequest {
   user?: string | null;
   seed?: number | null;
   tools?: ToolDefinition[];
-  tool_choice?: 'auto' | 'none' | 'required';
+  tool_choice?: ToolChoice;
+  /** Not in the reference; OpenAI's, passed through by the server: whether one answer may call several tools. */
+  parallel_tool_calls?: boolean | null;
   logprobs?: boolean | null;
   top_logprobs?: number | null;
   /** The reference types `functions` as a list of strings; OpenAI's legacy API uses objects. Both pass through. */

@@ -1,5 +1,6 @@
 /**
- * The `/models` catalogue: OpenRouter's shape from Arcee, OpenAI's `{data: [{id}]}` from other servers.
+ * The `/models` catalogue: OpenRouter's shape from Arcee, OpenAI's `{data: [{id}]}` from other servers (vLLM's
+ * `max_model_len`, llama.cpp's `meta`).
  * Fetched at run time, cached, and replaced by a small built-in list when it cannot be had.
  */
 import type { ModelInfo } from './api';
@@ -14,6 +15,20 @@ function num(v: unknown): number | undefined {
   return Number.isFinite(n) ? n : undefined;
 }
 
+function positive(v: unknown): number | undefined {
+  const n = num(v);
+  return n !== undefined && n > 0 ? n : undefined;
+}
+
+/**
+ * llama.cpp's llama-server puts its model facts in `meta`: `n_ctx_train` (what the model was trained for) and,
+ * in newer builds, `n_ctx` (what the server was started with, `--ctx-size`; 0 for a model a router has not
+ * loaded). The one the server runs with is the one a prompt must fit.
+ */
+function llamaCppContext(meta: Record<string, unknown> | undefined): number | undefined {
+  return positive(meta?.n_ctx) ?? positive(meta?.n_ctx_train);
+}
+
 function strings(v: unknown): string[] {
   return Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string') : [];
 }
@@ -24,11 +39,12 @@ export function parseModel(raw: unknown): ModelInfo | undefined {
   const pricing = isRecord(raw.pricing) ? raw.pricing : undefined;
   const arch = isRecord(raw.architecture) ? raw.architecture : undefined;
   const top = isRecord(raw.top_provider) ? raw.top_provider : undefined;
+  const meta = isRecord(raw.meta) ? raw.meta : undefined;
   const model: ModelInfo = {
     id: raw.id,
     name: typeof raw.name === 'string' && raw.name.trim() ? raw.name : raw.id,
     description: typeof raw.description === 'string' ? raw.description : undefined,
-    contextLength: num(raw.context_length) ?? num(top?.context_length) ?? num(raw.max_model_len),
+    contextLength: num(raw.context_length) ?? num(top?.context_length) ?? num(raw.max_model_len) ?? llamaCppContext(meta),
     maxOutputTokens: num(raw.max_output_length) ?? num(top?.max_completion_tokens),
     inputModalities: strings(raw.input_modalities ?? arch?.input_modalities),
     outputModalities: strings(raw.output_modalities ?? arch?.output_modalities),

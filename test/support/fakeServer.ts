@@ -170,6 +170,24 @@ export const DEFAULT_MODELS = {
   ],
 };
 
+/**
+ * The shape of llama.cpp's llama-server answer to GET /v1/models: an Ollama-style `models` list beside OpenAI's
+ * `data`, the model's facts under `meta` (this build has `n_ctx_train` only).
+ */
+export const LLAMA_CPP_MODELS = {
+  models: [{ name: 'qwen3-8b-q4_k_m.gguf', model: 'qwen3-8b-q4_k_m.gguf', modified_at: '', size: '', digest: '', type: 'model', description: '', tags: [''], capabilities: ['completion'], parameters: '' }],
+  object: 'list',
+  data: [
+    {
+      id: 'qwen3-8b-q4_k_m.gguf',
+      object: 'model',
+      created: 1760000000,
+      owned_by: 'llamacpp',
+      meta: { vocab_type: 2, n_vocab: 151936, n_ctx_train: 40960, n_embd: 4096, n_params: 8190735360, size: 5027783488 },
+    },
+  ],
+};
+
 export class FakeServer {
   readonly requests: RecordedRequest[] = [];
   private readonly queues = new Map<string, Responder[]>();

@@ -1,34 +1,9 @@
 import * as assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import * as path from 'node:path';
-import { FakeServer, jsonReply, sseReply, textStream } from '../support/fakeServer';
-import { repoRoot, sseFixture } from '../support/paths';
+import { runCli as run } from '../support/cliRun';
+import { FakeServer, LLAMA_CPP_MODELS, jsonReply, sseReply, textStream } from '../support/fakeServer';
+import { sseFixture } from '../support/paths';
 
 const KEY = 'rcai-cli-test-key-0123456789';
-const CLI = path.join(repoRoot, 'dist', 'cli.js');
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(args: string[], env: Record<string, string>, stdin = ''): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.end(stdin);
-  });
-}
 
 describe('terminal client (node dist/cli.js)', () => {
   let server: FakeServer;
@@ -126,7 +101,7 @@ describe('terminal client (node dist/cli.js)', () => {
     server.enqueue('/chat/completions', sseReply(sseFixture('done-no-finish')));
     const r = await run(['q'], env);
     assert.equal(r.code, 1);
-    assert.equal(r.stdout, 'The server lost its model here');
+    assert.equal(r.stdout, 'The server lost its model here\n', 'the partial text stays, ended so the error starts its own line');
     assert.match(r.stderr, /^error \(truncated\): .*\[DONE\] without a finish reason/m);
     server.enqueue('/chat/completions', sseReply(sseFixture('done-no-finish')));
     const j = await run(['--json', 'q'], env);
@@ -173,6 +148,15 @@ describe('terminal client (node dist/cli.js)', () => {
     assert.match(r.stdout, /^trinity-mini {2}\(Trinity Mini\) {2}131k context/m);
     const j = await run(['--models', '--json'], env);
     assert.deepEqual((JSON.parse(j.stdout) as { models: { id: string }[] }).models.map((m) => m.id), ['trinity-mini', 'trinity-large-thinking', 'spotlight']);
+  });
+
+  it("--models shows llama.cpp's context length (meta.n_ctx_train)", async () => {
+    server.enqueue('/models', jsonReply(200, LLAMA_CPP_MODELS), jsonReply(200, LLAMA_CPP_MODELS));
+    const r = await run(['--models'], env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, 'qwen3-8b-q4_k_m.gguf  41k context\n');
+    const j = await run(['--models', '--json'], env);
+    assert.deepEqual((JSON.parse(j.stdout) as { models: { id: string; contextLength: number }[] }).models.map((m) => [m.id, m.contextLength]), [['qwen3-8b-q4_k_m.gguf', 40960]]);
   });
 
   it('reads the prompt from stdin', async () => {

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import type { ModelInfo } from '../../src/providers/api';
 import { ArceeError } from '../../src/providers/errors';
 import { describeModel, FALLBACK_MODELS, ModelCatalog, parseModel, parseModelList } from '../../src/providers/models';
+import { LLAMA_CPP_MODELS } from '../support/fakeServer';
 
 const signal = new AbortController().signal;
 const model = (id: string): ModelInfo => ({ id, name: id, inputModalities: [], outputModalities: [], supportedParameters: [], supportedFeatures: [] });
@@ -41,6 +42,21 @@ describe('models', () => {
     assert.deepEqual(parseModelList([{ id: 'c' }]).map((m) => m.id), ['c']);
     assert.deepEqual(parseModelList({ models: [{ id: 'd', max_model_len: 4096 }] })[0].contextLength, 4096);
     assert.throws(() => parseModelList({ nope: 1 }), (e: unknown) => e instanceof ArceeError && /not a model list/.test(e.message));
+  });
+
+  it("reads llama.cpp's context from meta: the server's n_ctx when it has one, else n_ctx_train", () => {
+    const list = parseModelList(LLAMA_CPP_MODELS);
+    assert.deepEqual(list.map((m) => [m.id, m.contextLength]), [['qwen3-8b-q4_k_m.gguf', 40960]]);
+    assert.equal(describeModel(list[0]), '41k context');
+    const router = parseModelList({
+      data: [
+        { id: 'started-with-ctx-size', meta: { n_ctx: 8192, n_ctx_train: 131072 } },
+        { id: 'not-loaded', meta: { n_ctx: 0, n_ctx_train: 32768 } },
+        { id: 'no-meta', meta: null },
+        { id: 'both-named', context_length: 65536, meta: { n_ctx_train: 131072 } },
+      ],
+    });
+    assert.deepEqual(router.map((m) => m.contextLength), [8192, 32768, undefined, 65536]);
   });
 
   describe('ModelCatalog', () => {
