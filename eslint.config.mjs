@@ -19,6 +19,22 @@ export default tseslint.config(
     },
   },
   {
+    // esbuild turns each `import * as vscode from 'vscode'` into its own copy of the whole API object (a getter per
+    // name, some 200 of them, in every importing file: most of the extension's load time). `import x = require()`
+    // and named imports use the object as it is.
+    files: ['src/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-require-imports': ['error', { allowAsImport: true }],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "ImportDeclaration[source.value='vscode'][importKind='value'] > :matches(ImportNamespaceSpecifier, ImportDefaultSpecifier)",
+          message: "Write `import vscode = require('vscode');`: the bundle copies the API object once per `import * as vscode` (issue 10).",
+        },
+      ],
+    },
+  },
+  {
     files: [
       'src/providers/**/*.ts',
       'src/config/**/*.ts',

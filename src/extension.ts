@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { ConversationStore } from './chat/store';
 import { registerApiKeyCommands } from './commands/apiKey';
 import { registerChatCommands } from './commands/chat';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { vsCodeChatAvailable } from '../lm/chatIntegration';
 import type { ArceeService } from '../services/arceeService';
 import { ARCEE_ACCOUNT_URL, showError } from '../services/errorUi';

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { conversationToMarkdown, newId, type ConversationStore } from '../chat/store';
 import type { ChatSurfaces } from '../webview/chatHost';
 import type { ContextChip } from '../webview/protocol';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { isArceeError } from '../providers/errors';
 import type { ArceeService } from '../services/arceeService';
 import { showError } from '../services/errorUi';

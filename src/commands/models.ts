@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { ModelInfo } from '../providers/api';
 import { describeModel } from '../providers/models';
 import type { ArceeService } from '../services/arceeService';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { newId } from '../chat/store';
 import { InlineEditController, type EditOutcome } from '../edit/inlineEdit';
 import { askPrompt, editMessages, explainPrompt, testsMessages, type CodeSelection, type EditKind } from '../edit/prompts';

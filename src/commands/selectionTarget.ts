@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { CodeSelection, DiagnosticInfo, Severity } from '../edit/prompts';
 import { enclosingBlock, type SymbolNode } from '../edit/scope';
 

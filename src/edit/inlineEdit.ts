@@ -5,7 +5,7 @@
  * the file exactly as it was. The target range is tracked through the user's edits elsewhere; an edit inside
  * it stops everything, and the user's text wins.
  */
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { ChatMessage, ChatResult } from '../providers/api';
 import { isArceeError } from '../providers/errors';
 import type { ArceeService } from '../services/arceeService';

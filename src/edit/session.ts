@@ -4,7 +4,7 @@
  * the candidate in place). The real document is not touched until Accept.
  */
 import * as path from 'node:path';
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { ChatRequest, FinishReason } from '../providers/api';
 import { extractCode } from './extract';
 import { TrackedRange } from './rangeTracker';

@@ -3,7 +3,7 @@
  * view on an Arcee model, make a small Arcee model serve Chat's utility tasks, and offer the fix when a request
  * fails for a reason the user can fix. Older VS Codes and forks keep the Arcee chat; nothing here shows there.
  */
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { ModelInfo } from '../providers/api';
 import type { ArceeError } from '../providers/errors';
 import type { ArceeService } from '../services/arceeService';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { needsKey } from '../config/settings';
 import { CHARS_PER_TOKEN, estimateMessageTokens } from '../edit/tokens';
 import type { ChatMessage, ChatRequest, ChatResult } from '../providers/api';

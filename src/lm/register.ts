@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { ArceeService } from '../services/arceeService';
 import { ArceeChatProvider, LM_VENDOR, type LmProviderHooks } from './provider';
 

@@ -3,7 +3,7 @@
  * through the extension's own client and key. The prompts are the selection commands' prompts (plan.ts); the
  * code comes from the request's references, else the active editor (as the selection commands find it).
  */
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { errorView } from '../chat/streamToView';
 import { needsKey } from '../config/settings';
 import { codeSelection, diagnosticsIn, lineSpan, resolveTarget, type ResolvedTarget } from '../commands/selectionTarget';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { buildRequest, needsKey, readSettings, type Settings } from '../config/settings';
 import type { ChatMessage, ChatRequest, ModelInfo } from '../providers/api';
 import { ArceeClient } from '../providers/client';

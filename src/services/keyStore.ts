@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { describeUnknownError } from '../providers/errors';
 
 /** Thrown when VS Code cannot reach the OS keyring; the message says what to do. */

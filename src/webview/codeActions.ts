@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { EditOutcome, InlineEditController } from '../edit/inlineEdit';
 import { EDIT_SCHEME, type EditTarget } from '../edit/session';
 import type { Log } from '../services/log';
