@@ -17,7 +17,7 @@ export interface ConnectionResult {
  * `Arcee: Test Connection`: one small streamed request with the current settings and key, reporting which
  * model answered and how fast. Returns what it measured (for automation).
  */
-export function registerConnectionCommands(service: ArceeService): vscode.Disposable {
+export function connectionCommands(service: ArceeService) {
   const run = async (): Promise<ConnectionResult> => {
     const client = await service.client();
     if (!client) return { ok: false, errorKind: 'auth' };
@@ -51,8 +51,5 @@ export function registerConnectionCommands(service: ArceeService): vscode.Dispos
       },
     );
   };
-  return vscode.Disposable.from(
-    vscode.commands.registerCommand('arcee.testConnection', run),
-    vscode.commands.registerCommand('arcee.showLog', () => service.log.show()),
-  );
+  return { 'arcee.testConnection': run };
 }

@@ -12,6 +12,7 @@ import {
   leadSentence,
   redactSecrets,
 } from './errors';
+import { DEFAULT_FIRST_BYTE_TIMEOUT_MS, DEFAULT_IDLE_TIMEOUT_MS } from './timeouts';
 import { parseModelList } from './models';
 import { RetryPolicy, type RetryInfo } from './retry';
 import { ChatStreamParser, truncatedError } from './stream';
@@ -51,8 +52,7 @@ export interface RequestOptions {
   onRetry?: (info: RetryInfo) => void;
 }
 
-export const DEFAULT_FIRST_BYTE_TIMEOUT_MS = 60_000;
-export const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
+export { DEFAULT_FIRST_BYTE_TIMEOUT_MS, DEFAULT_IDLE_TIMEOUT_MS };
 
 interface OpenResponse {
   response: Response;
