@@ -1,7 +1,7 @@
 /**
  * Start-up loads only what activation registers (commands, views, providers, the status bar); the code behind
- * them is in src/features.ts, loaded by the first call that needs it. In the bundle esbuild wraps a module that
- * is `require`d in a function that runs on the first `require`, so none of it runs before then.
+ * them is in src/features.ts, loaded by the first call that needs it. esbuild.mjs builds that module as a bundle
+ * of its own (dist/features.js), so VS Code neither parses nor runs it before then.
  */
 import vscode = require('vscode');
 import type * as Features from './features';
@@ -10,7 +10,8 @@ let loaded: typeof Features | undefined;
 
 /** The feature code, loaded on the first call. */
 export function features(): typeof Features {
-  // A literal path: esbuild bundles it, and tsc's output (the extension-host tests import src/) finds it too.
+  // A literal path: esbuild.mjs points it at dist/features.js, and tsc's output (the extension-host tests import
+  // src/) finds out/src/features.js.
   return (loaded ??= require('./features') as typeof Features);
 }
 
