@@ -1,6 +1,8 @@
 // Builds the bundles that ship or run: the extension host's two bundles, its search worker, the terminal client and
 // the webview app. `--watch` rebuilds on change; `--quiet` prints nothing on success (used by `npm run chat`);
-// `--outdir=<dir>` writes them to <dir> instead of dist (the activation bench and its unit test build a copy).
+// `--outdir=<dir>` writes them to <dir> instead of dist, with <dir>/meta.json saying which sources each host bundle
+// holds (the activation bench and its unit test build a copy).
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
 
@@ -86,10 +88,11 @@ if (watch) {
   await Promise.all(contexts.map((c) => c.watch()));
 } else {
   const [extension, features] = await Promise.all(builds.map((b) => esbuild.build({ ...common, ...b })));
-  const inputs = (r) => Object.keys(r.metafile.inputs).filter((f) => f.startsWith('src/'));
+  const inputs = (r) => Object.keys(r.metafile.inputs);
   const twice = inputs(extension).filter((f) => inputs(features).includes(f) && !IN_BOTH.has(f));
   if (twice.length) {
     console.error(`esbuild.mjs: in both dist/extension.js and dist/features.js, so twice at run time: ${twice.join(', ')} (see IN_BOTH)`);
     process.exit(1);
   }
+  if (outdir !== 'dist') fs.writeFileSync(path.join(outdir, 'meta.json'), `${JSON.stringify({ 'extension.js': inputs(extension), 'features.js': inputs(features) }, null, 2)}\n`);
 }
