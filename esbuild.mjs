@@ -29,7 +29,8 @@ const featuresBesideExtension = {
 /**
  * Modules that may be in both host bundles, and so exist twice at run time: they hold no state, and the error
  * classes among them (ArceeError, KeyringError) answer `instanceof` for either copy. Any other module found in
- * both fails the build: pass what activation made to the feature code instead, or add it here if it is as safe.
+ * both fails the build (not checked in --watch): pass what activation made to the feature code instead, or add
+ * it here if it is as safe.
  */
 const IN_BOTH = new Set([
   'src/ids.ts',
