@@ -19,6 +19,23 @@ export default tseslint.config(
     },
   },
   {
+    // esbuild turns each `import * as vscode from 'vscode'` into its own copy of the whole API object (a getter per
+    // name, some 200 of them, in every importing file: most of the extension's load time). `import x = require()`
+    // and named imports use the object as it is.
+    files: ['src/**/*.ts'],
+    rules: {
+      // The one `require()` call: src/lazy.ts loading the feature code on first use.
+      '@typescript-eslint/no-require-imports': ['error', { allowAsImport: true, allow: ['^\\./features$'] }],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "ImportDeclaration[source.value='vscode'][importKind='value'] > :matches(ImportNamespaceSpecifier, ImportDefaultSpecifier)",
+          message: "Write `import vscode = require('vscode');`: the bundle copies the API object once per `import * as vscode` (issue 10).",
+        },
+      ],
+    },
+  },
+  {
     files: [
       'src/providers/**/*.ts',
       'src/config/**/*.ts',
@@ -26,6 +43,8 @@ export default tseslint.config(
       'src/cli.ts',
       'src/cli/**/*.ts',
       'src/lm/mapping.ts',
+      'src/lm/modelInfo.ts',
+      'src/ids.ts',
       'src/tools/definitions.ts',
       'src/participant/plan.ts',
       'src/chat/**/*.ts',

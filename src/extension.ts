@@ -1,34 +1,37 @@
-import * as vscode from 'vscode';
-import { ConversationStore } from './chat/store';
-import { registerApiKeyCommands } from './commands/apiKey';
-import { registerChatCommands } from './commands/chat';
-import { registerConnectionCommands } from './commands/connection';
-import { registerModelCommands } from './commands/models';
-import { registerSelectionCommands } from './commands/selection';
-import { registerChatIntegration, vsCodeChatAvailable } from './lm/chatIntegration';
+import vscode = require('vscode');
+import type { ConversationStore } from './chat/store';
+import { registerApiKeyCommands, registerChatCommands, registerConnectionCommands, registerModelCommands, registerSelectionCommands } from './commands/register';
+import { features, Lazy } from './lazy';
+import { vsCodeChatAvailable } from './lm/chatAvailable';
+import { registerChatIntegration } from './lm/chatIntegration';
 import { registerLanguageModelProvider } from './lm/register';
 import { registerChatParticipant, type ArceeParticipant } from './participant/participant';
 import { ArceeService } from './services/arceeService';
 import { KeyStore } from './services/keyStore';
 import { Log } from './services/log';
-import { storeFilesAt } from './services/storeFiles';
 import { GettingStarted } from './walkthrough/gettingStarted';
-import { ChatSurfaces } from './webview/chatHost';
+import { ChatViews } from './webview/chatViews';
 
 /** What `activate` returns: the participant, so extension-host tests can call its handler directly. */
 export interface ArceeExtensionApi {
   participant: ArceeParticipant;
 }
 
-/** Creates the few shared objects and registers each feature. No logic lives here. */
+/**
+ * Creates the few shared objects and registers each feature. No logic lives here. What a feature does when used
+ * (and the conversations it keeps) loads on its first use: see lazy.ts.
+ */
 export function activate(context: vscode.ExtensionContext): ArceeExtensionApi {
   const log = new Log(vscode.window.createOutputChannel('Arcee', { log: true }));
   const keys = new KeyStore(context.secrets);
   const service = new ArceeService(keys, log, context.globalState);
-  const store = new ConversationStore(storeFilesAt(vscode.Uri.joinPath(context.globalStorageUri, 'conversations')));
-  const surfaces = new ChatSurfaces(context.extensionUri, service, store, context.workspaceState);
+  const store = new Lazy<ConversationStore>(() => {
+    const { ConversationStore, storeFilesAt } = features();
+    return new ConversationStore(storeFilesAt(vscode.Uri.joinPath(context.globalStorageUri, 'conversations')));
+  });
+  const chat = new ChatViews(context.extensionUri, service, store, context.workspaceState);
   const participant = registerChatParticipant(context.extensionUri, service);
-  const chat = registerChatIntegration(service, context.globalState);
+  const vscodeChat = registerChatIntegration(service, context.globalState);
   const gettingStarted = new GettingStarted(service, context.globalState);
   void gettingStarted.openOnce(context.extensionMode);
   void vscode.commands.executeCommand('setContext', 'arcee.vscodeChat', vsCodeChatAvailable());
@@ -36,14 +39,14 @@ export function activate(context: vscode.ExtensionContext): ArceeExtensionApi {
     log,
     keys,
     service,
-    surfaces,
+    chat,
     registerApiKeyCommands(service),
     registerModelCommands(service),
     registerConnectionCommands(service),
-    registerChatCommands(surfaces, store),
-    registerSelectionCommands(service, surfaces),
-    chat.disposable,
-    registerLanguageModelProvider(service, chat.hooks),
+    registerChatCommands(chat, store),
+    registerSelectionCommands(service, chat),
+    vscodeChat.disposable,
+    registerLanguageModelProvider(service, vscodeChat.hooks),
     participant,
     gettingStarted,
   );

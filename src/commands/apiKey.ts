@@ -1,5 +1,5 @@
-import * as vscode from 'vscode';
-import { vsCodeChatAvailable } from '../lm/chatIntegration';
+import vscode = require('vscode');
+import { vsCodeChatAvailable } from '../lm/chatAvailable';
 import type { ArceeService } from '../services/arceeService';
 import { ARCEE_ACCOUNT_URL, showError } from '../services/errorUi';
 import { validateKeyInput } from '../services/keyStore';
@@ -8,9 +8,9 @@ import { validateKeyInput } from '../services/keyStore';
  * `Arcee: Set API Key` (password input; resolves true when a key was saved) and `Arcee: Clear API Key`.
  * Automation may pass the key as the argument instead of typing it; it is stored the same way and never echoed.
  */
-export function registerApiKeyCommands(service: ArceeService): vscode.Disposable {
-  return vscode.Disposable.from(
-    vscode.commands.registerCommand('arcee.setApiKey', async (given?: unknown): Promise<boolean> => {
+export function apiKeyCommands(service: ArceeService) {
+  return {
+    'arcee.setApiKey': async (given?: unknown): Promise<boolean> => {
       let key = typeof given === 'string' ? given : undefined;
       if (key === undefined) {
         const getKey: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('link-external'), tooltip: 'Get a key at chat.arcee.ai' };
@@ -59,8 +59,8 @@ export function registerApiKeyCommands(service: ArceeService): vscode.Disposable
         void vscode.window.showInformationMessage("Arcee API key saved in VS Code's secret storage.");
       }
       return true;
-    }),
-    vscode.commands.registerCommand('arcee.clearApiKey', async (): Promise<boolean> => {
+    },
+    'arcee.clearApiKey': async (): Promise<boolean> => {
       try {
         await service.keys.clear();
       } catch (e) {
@@ -70,6 +70,6 @@ export function registerApiKeyCommands(service: ArceeService): vscode.Disposable
       service.log.info('API key removed from secret storage');
       void vscode.window.showInformationMessage('Arcee API key removed from this machine.');
       return true;
-    }),
-  );
+    },
+  };
 }

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { conversationToMarkdown, newId, type ConversationStore } from '../chat/store';
 import type { ChatSurfaces } from '../webview/chatHost';
 import type { ContextChip } from '../webview/protocol';
@@ -24,20 +24,20 @@ export function chipFromEditor(editor: vscode.TextEditor): ContextChip | undefin
 }
 
 /** Open Chat, Open Chat in Editor, New Chat, Add Selection to Chat, Export Chat as Markdown. */
-export function registerChatCommands(surfaces: ChatSurfaces, store: ConversationStore): vscode.Disposable {
-  return vscode.Disposable.from(
-    vscode.commands.registerCommand('arcee.openChat', async () => {
+export function chatCommands(surfaces: ChatSurfaces, store: ConversationStore) {
+  return {
+    'arcee.openChat': async () => {
       const c = await surfaces.target('sidebar');
       c?.focusInput();
-    }),
-    vscode.commands.registerCommand('arcee.openChatInEditor', () => {
+    },
+    'arcee.openChatInEditor': () => {
       surfaces.openPanel();
-    }),
-    vscode.commands.registerCommand('arcee.newChat', async () => {
+    },
+    'arcee.newChat': async () => {
       const c = await surfaces.target('sidebar');
       await c?.handle({ type: 'chat/new' });
-    }),
-    vscode.commands.registerCommand('arcee.addSelectionToChat', async (): Promise<ContextChip | undefined> => {
+    },
+    'arcee.addSelectionToChat': async (): Promise<ContextChip | undefined> => {
       const editor = vscode.window.activeTextEditor;
       if (!editor) {
         void vscode.window.showInformationMessage('Open a file and select code to add it to the chat.');
@@ -50,8 +50,8 @@ export function registerChatCommands(surfaces: ChatSurfaces, store: Conversation
       }
       await surfaces.addContextToSidebar(chip);
       return chip;
-    }),
-    vscode.commands.registerCommand('arcee.exportChat', async (id?: unknown): Promise<vscode.TextDocument | undefined> => {
+    },
+    'arcee.exportChat': async (id?: unknown): Promise<vscode.TextDocument | undefined> => {
       const conversationId = typeof id === 'string' ? id : (await surfaces.target('sidebar'))?.conversationId;
       const conversation = conversationId ? await store.get(conversationId) : undefined;
       if (!conversation || conversation.messages.length === 0) {
@@ -61,6 +61,6 @@ export function registerChatCommands(surfaces: ChatSurfaces, store: Conversation
       const doc = await vscode.workspace.openTextDocument({ content: conversationToMarkdown(conversation), language: 'markdown' });
       await vscode.window.showTextDocument(doc, { preview: false });
       return doc;
-    }),
-  );
+    },
+  };
 }

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { DEFAULT_BASE_URL } from '../config/settings';
 import { isArceeError } from '../providers/errors';
 import { resolveEndpoints } from '../providers/url';
@@ -19,7 +19,7 @@ export interface ConnectionResult {
  * `Arcee: Test Connection`: one small streamed request with the current settings and key, reporting which
  * model answered and how fast. Returns what it measured (for automation).
  */
-export function registerConnectionCommands(service: ArceeService): vscode.Disposable {
+export function connectionCommands(service: ArceeService) {
   const run = async (): Promise<ConnectionResult> => {
     const client = await service.client();
     if (!client) return { ok: false, errorKind: 'auth' };
@@ -53,11 +53,7 @@ export function registerConnectionCommands(service: ArceeService): vscode.Dispos
       },
     );
   };
-  return vscode.Disposable.from(
-    vscode.commands.registerCommand('arcee.setBaseUrl', () => setBaseUrl(service)),
-    vscode.commands.registerCommand('arcee.testConnection', run),
-    vscode.commands.registerCommand('arcee.showLog', () => service.log.show()),
-  );
+  return { 'arcee.setBaseUrl': () => setBaseUrl(service), 'arcee.testConnection': run };
 }
 
 /**

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { ModelInfo } from '../providers/api';
 import { describeModel } from '../providers/models';
 import type { ArceeService } from '../services/arceeService';
@@ -24,75 +24,66 @@ function items(models: ModelInfo[], current: string, typed: string): ModelItem[]
  * `Arcee: Select Model`: a quick pick fed by `/models` (context length, price), with a refresh button and free
  * text for ids the list lacks. Given an id as the argument (e.g. from a keybinding) it switches directly.
  */
-export function registerModelCommands(service: ArceeService): vscode.Disposable {
-  const status = vscode.window.createStatusBarItem('arcee.model', vscode.StatusBarAlignment.Right, 100);
-  status.name = 'Arcee Model';
-  status.command = 'arcee.selectModel';
-  const update = (): void => {
-    status.text = `$(sparkle) ${service.settings.model}`;
-    status.tooltip = `Arcee model: ${service.settings.model} — click to change`;
-    status.show();
-  };
-  update();
-
-  const command = vscode.commands.registerCommand('arcee.selectModel', async (given?: unknown): Promise<string | undefined> => {
-    if (typeof given === 'string' && given.trim()) {
-      await service.setModel(given.trim());
-      return given.trim();
+async function selectModel(service: ArceeService, given?: unknown): Promise<string | undefined> {
+  if (typeof given === 'string' && given.trim()) {
+    await service.setModel(given.trim());
+    return given.trim();
+  }
+  const pick = vscode.window.createQuickPick<ModelItem>();
+  pick.title = 'Arcee: Select Model';
+  pick.placeholder = `Current: ${service.settings.model}. Type to filter, or type a model id.`;
+  pick.matchOnDescription = true;
+  pick.matchOnDetail = true;
+  const refresh: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('refresh'), tooltip: 'Reload the model list' };
+  pick.buttons = [refresh];
+  let models: ModelInfo[] = [];
+  const controller = new AbortController();
+  const load = async (force: boolean): Promise<void> => {
+    pick.busy = true;
+    try {
+      const result = await service.models({ signal: controller.signal, refresh: force });
+      models = result.models;
+      pick.items = items(models, service.settings.model, pick.value);
+      const active = pick.items.find((i) => i.id === service.settings.model);
+      if (active) pick.activeItems = [active];
+      if (result.source === 'fallback') pick.placeholder = `Could not load the model list (${result.error ?? 'unknown error'}); showing built-in models.`;
+    } catch (e) {
+      if (!controller.signal.aborted) void showError(service.log, e);
+    } finally {
+      pick.busy = false;
     }
-    const pick = vscode.window.createQuickPick<ModelItem>();
-    pick.title = 'Arcee: Select Model';
-    pick.placeholder = `Current: ${service.settings.model}. Type to filter, or type a model id.`;
-    pick.matchOnDescription = true;
-    pick.matchOnDetail = true;
-    const refresh: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('refresh'), tooltip: 'Reload the model list' };
-    pick.buttons = [refresh];
-    let models: ModelInfo[] = [];
-    const controller = new AbortController();
-    const load = async (force: boolean): Promise<void> => {
-      pick.busy = true;
-      try {
-        const result = await service.models({ signal: controller.signal, refresh: force });
-        models = result.models;
-        pick.items = items(models, service.settings.model, pick.value);
-        const active = pick.items.find((i) => i.id === service.settings.model);
-        if (active) pick.activeItems = [active];
-        if (result.source === 'fallback') pick.placeholder = `Could not load the model list (${result.error ?? 'unknown error'}); showing built-in models.`;
-      } catch (e) {
-        if (!controller.signal.aborted) void showError(service.log, e);
-      } finally {
-        pick.busy = false;
-      }
-    };
-    let accepted = false;
-    return new Promise<string | undefined>((resolve) => {
-      const subs = [
-        pick.onDidChangeValue((v) => (pick.items = items(models, service.settings.model, v))),
-        pick.onDidTriggerButton(() => void load(true)),
-        pick.onDidAccept(async () => {
-          const chosen = pick.selectedItems[0]?.id ?? (pick.value.trim() || undefined);
-          if (!chosen) return;
-          accepted = true;
-          pick.hide();
-          try {
-            await service.setModel(chosen);
-            resolve(chosen);
-          } catch (e) {
-            void showError(service.log, e);
-            resolve(undefined);
-          }
-        }),
-        pick.onDidHide(() => {
-          controller.abort();
-          for (const s of subs) s.dispose();
-          pick.dispose();
-          if (!accepted) resolve(undefined);
-        }),
-      ];
-      pick.show();
-      void load(false);
-    });
+  };
+  let accepted = false;
+  return new Promise<string | undefined>((resolve) => {
+    const subs = [
+      pick.onDidChangeValue((v) => (pick.items = items(models, service.settings.model, v))),
+      pick.onDidTriggerButton(() => void load(true)),
+      pick.onDidAccept(async () => {
+        const chosen = pick.selectedItems[0]?.id ?? (pick.value.trim() || undefined);
+        if (!chosen) return;
+        accepted = true;
+        pick.hide();
+        try {
+          await service.setModel(chosen);
+          resolve(chosen);
+        } catch (e) {
+          void showError(service.log, e);
+          resolve(undefined);
+        }
+      }),
+      pick.onDidHide(() => {
+        controller.abort();
+        for (const s of subs) s.dispose();
+        pick.dispose();
+        if (!accepted) resolve(undefined);
+      }),
+    ];
+    pick.show();
+    void load(false);
   });
+}
 
-  return vscode.Disposable.from(status, command, service.onDidChange(update));
+/** `Arcee: Select Model` (the status bar item that runs it is made at start-up: commands/register.ts). */
+export function modelCommands(service: ArceeService) {
+  return { 'arcee.selectModel': (given?: unknown) => selectModel(service, given) };
 }

@@ -1,16 +1,17 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { newId } from '../chat/store';
+import type { EditContentProvider } from '../edit/content';
 import { InlineEditController, type EditOutcome } from '../edit/inlineEdit';
 import { askPrompt, editMessages, explainPrompt, testsMessages, type CodeSelection, type EditKind } from '../edit/prompts';
 import { streamIntoNewEditor, type StreamedFile } from '../edit/streamToEditor';
 import { checkContext, estimateMessageTokens, estimateTokens } from '../edit/tokens';
+import { APPLY_CODE_COMMAND } from '../ids';
 import type { ChatMessage } from '../providers/api';
 import type { ArceeService } from '../services/arceeService';
 import { showError } from '../services/errorUi';
 import type { ChatSurfaces } from '../webview/chatHost';
-import { APPLY_CODE_COMMAND, applyCode, parseApplyTarget } from '../webview/codeActions';
+import { applyCode, parseApplyTarget } from '../webview/codeActions';
 import type { ContextChip } from '../webview/protocol';
-import { registerSelectionCodeActions } from './selectionCodeActions';
 import { codeSelection, diagnosticsIn, parseArgs, resolveTarget } from './selectionTarget';
 
 const CHAT_SYSTEM_ALLOWANCE = 200;
@@ -55,20 +56,23 @@ function chipOf(sel: CodeSelection): ContextChip {
   return { id: newId('ctx'), path: sel.path, startLine: sel.startLine, endLine: sel.endLine, language: sel.languageId, text: sel.text };
 }
 
-/** Explain Selection, Ask About Selection…, Edit Selection…, Fix Selection, Add Docs, Write Tests, and the inline edit's own commands. */
-export function registerSelectionCommands(service: ArceeService, surfaces: ChatSurfaces): vscode.Disposable {
-  const edits = new InlineEditController(service);
+/**
+ * Explain Selection, Ask About Selection…, Edit Selection…, Fix Selection, Add Docs, Write Tests, and the inline
+ * edit's own commands. The table owns the inline edit controller: `dispose` goes with the registrations (lazy.ts).
+ */
+export function selectionCommands(service: ArceeService, surfaces: () => ChatSurfaces, content: EditContentProvider) {
+  const edits = new InlineEditController(service, content);
 
   const toChat = async (text: string, sel: CodeSelection): Promise<boolean> => {
     if (!(await fitsContext(service, estimateTokens(text + sel.text) + CHAT_SYSTEM_ALLOWANCE, 0))) return false;
     const preferred = chatTarget();
-    let chat = await surfaces.target(preferred);
+    let chat = await surfaces().target(preferred);
     // The sidebar's view may need a moment to resolve after it is first revealed.
     for (let i = 0; !chat && preferred === 'sidebar' && i < 20; i++) {
       await new Promise((r) => setTimeout(r, 100));
-      chat = await surfaces.target('sidebar');
+      chat = await surfaces().target('sidebar');
     }
-    chat ??= await surfaces.target('panel');
+    chat ??= await surfaces().target('panel');
     if (!chat) return false;
     await chat.ask(text, [chipOf(sel)]);
     service.reached('selectionSent');
@@ -111,16 +115,15 @@ export function registerSelectionCommands(service: ArceeService, surfaces: ChatS
     return outcome;
   };
 
-  return vscode.Disposable.from(
-    edits,
-    registerSelectionCodeActions(),
-    vscode.commands.registerCommand('arcee.explainSelection', async (rawArgs?: unknown): Promise<boolean> => {
+  return {
+    dispose: () => edits.dispose(),
+    'arcee.explainSelection': async (rawArgs?: unknown): Promise<boolean> => {
       const t = await resolveTarget(parseArgs(rawArgs), 'explain');
       if (!t) return false;
       const sel = codeSelection(t.document, t.range, false);
       return toChat(explainPrompt(sel), sel);
-    }),
-    vscode.commands.registerCommand('arcee.askAboutSelection', async (rawArgs?: unknown): Promise<boolean> => {
+    },
+    'arcee.askAboutSelection': async (rawArgs?: unknown): Promise<boolean> => {
       const args = parseArgs(rawArgs);
       const t = await resolveTarget(args, 'ask about');
       if (!t) return false;
@@ -130,11 +133,11 @@ export function registerSelectionCommands(service: ArceeService, surfaces: ChatS
       if (!question?.trim()) return false;
       const sel = codeSelection(t.document, t.range, false);
       return toChat(askPrompt(sel, question), sel);
-    }),
-    vscode.commands.registerCommand('arcee.editSelection', (rawArgs?: unknown) => inlineEdit('edit', rawArgs)),
-    vscode.commands.registerCommand('arcee.fixSelection', (rawArgs?: unknown) => inlineEdit('fix', rawArgs)),
-    vscode.commands.registerCommand('arcee.addDocsToSelection', (rawArgs?: unknown) => inlineEdit('docs', rawArgs)),
-    vscode.commands.registerCommand('arcee.writeTestsForSelection', async (rawArgs?: unknown): Promise<StreamedFile | undefined> => {
+    },
+    'arcee.editSelection': (rawArgs?: unknown) => inlineEdit('edit', rawArgs),
+    'arcee.fixSelection': (rawArgs?: unknown) => inlineEdit('fix', rawArgs),
+    'arcee.addDocsToSelection': (rawArgs?: unknown) => inlineEdit('docs', rawArgs),
+    'arcee.writeTestsForSelection': async (rawArgs?: unknown): Promise<StreamedFile | undefined> => {
       const t = await resolveTarget(parseArgs(rawArgs), 'write tests for');
       if (!t) return undefined;
       const sel = codeSelection(t.document, t.range, false);
@@ -153,18 +156,17 @@ export function registerSelectionCommands(service: ArceeService, surfaces: ChatS
         }
       };
       return run();
-    }),
-    vscode.commands.registerCommand('arcee.inlineEdit.accept', () => edits.accept()),
-    vscode.commands.registerCommand('arcee.inlineEdit.reject', () => edits.reject()),
-    vscode.commands.registerCommand('arcee.inlineEdit.cancel', () => edits.cancel()),
-    vscode.commands.registerCommand('arcee.inlineEdit.retry', () => edits.retry()),
-    vscode.commands.registerCommand('arcee.inlineEdit.next', () => edits.step(1)),
-    vscode.commands.registerCommand('arcee.inlineEdit.previous', () => edits.step(-1)),
-    vscode.commands.registerCommand('arcee.inlineEdit.showDiff', () => edits.showDiff()),
+    },
+    'arcee.inlineEdit.accept': () => edits.accept(),
+    'arcee.inlineEdit.reject': () => edits.reject(),
+    'arcee.inlineEdit.cancel': () => edits.cancel(),
+    'arcee.inlineEdit.retry': () => edits.retry(),
+    'arcee.inlineEdit.next': () => edits.step(1),
+    'arcee.inlineEdit.previous': () => edits.step(-1),
+    'arcee.inlineEdit.showDiff': () => edits.showDiff(),
     // The chat's Apply (internal: not in the palette): the code block goes through the inline edit diff. The
     // webview passes (code, language); the chat participant adds the target it answered about.
-    vscode.commands.registerCommand(APPLY_CODE_COMMAND, (code: unknown, _language?: unknown, target?: unknown) =>
+    [APPLY_CODE_COMMAND]: (code: unknown, _language?: unknown, target?: unknown) =>
       typeof code === 'string' ? applyCode(edits, code, parseApplyTarget(target)) : undefined,
-    ),
-  );
+  };
 }

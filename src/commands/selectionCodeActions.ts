@@ -1,9 +1,16 @@
-import * as vscode from 'vscode';
-import { wholeLines } from './selectionTarget';
+import vscode = require('vscode');
+
+/** Whole lines around some ranges (a QuickFix's diagnostics), without the last line break. */
+export function wholeLines(doc: vscode.TextDocument, ranges: readonly vscode.Range[]): vscode.Range {
+  const start = Math.min(...ranges.map((r) => r.start.line));
+  const end = Math.max(...ranges.map((r) => r.end.line));
+  return new vscode.Range(start, 0, end, doc.lineAt(end).range.end.character);
+}
 
 /**
  * The lightbulb: "Fix with Arcee" (QuickFix) on diagnostics, "Edit with Arcee…" and "Explain with Arcee"
- * (RefactorRewrite) on a selection. Each runs the command on the range the lightbulb was shown for.
+ * (RefactorRewrite) on a selection. Each runs the command on the range the lightbulb was shown for. Registered
+ * at start-up and asked on every selection change, so it needs nothing the commands themselves load.
  */
 export class SelectionCodeActions implements vscode.CodeActionProvider {
   static readonly kinds = [vscode.CodeActionKind.QuickFix, vscode.CodeActionKind.RefactorRewrite];

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { CodeSelection, DiagnosticInfo, Severity } from '../edit/prompts';
 import { enclosingBlock, type SymbolNode } from '../edit/scope';
 
@@ -120,11 +120,4 @@ export function diagnosticsIn(doc: vscode.TextDocument, range: vscode.Range): Di
       source: d.source,
       code: typeof d.code === 'object' ? d.code.value : d.code,
     }));
-}
-
-/** Whole lines around some ranges (a QuickFix's diagnostics), without the last line break. */
-export function wholeLines(doc: vscode.TextDocument, ranges: readonly vscode.Range[]): vscode.Range {
-  const start = Math.min(...ranges.map((r) => r.start.line));
-  const end = Math.max(...ranges.map((r) => r.end.line));
-  return new vscode.Range(start, 0, end, doc.lineAt(end).range.end.character);
 }

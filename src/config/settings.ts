@@ -4,7 +4,7 @@
  * ever holds the API key.
  */
 import type { ChatMessage, ChatRequest } from '../providers/api';
-import { DEFAULT_FIRST_BYTE_TIMEOUT_MS, DEFAULT_IDLE_TIMEOUT_MS } from '../providers/client';
+import { DEFAULT_FIRST_BYTE_TIMEOUT_MS, DEFAULT_IDLE_TIMEOUT_MS } from '../providers/timeouts';
 import { redactSecrets } from '../providers/errors';
 import { resolveEndpoints } from '../providers/url';
 

@@ -3,7 +3,7 @@
  * "ready") and CodeLens buttons (Accept, Reject, Retry, alternatives, Show Diff) above it, in the file and in
  * the diff's preview side.
  */
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { Disposable } from '../services/dispose';
 import type { EditSession } from './session';
 

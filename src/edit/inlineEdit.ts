@@ -5,7 +5,7 @@
  * the file exactly as it was. The target range is tracked through the user's edits elsewhere; an edit inside
  * it stops everything, and the user's text wins.
  */
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { ChatMessage, ChatResult } from '../providers/api';
 import { isArceeError } from '../providers/errors';
 import type { ArceeService } from '../services/arceeService';
@@ -13,7 +13,8 @@ import { Disposable, signalFromToken } from '../services/dispose';
 import { showError } from '../services/errorUi';
 import { extractCode } from './extract';
 import { EditMarks } from './editMarks';
-import { EDIT_SCHEME, EditContentProvider, EditSession, type Candidate, type EditTarget } from './session';
+import type { EditContentProvider } from './content';
+import { EditSession, type Candidate, type EditTarget } from './session';
 
 export type EditOutcomeState = 'review' | 'truncated' | 'cancelled' | 'conflict' | 'failed' | 'empty' | 'closed';
 
@@ -27,15 +28,17 @@ const REFRESH_MS = 40;
 /** One inline edit at a time: streaming, then under review until accepted, rejected or invalidated. */
 export class InlineEditController extends Disposable {
   private session: EditSession | undefined;
-  private readonly content = this._register(new EditContentProvider());
   private readonly marks: EditMarks;
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
   private outcomeWaiter: ((o: EditOutcome) => void) | undefined;
   private progress: vscode.Progress<{ message?: string }> | undefined;
 
-  constructor(private readonly service: ArceeService) {
+  constructor(
+    private readonly service: ArceeService,
+    /** Registered for the diff's sides by its owner. */
+    private readonly content: EditContentProvider,
+  ) {
     super();
-    this._register(vscode.workspace.registerTextDocumentContentProvider(EDIT_SCHEME, this.content));
     this.marks = this._register(new EditMarks(() => this.session));
     this._register(vscode.workspace.onDidChangeTextDocument((e) => this.onDocumentChange(e)));
     this._register(

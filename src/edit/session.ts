@@ -4,13 +4,12 @@
  * the candidate in place). The real document is not touched until Accept.
  */
 import * as path from 'node:path';
-import * as vscode from 'vscode';
+import vscode = require('vscode');
+import { EDIT_SCHEME } from '../ids';
 import type { ChatRequest, FinishReason } from '../providers/api';
 import { extractCode } from './extract';
 import { TrackedRange } from './rangeTracker';
 import { rebase, type RebaseTarget } from './rebase';
-
-export const EDIT_SCHEME = 'arcee-edit';
 
 export type SessionState = 'streaming' | 'review' | 'ended';
 
@@ -120,35 +119,4 @@ function givenCode(code: string): string {
   while (a < b && lines[a].trim() === '') a++;
   while (b > a && lines[b - 1].trim() === '') b--;
   return lines.slice(a, b).join('\n');
-}
-
-/** Serves both sides of every session's diff; `refresh` makes open diffs re-read them. */
-export class EditContentProvider implements vscode.TextDocumentContentProvider {
-  private readonly emitter = new vscode.EventEmitter<vscode.Uri>();
-  readonly onDidChange = this.emitter.event;
-  private readonly sessions = new Map<string, EditSession>();
-
-  add(s: EditSession): void {
-    this.sessions.set(s.id, s);
-  }
-
-  remove(s: EditSession): void {
-    this.sessions.delete(s.id);
-  }
-
-  refresh(s: EditSession): void {
-    this.emitter.fire(s.originalUri);
-    this.emitter.fire(s.proposedUri);
-  }
-
-  provideTextDocumentContent(uri: vscode.Uri): string {
-    const [, id, side] = uri.path.split('/');
-    const s = this.sessions.get(id);
-    if (!s) return '';
-    return side === 'proposed' ? s.proposedText() : s.document.getText();
-  }
-
-  dispose(): void {
-    this.emitter.dispose();
-  }
 }

@@ -2,7 +2,7 @@
  * Streams the code of an answer into a new untitled editor (Write Tests for Selection): prose, fences and
  * reasoning are stripped as it arrives, so the editor only ever holds code.
  */
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { ChatRequest } from '../providers/api';
 import type { ArceeClient } from '../providers/client';
 import { isArceeError } from '../providers/errors';

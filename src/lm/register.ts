@@ -1,6 +1,7 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { ArceeService } from '../services/arceeService';
-import { ArceeChatProvider, LM_VENDOR, type LmProviderHooks } from './provider';
+import { LM_VENDOR } from '../ids';
+import { ArceeChatProvider, type LmProviderHooks } from './provider';
 
 type ManageAction = 'setKey' | 'clearKey' | 'settings' | 'refresh';
 

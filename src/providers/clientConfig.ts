@@ -2,6 +2,7 @@
  * What a caller configures on the client (server, key, limits and how they are named, retries) and the defaults.
  */
 import { DEFAULT_TIMEOUT_NAMES, type TimeoutNames } from './errors';
+import { DEFAULT_FIRST_BYTE_TIMEOUT_MS, DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS } from './timeouts';
 import type { RetryInfo, RetryPolicy } from './retry';
 
 export interface ClientLogger {
@@ -41,9 +42,7 @@ export interface RequestOptions {
   onRetry?: (info: RetryInfo) => void;
 }
 
-export const DEFAULT_FIRST_BYTE_TIMEOUT_MS = 60_000;
-export const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
-export const DEFAULT_REQUEST_TIMEOUT_MS = 600_000;
+export { DEFAULT_FIRST_BYTE_TIMEOUT_MS, DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS };
 
 /** The limits a client enforces, resolved from its config. */
 export interface Timeouts {

@@ -45,7 +45,20 @@ export interface ArceeErrorInit {
   cause?: unknown;
 }
 
+/**
+ * The extension ships as two bundles (esbuild.mjs), and each has its own copy of this module: an ArceeError made
+ * by one must still be one to the other. Both copies mark theirs with this (registry) symbol.
+ */
+const ARCEE_ERROR: unique symbol = Symbol.for('arcee-vscode.ArceeError');
+
 export class ArceeError extends Error {
+  /** True for an ArceeError from either copy of this class; a subclass checks its own prototype as usual. */
+  static override [Symbol.hasInstance](value: unknown): value is ArceeError {
+    if (this !== ArceeError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return typeof value === 'object' && value !== null && ARCEE_ERROR in value;
+  }
+
+  readonly [ARCEE_ERROR] = true;
   override readonly name = 'ArceeError';
   readonly status: number | null;
   readonly retryAfterMs: number | null;

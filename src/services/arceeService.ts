@@ -1,9 +1,10 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { buildRequest, needsKey, readSettings, type Settings } from '../config/settings';
 import type { ChatMessage, ChatRequest, ModelInfo } from '../providers/api';
-import { ArceeClient } from '../providers/client';
+import type { ArceeClient } from '../providers/client';
 import { ModelCatalog, type CatalogResult } from '../providers/models';
 import { resolveEndpoints } from '../providers/url';
+import { features } from '../lazy';
 import type { Milestone } from '../walkthrough/milestones';
 import { Disposable } from './dispose';
 import type { KeyStore } from './keyStore';
@@ -102,7 +103,8 @@ export class ArceeService extends Disposable {
     }
     this.log.setSecrets([key]);
     const s = this.current;
-    return new ArceeClient({
+    // The client (with the stream parser) is loaded with the features, on the first request.
+    return new (features().ArceeClient)({
       baseUrl: s.baseUrl,
       apiKey: key ?? '',
       headers: s.extraHeaders,

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { errorView } from '../chat/streamToView';
 import { describeUnknownError, isArceeError } from '../providers/errors';
 import type { ErrorAction } from '../webview/protocol';

@@ -1,8 +1,19 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { describeUnknownError } from '../providers/errors';
 
+/** Marks a KeyringError from either bundle's copy of this module (see ArceeError in providers/errors.ts). */
+const KEYRING_ERROR: unique symbol = Symbol.for('arcee-vscode.KeyringError');
+
 /** Thrown when VS Code cannot reach the OS keyring; the message says what to do. */
-export class KeyringError extends Error {}
+export class KeyringError extends Error {
+  /** True for a KeyringError from either copy of this class (the key store's, or the error toasts'). */
+  static override [Symbol.hasInstance](value: unknown): value is KeyringError {
+    if (this !== KeyringError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return typeof value === 'object' && value !== null && KEYRING_ERROR in value;
+  }
+
+  readonly [KEYRING_ERROR] = true;
+}
 
 /**
  * The API key, kept only in VS Code's SecretStorage (the OS keyring). Keys are trimmed; `onDidChange` fires

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { ClientLogger } from '../providers/client';
 import { redactSecrets } from '../providers/errors';
 

@@ -3,7 +3,7 @@
  * message; every failure is an Error whose message is sent back to the model instead. Nothing here writes.
  */
 import { Worker } from 'node:worker_threads';
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { compileQuery, formatDiagnostics, LIMITS, looksBinary, numberedLines, parseToolArgs, safeRelativePath, searchLines, truncateResult, type DiagnosticLine, type ToolArgs } from './definitions';
 import type { SearchHit, SearchJob } from './searchWorker';
 

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { needsKey } from '../config/settings';
 import type { ArceeService } from '../services/arceeService';
 import { Disposable } from '../services/dispose';

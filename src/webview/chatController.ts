@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { CHAT_SYSTEM_PROMPT, toApiMessages, TOOLS_SYSTEM_HINT } from '../chat/prompt';
 import { emptyConversation, newId, titleFrom, type ConversationStore } from '../chat/store';
 import { logprobPlan } from '../chat/logprobs';

@@ -1,13 +1,12 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { ConversationStore } from '../chat/store';
 import type { ArceeService } from '../services/arceeService';
+import { CHAT_PANEL_TYPE, CHAT_VIEW_ID } from '../ids';
 import { Disposable } from '../services/dispose';
 import { ChatController } from './chatController';
 import { chatCsp } from './csp';
 import { parseWebviewMessage, type HostMessage } from './protocol';
 
-export const CHAT_VIEW_ID = 'arcee.chatView';
-export const CHAT_PANEL_TYPE = 'arcee.chatPanel';
 const SIDEBAR_CONVERSATION = 'arcee.sidebarConversation';
 const PANEL_CONVERSATION = 'arcee.panelConversation';
 
@@ -101,7 +100,7 @@ class ChatConnection extends Disposable {
   }
 }
 
-/** The sidebar chat view and the editor chat panels, sharing one controller implementation. */
+/** The sidebar chat view and the editor chat panels, sharing one controller implementation (registered by chatViews.ts). */
 export class ChatSurfaces extends Disposable implements vscode.WebviewViewProvider, vscode.WebviewPanelSerializer {
   private sidebar: { view: vscode.WebviewView; connection: ChatConnection } | undefined;
   private readonly panels = new Set<{ panel: vscode.WebviewPanel; connection: ChatConnection }>();
@@ -114,8 +113,6 @@ export class ChatSurfaces extends Disposable implements vscode.WebviewViewProvid
     private readonly workspaceState: vscode.Memento,
   ) {
     super();
-    this._register(vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, this));
-    this._register(vscode.window.registerWebviewPanelSerializer(CHAT_PANEL_TYPE, this));
   }
 
   resolveWebviewView(view: vscode.WebviewView): void {

@@ -1,12 +1,10 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { EditOutcome, InlineEditController } from '../edit/inlineEdit';
-import { EDIT_SCHEME, type EditTarget } from '../edit/session';
+import type { EditTarget } from '../edit/session';
+import { APPLY_CODE_COMMAND, EDIT_SCHEME } from '../ids';
 import type { Log } from '../services/log';
 
 export type CodeAction = 'copy' | 'insert' | 'apply' | 'newFile';
-
-/** The command behind Apply; registered with the inline edit controller (src/commands/selection.ts). */
-export const APPLY_CODE_COMMAND = 'arcee.applyCode';
 
 /**
  * The editor to act on: the active one, else the last visible text editor (the chat webview has focus). The

@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Stream } from 'openai/core/streaming';
 import { ChatStreamParser } from '../../src/providers/stream';
+import { activationBenchmark } from './activationBench';
 import { chatBenchmarks } from './chatBench';
 import { loadBenchmark } from './loadBench';
 import { vscodeChatBenchmark } from './vscodeChatStopBench';
@@ -136,6 +137,7 @@ main()
   .then(logprobBenchmark)
   .then(loadBenchmark)
   .then(vscodeChatBenchmark)
+  .then(activationBenchmark)
   .catch((e: unknown) => {
     console.error(e);
     process.exit(1);

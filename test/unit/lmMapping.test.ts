@@ -1,12 +1,9 @@
 import * as assert from 'node:assert/strict';
 import type { ChatResult, ModelInfo } from '../../src/providers/api';
 import {
-  DEFAULT_CONTEXT_LENGTH,
-  DEFAULT_MAX_OUTPUT,
   estimateTokenCount,
   finishedToolCalls,
   IMAGE_TOKENS,
-  modelInformation,
   modelOptionFields,
   ROLE_ASSISTANT,
   ROLE_SYSTEM,
@@ -14,6 +11,7 @@ import {
   toApiMessages,
   toolFields,
 } from '../../src/lm/mapping';
+import { DEFAULT_CONTEXT_LENGTH, DEFAULT_MAX_OUTPUT, modelInformation } from '../../src/lm/modelInfo';
 
 // Plain stand-ins for VS Code's part classes: the mapping recognises parts by shape.
 const text = (value: string) => ({ value });

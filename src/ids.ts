@@ -1,0 +1,17 @@
+/**
+ * Ids that package.json, activation and the feature code share, apart from both so that neither brings the
+ * other's code along (activation loads src/features.ts only when a feature is used).
+ */
+
+/** `contributes.languageModelChatProviders[].vendor`. */
+export const LM_VENDOR = 'arcee';
+/** `contributes.chatParticipants[].id`. */
+export const PARTICIPANT_ID = 'arcee.participant';
+/** The sidebar chat's webview view (`contributes.views`). */
+export const CHAT_VIEW_ID = 'arcee.chatView';
+/** The editor chat panels' webview type (`onWebviewPanel:` activation). */
+export const CHAT_PANEL_TYPE = 'arcee.chatPanel';
+/** The inline edit's read-only diff sides. */
+export const EDIT_SCHEME = 'arcee-edit';
+/** The command behind Apply (internal: not in the palette); registered with the inline edit commands. */
+export const APPLY_CODE_COMMAND = 'arcee.applyCode';
