@@ -1,8 +1,12 @@
 // `npm start`: sets up what is missing, builds the extension and serves VS Code (code-server) on a free
 // 127.0.0.1 port with the extension loaded from this folder, on a demo workspace. Prints the URL to open in
-// a browser; runs until Ctrl+C. Settings and secrets live in a throwaway profile, gone when it stops.
+// a browser; runs until Ctrl+C. The profile (settings, chats, extension state) is kept in .cache/ from one run
+// to the next; `npm start -- --fresh` uses a throwaway one. ARCEE_BASE_URL and ARCEE_MODEL go into its
+// settings; ARCEE_API_KEY goes into its SecretStorage (through a private file the extension deletes), never
+// into a settings file, a log or code-server's environment.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { repoRoot } from './codeServer.mjs';
 import { setup } from './setup.mjs';
@@ -29,7 +33,38 @@ function demoWorkspace() {
   return dir;
 }
 
+/** The profile's user settings, with ARCEE_BASE_URL and ARCEE_MODEL written in; undefined leaves the file alone. */
+function profileSettings(profileDir) {
+  const file = profileDir && path.join(profileDir, 'user', 'User', 'settings.json');
+  let settings = { 'workbench.startupEditor': 'none', 'extensions.autoCheckUpdates': false, 'extensions.autoUpdate': false };
+  if (file && fs.existsSync(file)) {
+    try {
+      settings = JSON.parse(fs.readFileSync(file, 'utf8'));
+    } catch {
+      if (process.env.ARCEE_BASE_URL || process.env.ARCEE_MODEL) {
+        console.error(`[start] ${file} is not plain JSON (comments?): ARCEE_BASE_URL / ARCEE_MODEL were not written into it`);
+      }
+      return undefined;
+    }
+  }
+  if (process.env.ARCEE_BASE_URL) settings['arcee.baseUrl'] = process.env.ARCEE_BASE_URL;
+  if (process.env.ARCEE_MODEL) settings['arcee.model'] = process.env.ARCEE_MODEL;
+  return settings;
+}
+
+/** ARCEE_API_KEY, taken out of this process's environment and written to a file only this user can read. */
+function keyFile(dir) {
+  const key = process.env.ARCEE_API_KEY?.trim();
+  delete process.env.ARCEE_API_KEY;
+  if (!key) return undefined;
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, 'start-key');
+  fs.writeFileSync(file, key, { mode: 0o600 });
+  return file;
+}
+
 async function main() {
+  const fresh = process.argv.includes('--fresh');
   await setup();
   if (!npmRun('build')) throw new Error('npm run build failed');
   // The test support code (compiled to out/) knows how to start code-server; reuse it.
@@ -42,14 +77,34 @@ async function main() {
   // its extensions folder instead.
   const newest = (process.env.ARCEE_VSCODE ?? 'newest') === 'newest';
   process.env.ARCEE_VSCODE = newest ? 'newest' : 'floor';
-  const server = await startCodeServer({
+  // A short path: code-server keeps a Unix socket in the profile.
+  const profileDir = fresh ? undefined : (process.env.ARCEE_START_PROFILE ?? path.join(repoRoot, '.cache', `profile-${process.env.ARCEE_VSCODE}`));
+  const keyDir = profileDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'arcee-start-'));
+  const startKey = keyFile(keyDir);
+  const options = {
     folder,
-    userSettings: { 'workbench.startupEditor': 'none', 'extensions.autoCheckUpdates': false, 'extensions.autoUpdate': false },
+    profileDir,
+    userSettings: profileSettings(profileDir),
+    env: startKey ? { ARCEE_START_KEY_FILE: startKey } : {},
     linkedExtensions: newest ? [repoRoot] : [],
     onOutput: process.env.ARCEE_START_VERBOSE === '1' ? (line) => console.log(`[code-server] ${line}`) : undefined,
-  });
+  };
+  // The browser keeps SecretStorage (the key) per origin: a kept profile listens on its port of last time.
+  const portFile = profileDir && path.join(profileDir, 'port');
+  const lastPort = portFile && fs.existsSync(portFile) ? Number(fs.readFileSync(portFile, 'utf8')) : undefined;
+  let server;
+  try {
+    server = await startCodeServer({ ...options, port: lastPort });
+  } catch (error) {
+    if (!lastPort) throw error;
+    console.error(`[start] port ${lastPort} is taken; using another (the browser will not have the key stored on the old one)`);
+    server = await startCodeServer(options);
+  }
+  if (portFile) fs.writeFileSync(portFile, String(server.port));
   const url = server.workbenchUrl(newest ? { folder } : { folder, extensionDevelopmentPath: repoRoot });
   console.log(`\nVS Code (code-server ${newest ? 'newest' : 'at the 1.104 floor'}) with the Arcee extension from ${repoRoot}:\n\n  ${url}\n`);
+  console.log(profileDir ? `Profile (kept between runs; \`npm start -- --fresh\` for a throwaway one): ${path.relative(repoRoot, profileDir)}` : 'A throwaway profile (--fresh).');
+  if (startKey) console.log('ARCEE_API_KEY goes into the profile\'s SecretStorage when the window opens.');
   console.log('Open that URL in a browser on this machine. After changing the code, run `npm run build` (or');
   console.log('`npm run watch`) and reload the page. Ctrl+C stops the server.\n');
   const why = await new Promise((resolve) => {
@@ -58,6 +113,8 @@ async function main() {
   });
   console.log(`\n${why}: stopping code-server…`);
   await server.stop();
+  if (startKey) fs.rmSync(startKey, { force: true });
+  if (!profileDir) fs.rmSync(keyDir, { recursive: true, force: true });
 }
 
 main().then(

@@ -9,6 +9,7 @@ import { registerChatParticipant, type ArceeParticipant } from './participant/pa
 import { ArceeService } from './services/arceeService';
 import { KeyStore } from './services/keyStore';
 import { Log } from './services/log';
+import { importStartKey } from './services/startKey';
 import { GettingStarted } from './walkthrough/gettingStarted';
 import { ChatViews } from './webview/chatViews';
 
@@ -25,6 +26,7 @@ export function activate(context: vscode.ExtensionContext): ArceeExtensionApi {
   const log = new Log(vscode.window.createOutputChannel('Arcee', { log: true }));
   const keys = new KeyStore(context.secrets);
   const service = new ArceeService(keys, log, context.globalState);
+  const keyImported = importStartKey(keys, log).catch((e: unknown) => log.warn(`ARCEE_API_KEY from npm start was not stored: ${e instanceof Error ? e.message : String(e)}`));
   const store = new Lazy<ConversationStore>(() => {
     const { ConversationStore, storeFilesAt } = features();
     return new ConversationStore(storeFilesAt(vscode.Uri.joinPath(context.globalStorageUri, 'conversations')));
@@ -33,7 +35,7 @@ export function activate(context: vscode.ExtensionContext): ArceeExtensionApi {
   const participant = registerChatParticipant(context.extensionUri, service);
   const vscodeChat = registerChatIntegration(service, context.globalState);
   const gettingStarted = new GettingStarted(service, context.globalState);
-  void gettingStarted.openOnce(context.extensionMode);
+  void keyImported.then(() => gettingStarted.openOnce(context.extensionMode));
   void vscode.commands.executeCommand('setContext', 'arcee.vscodeChat', vsCodeChatAvailable());
   context.subscriptions.push(
     log,

@@ -21,6 +21,10 @@ export interface WorkbenchOptions {
   vsix?: string;
   /** The extension folder loaded as the development extension; ARCEE_E2E_EXTENSION_PATH or the repository. */
   extensionPath?: string;
+  /** A profile kept in this folder between workbenches (as `npm start` keeps one), instead of a throwaway one. */
+  profileDir?: string;
+  /** The port code-server listens on (a kept profile keeps its SecretStorage only on the same origin). */
+  port?: number;
 }
 
 const artifactsDir = (): string => path.join(repoRoot(), 'test-artifacts', 'e2e');
@@ -51,7 +55,8 @@ export class Workbench {
     const unpacked = vscodeChoice() === 'newest';
     const server = await startCodeServer({
       folder: workspace,
-      userSettings: {
+      // A kept profile has its settings from its first run, unless new ones are given.
+      userSettings: options.profileDir && !options.userSettings ? undefined : {
         // What a first start shows and what would try the network; none of it is under test.
         'workbench.startupEditor': 'none',
         'workbench.tips.enabled': false,
@@ -65,6 +70,8 @@ export class Workbench {
         ...options.userSettings,
       },
       env: options.env,
+      profileDir: options.profileDir,
+      port: options.port,
       vsixFiles: vsix ? [vsix] : [],
       // Newer builds read the URL payload only with the smoke-test driver on, which also hides toasts; there the
       // working tree is installed as the package would install it.

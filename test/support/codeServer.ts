@@ -83,6 +83,16 @@ export interface CodeServerOptions {
   startTimeoutMs?: number;
   /** Keep the run directory after stop() (also with ARCEE_KEEP_RUN_DIR=1). */
   keepRunDir?: boolean;
+  /**
+   * A profile kept between runs (user data, extensions, config) in this folder instead of a throwaway one; it is
+   * never deleted. How `npm start` keeps settings, chats and the key from one run to the next.
+   */
+  profileDir?: string;
+  /**
+   * The port to listen on instead of a free one the kernel picks. The browser keeps SecretStorage per origin, so a
+   * kept profile keeps its key only on the same port.
+   */
+  port?: number;
 }
 
 export interface RunDirs {
@@ -115,9 +125,9 @@ export interface WorkbenchUrlOptions {
   extensionTestsPath?: string;
 }
 
-function makeRunDirs(): RunDirs {
+function makeRunDirs(profileDir?: string): RunDirs {
   // Short path under the system temp dir: code-server puts a Unix socket in the user-data-dir.
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'arcee-cs-'));
+  const root = profileDir ? path.resolve(profileDir) : fs.mkdtempSync(path.join(os.tmpdir(), 'arcee-cs-'));
   const dirs: RunDirs = {
     root,
     userDataDir: path.join(root, 'user'),
@@ -205,7 +215,7 @@ process.once('exit', () => {
 /** Starts code-server on a free 127.0.0.1 port and waits until /healthz answers. */
 export async function startCodeServer(options: CodeServerOptions = {}): Promise<CodeServer> {
   const inst = ensureCodeServer();
-  const dirs = makeRunDirs();
+  const dirs = makeRunDirs(options.profileDir);
   const env = childEnv(dirs, inst.node, options.env ?? {});
   if (options.userSettings !== undefined) {
     const settingsDir = path.join(dirs.userDataDir, 'User');
@@ -216,13 +226,17 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
   }
   for (const vsix of options.vsixFiles ?? []) installVsix(inst, dirs, env, vsix);
   for (const folder of options.unpackedExtensions ?? []) installUnpacked(folder, dirs.extensionsDir);
-  for (const folder of options.linkedExtensions ?? []) fs.symlinkSync(path.resolve(folder), installedFolder(folder, dirs.extensionsDir), 'dir');
+  for (const folder of options.linkedExtensions ?? []) {
+    const link = installedFolder(folder, dirs.extensionsDir);
+    fs.rmSync(link, { recursive: true, force: true }); // a kept profile has the link of an earlier run
+    fs.symlinkSync(path.resolve(folder), link, 'dir');
+  }
 
   const args = [
     inst.entry,
     // Port 0: the kernel picks a free port and code-server prints it, so two runs never collide.
     '--bind-addr',
-    '127.0.0.1:0',
+    `127.0.0.1:${options.port ?? 0}`,
     '--auth',
     'none',
     '--disable-telemetry',
@@ -259,7 +273,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
     // Whatever is left of the group (a file watcher outlives its parent otherwise).
     killGroup(child, 'SIGKILL');
     live.delete(child);
-    if (!options.keepRunDir && process.env.ARCEE_KEEP_RUN_DIR !== '1') {
+    if (!options.keepRunDir && !options.profileDir && process.env.ARCEE_KEEP_RUN_DIR !== '1') {
       fs.rmSync(dirs.root, { recursive: true, force: true, maxRetries: 3 });
     }
   };
