@@ -1,29 +1,9 @@
 import * as assert from 'node:assert/strict';
 import * as FakeTimers from '@sinonjs/fake-timers';
-import type { ChatEvent, ChatRequest } from '../../src/providers/api';
 import { ArceeClient, buildBody, type ClientConfig } from '../../src/providers/client';
-import { ArceeError } from '../../src/providers/errors';
 import { FakeServer, jsonReply, sseReply, textStream } from '../support/fakeServer';
 import { sseFixture } from '../support/paths';
-
-const KEY = 'rcai-test-0123456789abcdef';
-const req = (extra: Partial<ChatRequest> = {}): ChatRequest => ({ model: 'trinity-mini', messages: [{ role: 'user', content: 'hi' }], ...extra });
-
-async function collect(it: AsyncIterable<ChatEvent>): Promise<ChatEvent[]> {
-  const out: ChatEvent[] = [];
-  for await (const e of it) out.push(e);
-  return out;
-}
-
-async function rejects(p: Promise<unknown>): Promise<ArceeError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof ArceeError, `expected ArceeError, got ${String(e)}`);
-    return e;
-  }
-  assert.fail('expected a rejection');
-}
+import { collect, KEY, rejects, req } from '../support/clientTest';
 
 describe('ArceeClient over HTTP (fake server on 127.0.0.1)', () => {
   let server: FakeServer;

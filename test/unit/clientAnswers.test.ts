@@ -1,45 +1,16 @@
 import * as assert from 'node:assert/strict';
-import type { ChatEvent, ChatRequest } from '../../src/providers/api';
-import { ArceeClient, type ClientConfig } from '../../src/providers/client';
-import { ArceeError } from '../../src/providers/errors';
-import { FakeServer, jsonReply, sseReply } from '../support/fakeServer';
+import type { ChatEvent } from '../../src/providers/api';
+import { collect, rejects, req, useClientServer } from '../support/clientTest';
+import { jsonReply, sseReply } from '../support/fakeServer';
 import { sseFixture } from '../support/paths';
 import { aggregatedUsageShape } from '../support/replay';
 
-const KEY = 'rcai-test-0123456789abcdef';
-const req = (extra: Partial<ChatRequest> = {}): ChatRequest => ({ model: 'trinity-mini', messages: [{ role: 'user', content: 'hi' }], ...extra });
-
-async function collect(it: AsyncIterable<ChatEvent>): Promise<ChatEvent[]> {
-  const out: ChatEvent[] = [];
-  for await (const e of it) out.push(e);
-  return out;
-}
-
-async function rejects(p: Promise<unknown>): Promise<ArceeError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof ArceeError, `expected ArceeError, got ${String(e)}`);
-    return e;
-  }
-  assert.fail('expected a rejection');
-}
-
 describe('ArceeClient over HTTP: what servers send inside an answer (fake server on 127.0.0.1)', () => {
-  let server: FakeServer;
-  const client = (extra: Partial<ClientConfig> = {}): ArceeClient =>
-    new ArceeClient({ baseUrl: server.baseUrl, apiKey: KEY, retry: { baseDelayMs: 5, maxDelayMs: 20 }, ...extra });
-
-  before(async () => {
-    server = await FakeServer.start();
-  });
-  after(async () => {
-    await server.close();
-  });
-  beforeEach(() => server.reset());
+  const fixture = useClientServer();
+  const client = fixture.client;
 
   it('a stream that ends with [DONE] but no finish reason is incomplete, over HTTP, partial kept', async () => {
-    server.enqueue('/chat/completions', sseReply(sseFixture('done-no-finish'), { randomSplit: { seed: 4, maxPiece: 9 } }));
+    fixture.server.enqueue('/chat/completions', sseReply(sseFixture('done-no-finish'), { randomSplit: { seed: 4, maxPiece: 9 } }));
     const seen: ChatEvent[] = [];
     const e = await rejects(
       (async () => {
@@ -52,12 +23,12 @@ describe('ArceeClient over HTTP: what servers send inside an answer (fake server
   });
 
   it("surfaces llama.cpp's `error:` line in a 200 stream with its message, keeping the partial text", async () => {
-    server.enqueue('/chat/completions', sseReply(sseFixture('error-field'), { randomSplit: { seed: 11, maxPiece: 13 } }));
+    fixture.server.enqueue('/chat/completions', sseReply(sseFixture('error-field'), { randomSplit: { seed: 11, maxPiece: 13 } }));
     const e = await rejects(collect(client().streamChat(req(), { signal: new AbortController().signal })));
     assert.equal(e.kind, 'server');
     assert.match(e.message, /Failed to parse input at pos 37/);
     assert.equal(e.partial?.choices[0].content, 'Partial answer');
-    assert.equal(server.requestsTo('/chat/completions').length, 1, 'an error after the answer began is not retried');
+    assert.equal(fixture.server.requestsTo('/chat/completions').length, 1, 'an error after the answer began is not retried');
   });
 
   describe('context overflow, in each shape a server sends it', () => {
@@ -65,24 +36,24 @@ describe('ArceeClient over HTTP: what servers send inside an answer (fake server
     const llama = { code: 400, message: 'request (3031 tokens) exceeds the available context size (2048 tokens), try increasing it', type: 'exceed_context_size_error', n_prompt_tokens: 3031, n_ctx: 2048 };
 
     it("llama.cpp's 400 body: context_overflow, never retried", async () => {
-      server.enqueue('/chat/completions', jsonReply(400, { error: llama }));
+      fixture.server.enqueue('/chat/completions', jsonReply(400, { error: llama }));
       const e = await rejects(collect(client().streamChat(req(), { signal: new AbortController().signal })));
       assert.equal(e.kind, 'context_overflow');
       assert.equal(e.status, 400);
       assert.match(e.message, SIZES);
-      assert.equal(server.requestsTo('/chat/completions').length, 1);
+      assert.equal(fixture.server.requestsTo('/chat/completions').length, 1);
     });
 
     it("OpenAI's context_length_exceeded", async () => {
       const message = "This model's maximum context length is 2048 tokens. However, your messages resulted in 3031 tokens. Please reduce the length of the messages.";
-      server.enqueue('/chat/completions', jsonReply(400, { error: { message, type: 'invalid_request_error', param: 'messages', code: 'context_length_exceeded' } }));
+      fixture.server.enqueue('/chat/completions', jsonReply(400, { error: { message, type: 'invalid_request_error', param: 'messages', code: 'context_length_exceeded' } }));
       const e = await rejects(client().completeChat(req(), { signal: new AbortController().signal }));
       assert.equal(e.kind, 'context_overflow');
       assert.match(e.message, SIZES);
     });
 
     it("inside a 200 stream (llama.cpp's error line before [DONE])", async () => {
-      server.enqueue('/chat/completions', sseReply(sseFixture('error-field-overflow'), { randomSplit: { seed: 3, maxPiece: 17 } }));
+      fixture.server.enqueue('/chat/completions', sseReply(sseFixture('error-field-overflow'), { randomSplit: { seed: 3, maxPiece: 17 } }));
       const e = await rejects(collect(client().streamChat(req(), { signal: new AbortController().signal })));
       assert.equal(e.kind, 'context_overflow');
       assert.equal(e.status, null);
@@ -91,7 +62,7 @@ describe('ArceeClient over HTTP: what servers send inside an answer (fake server
   });
 
   it('a length cut after complete tool calls reports those calls complete, the cut one not', async () => {
-    server.enqueue('/chat/completions', sseReply(sseFixture('tool-calls-length-after-complete'), { randomSplit: { seed: 8, maxPiece: 11 } }));
+    fixture.server.enqueue('/chat/completions', sseReply(sseFixture('tool-calls-length-after-complete'), { randomSplit: { seed: 8, maxPiece: 11 } }));
     const done = (await collect(client().streamChat(req(), { signal: new AbortController().signal }))).at(-1);
     assert.equal(done?.type, 'done');
     if (done?.type !== 'done') return;
@@ -102,14 +73,14 @@ describe('ArceeClient over HTTP: what servers send inside an answer (fake server
   it('n > 1 usage over HTTP: per-choice chunks add up, an aggregated chunk is taken as it is', async () => {
     const perChoice = sseFixture('n2-usage-per-choice');
     for (const bytes of [perChoice, aggregatedUsageShape(perChoice, { completion_tokens: 8, prompt_tokens: 10, total_tokens: 18 })]) {
-      server.enqueue('/chat/completions', sseReply(bytes, { randomSplit: { seed: 21, maxPiece: 15 } }));
+      fixture.server.enqueue('/chat/completions', sseReply(bytes, { randomSplit: { seed: 21, maxPiece: 15 } }));
       const done = (await collect(client().streamChat(req({ n: 2 }), { signal: new AbortController().signal }))).at(-1);
       assert.deepEqual(done?.type === 'done' && done.result.usage, { completion_tokens: 8, prompt_tokens: 10, total_tokens: 18 });
     }
   });
 
   it('a JSON response without a finish reason is incomplete too', async () => {
-    server.enqueue('/chat/completions', jsonReply(200, { id: 'j', model: 'trinity-mini', choices: [{ index: 0, message: { role: 'assistant', content: 'half' }, finish_reason: null }] }));
+    fixture.server.enqueue('/chat/completions', jsonReply(200, { id: 'j', model: 'trinity-mini', choices: [{ index: 0, message: { role: 'assistant', content: 'half' }, finish_reason: null }] }));
     const e = await rejects(client().completeChat(req(), { signal: new AbortController().signal }));
     assert.equal(e.kind, 'truncated');
     assert.equal(e.partial?.choices[0].content, 'half');

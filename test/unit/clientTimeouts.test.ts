@@ -1,63 +1,33 @@
 import * as assert from 'node:assert/strict';
-import type { ChatEvent, ChatRequest } from '../../src/providers/api';
-import { ArceeClient, type ClientConfig } from '../../src/providers/client';
-import { ArceeError } from '../../src/providers/errors';
-import { FakeServer, jsonReply, sseReply, textStream } from '../support/fakeServer';
-
-const KEY = 'rcai-test-0123456789abcdef';
-const req = (extra: Partial<ChatRequest> = {}): ChatRequest => ({ model: 'trinity-mini', messages: [{ role: 'user', content: 'hi' }], ...extra });
-
-async function collect(it: AsyncIterable<ChatEvent>): Promise<ChatEvent[]> {
-  const out: ChatEvent[] = [];
-  for await (const e of it) out.push(e);
-  return out;
-}
-
-async function rejects(p: Promise<unknown>): Promise<ArceeError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof ArceeError, `expected ArceeError, got ${String(e)}`);
-    return e;
-  }
-  assert.fail('expected a rejection');
-}
+import { collect, rejects, req, useClientServer } from '../support/clientTest';
+import { jsonReply, sseReply, textStream } from '../support/fakeServer';
 
 describe('ArceeClient timeouts over HTTP (fake server on 127.0.0.1)', () => {
-  let server: FakeServer;
-  const client = (extra: Partial<ClientConfig> = {}): ArceeClient =>
-    new ArceeClient({ baseUrl: server.baseUrl, apiKey: KEY, retry: { baseDelayMs: 5, maxDelayMs: 20 }, ...extra });
-
-  before(async () => {
-    server = await FakeServer.start();
-  });
-  after(async () => {
-    await server.close();
-  });
-  beforeEach(() => server.reset());
+  const fixture = useClientServer();
+  const client = fixture.client;
 
   it('times out waiting for the first byte', async () => {
-    server.enqueue('/chat/completions', sseReply(textStream('late'), { headerDelayMs: 2000 }));
+    fixture.server.enqueue('/chat/completions', sseReply(textStream('late'), { headerDelayMs: 2000 }));
     const e = await rejects(collect(client({ firstByteTimeoutMs: 150 }).streamChat(req(), { signal: new AbortController().signal })));
     assert.equal(e.kind, 'timeout');
     assert.match(e.message, /first-byte timeout/);
   });
 
   it('times out when a stream goes idle, keeping the partial answer', async () => {
-    server.enqueue('/chat/completions', sseReply(textStream('alpha beta gamma delta'), { stallAfterPieces: 1, randomSplit: { seed: 1, maxPiece: 200 } }));
+    fixture.server.enqueue('/chat/completions', sseReply(textStream('alpha beta gamma delta'), { stallAfterPieces: 1, randomSplit: { seed: 1, maxPiece: 200 } }));
     const e = await rejects(collect(client({ idleTimeoutMs: 150 }).streamChat(req(), { signal: new AbortController().signal })));
     assert.equal(e.kind, 'timeout');
     assert.match(e.message, /idle timeout/);
   });
 
   it('timeout messages: milliseconds below a second, and each limit named the way the caller names it', async () => {
-    const host = `127.0.0.1:${server.port}`;
-    server.enqueue('/chat/completions', sseReply(textStream('late'), { headerDelayMs: 2000 }));
+    const host = `127.0.0.1:${fixture.server.port}`;
+    fixture.server.enqueue('/chat/completions', sseReply(textStream('late'), { headerDelayMs: 2000 }));
     const first = await rejects(
       collect(client({ firstByteTimeoutMs: 300, timeoutNames: { firstByte: 'the arcee.firstByteTimeoutMs setting' } }).streamChat(req(), { signal: new AbortController().signal })),
     );
     assert.equal(first.message, `${host} has not started to answer within 300 ms. Try again, or raise the arcee.firstByteTimeoutMs setting.`);
-    server.enqueue('/chat/completions', sseReply(textStream('alpha beta gamma'), { stallAfterPieces: 1, randomSplit: { seed: 1, maxPiece: 200 } }));
+    fixture.server.enqueue('/chat/completions', sseReply(textStream('alpha beta gamma'), { stallAfterPieces: 1, randomSplit: { seed: 1, maxPiece: 200 } }));
     const idle = await rejects(collect(client({ idleTimeoutMs: 250, timeoutNames: { idle: '--idle-timeout-ms' } }).streamChat(req(), { signal: new AbortController().signal })));
     assert.equal(idle.message, `${host} has not sent the next part of the answer within 250 ms. Try again, or raise --idle-timeout-ms.`);
   });
@@ -66,15 +36,15 @@ describe('ArceeClient timeouts over HTTP (fake server on 127.0.0.1)', () => {
     const whole = { id: 'j', model: 'trinity-mini', choices: [{ index: 0, message: { role: 'assistant', content: 'whole' }, finish_reason: 'stop' }] };
     const signal = new AbortController().signal;
     // The server sends nothing until it has finished generating: here 700 ms, past the first-byte limit.
-    server.enqueue('/chat/completions', jsonReply(200, whole, { headerDelayMs: 700 }));
+    fixture.server.enqueue('/chat/completions', jsonReply(200, whole, { headerDelayMs: 700 }));
     assert.equal((await client({ firstByteTimeoutMs: 300, idleTimeoutMs: 200 }).completeChat(req(), { signal })).choices[0].content, 'whole');
     // A body in pieces further apart than the idle limit.
     const body = JSON.stringify(whole);
-    server.enqueue('/chat/completions', { status: 200, headers: { 'content-type': 'application/json' }, body: [body.slice(0, 20), body.slice(20)], pieceDelayMs: 400 });
+    fixture.server.enqueue('/chat/completions', { status: 200, headers: { 'content-type': 'application/json' }, body: [body.slice(0, 20), body.slice(20)], pieceDelayMs: 400 });
     assert.equal((await client({ idleTimeoutMs: 200 }).completeChat(req(), { signal })).choices[0].content, 'whole');
-    server.enqueue('/chat/completions', jsonReply(200, whole, { headerDelayMs: 2000 }));
+    fixture.server.enqueue('/chat/completions', jsonReply(200, whole, { headerDelayMs: 2000 }));
     const e = await rejects(client({ requestTimeoutMs: 400, timeoutNames: { request: '--timeout-ms' } }).completeChat(req(), { signal }));
     assert.equal(e.kind, 'timeout');
-    assert.equal(e.message, `127.0.0.1:${server.port} did not finish its answer within 400 ms. Try again, or raise --timeout-ms.`);
+    assert.equal(e.message, `127.0.0.1:${fixture.server.port} did not finish its answer within 400 ms. Try again, or raise --timeout-ms.`);
   });
 });
