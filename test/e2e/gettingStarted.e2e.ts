@@ -23,6 +23,17 @@ async function waitChecked(wb: Workbench, id: string): Promise<void> {
   await wb.page.locator(`button.getting-started-step[data-step-id$="${id}"][aria-checked="true"]`).first().waitFor({ state: 'attached', timeout: 15_000 });
 }
 
+/**
+ * Closes the walkthrough by its tab's close button. On the newest VS Code a quick pick opened over the walkthrough
+ * just after a step completed closes again at once (the page moves on to the next step and takes the focus), so
+ * each step is done with the walkthrough closed, then checked in it, as a person coming back to it would.
+ */
+async function closeWalkthrough(wb: Workbench): Promise<void> {
+  if ((await step(wb, 'connect').count()) === 0) return;
+  await wb.page.locator('.tab', { hasText: 'Welcome' }).locator('.tab-actions .action-label').first().click();
+  await step(wb, 'connect').waitFor({ state: 'detached' });
+}
+
 /** Brings the walkthrough back the way a person does: Welcome: Open Walkthrough…, then ours. */
 async function openWalkthrough(wb: Workbench): Promise<void> {
   await wb.runCommand('Welcome: Open Walkthrough...');
@@ -68,20 +79,24 @@ describe('getting started', () => {
 
   it('"Pick a model" completes when a model is chosen', async () => {
     const wb = workbench();
+    await closeWalkthrough(wb);
     await wb.runCommand('Arcee: Select Model');
     const row = wb.quickInput.locator('.monaco-list-row', { hasText: 'trinity-large-thinking' });
     await row.waitFor({ state: 'visible' });
     await row.click();
+    await openWalkthrough(wb);
     await waitChecked(wb, 'model');
     assert.equal(await step(wb, 'chat').getAttribute('aria-checked'), 'false');
   });
 
   it('"Ask in the chat" completes with the first whole answer', async () => {
     const wb = workbench();
+    await closeWalkthrough(wb);
     server.enqueue('/chat/completions', sseReply(textStream('Hello from the fake server.', 'trinity-large-thinking')));
     const frame = await openSidebarChat(wb);
     const answer = await send(frame, 'hello');
     await answer.getByText('Hello from the fake server.').waitFor();
+    await openWalkthrough(wb);
     await waitChecked(wb, 'chat');
     assert.equal(await step(wb, 'selection').getAttribute('aria-checked'), 'false');
   });
@@ -90,8 +105,7 @@ describe('getting started', () => {
     const wb = workbench();
     server.enqueue('/chat/completions', sseReply(textStream('It adds two numbers.', 'trinity-large-thinking')));
     const before = server.requestsTo('/chat/completions').length;
-    await wb.runCommand('View: Close All Editors');
-    await step(wb, 'connect').waitFor({ state: 'detached' });
+    await closeWalkthrough(wb);
     await wb.openFile('sum.ts', 'return a + b;');
     await wb.page.locator('.editor-instance .view-lines').getByText('return a + b;').click();
     await wb.page.keyboard.press('Control+A');
@@ -106,9 +120,7 @@ describe('getting started', () => {
 
   it('does not open again on its own after a reload, and its steps stay done', async () => {
     const wb = workbench();
-    // Closed by its tab's close button (the palette can lose its input to the step's Markdown webview).
-    await wb.page.locator('.tabs-container .tab', { hasText: 'Welcome' }).locator('.codicon-close').click();
-    await step(wb, 'connect').waitFor({ state: 'detached' });
+    await closeWalkthrough(wb);
     await reloadWindow(wb);
     // The extension is running again once its status bar item shows the chosen model.
     await wb.page.locator('#workbench\\.parts\\.statusbar', { hasText: 'trinity-large-thinking' }).waitFor({ state: 'visible', timeout: 60_000 });

@@ -147,23 +147,6 @@ const SOURCE = 'export const limit = 1;\n\nexport function twice(n: number): num
     await wb.screenshot('vscode-chat-reasoning');
   });
 
-  it("the walkthrough's step for VS Code's Chat is done once Chat has had an Arcee answer", async () => {
-    const wb = workbench();
-    await wb.runCommand('Welcome: Open Walkthrough...');
-    const row = wb.quickInput.locator('.monaco-list-row', { hasText: 'Get started with Arcee' }).first();
-    await row.waitFor();
-    await row.click();
-    const step = wb.page.locator('button.getting-started-step[data-step-id$="#vscodeChat"]').first();
-    await step.waitFor({ state: 'visible' });
-    await wb.page.locator('button.getting-started-step[data-step-id$="#vscodeChat"][aria-checked="true"]').first().waitFor({ state: 'attached', timeout: 15_000 });
-    // The connect step is done too (a local server needs no key); choosing a model was never done here.
-    assert.equal(await wb.page.locator('button.getting-started-step[data-step-id$="#connect"]').first().getAttribute('aria-checked'), 'true');
-    assert.equal(await wb.page.locator('button.getting-started-step[data-step-id$="#model"]').first().getAttribute('aria-checked'), 'false');
-    await wb.screenshot('walkthrough-vscode-chat-step');
-    await wb.page.locator('.tabs-container .tab', { hasText: 'Welcome' }).locator('.codicon-close').click();
-    await step.waitFor({ state: 'detached' });
-  });
-
   it('an error is one sentence, with no stack frame or file path', async () => {
     const wb = workbench();
     const chat = await agentReady();

@@ -89,6 +89,24 @@ describe('vscode.lm provider parts: thinking, usage, errors, token counts', func
     provider.dispose();
   });
 
+  it("tells its owner of a whole answer to VS Code's Chat (the walkthrough's step), not of one to another extension or a failed one", async () => {
+    const answered: string[] = [];
+    const provider = new ArceeChatProvider(directBackend(server.baseUrl).backend, { answeredChat: (id) => answered.push(id) });
+    server.enqueue('/chat/completions', sseReply(textStream('ok', 'trinity-mini')));
+    await ask(provider, 'trinity-mini', { requestInitiator: 'someone.other-extension' });
+    assert.deepEqual(answered, []);
+    server.enqueue('/chat/completions', jsonReply(500, { detail: 'boom' }));
+    await ask(provider, 'trinity-mini', { requestInitiator: 'core' }).then(
+      () => assert.fail('should fail'),
+      () => undefined,
+    );
+    assert.deepEqual(answered, [], 'a failed answer is no answer');
+    server.enqueue('/chat/completions', sseReply(textStream('ok', 'trinity-mini')));
+    await ask(provider, 'trinity-mini', { requestInitiator: 'core' });
+    assert.deepEqual(answered, ['trinity-mini']);
+    provider.dispose();
+  });
+
   it("a failure for VS Code's Chat is one sentence without a stack; another extension gets a LanguageModelError kind", async () => {
     const failed: string[] = [];
     const provider = new ArceeChatProvider(directBackend(server.baseUrl).backend, { failed: (e) => failed.push(e.kind) });
