@@ -15,12 +15,32 @@ export class ChatStreamParser {
   private out: ChatEvent[] = [];
   private atEnd = false;
 
-  /** Feeds bytes; returns the events they completed. Throws an ArceeError (with the partial answer) on in-band errors. */
+  /** An in-band error that arrived in the same bytes as events: thrown on the next call, after those events. */
+  private pending: Error | undefined;
+
+  /**
+   * Feeds bytes; returns the events they completed. Throws an ArceeError (with the partial answer) on in-band
+   * errors; text that came in the same bytes before the error is returned first, and the error thrown by the
+   * next `push` or `end`, so a consumer shows every piece of the partial answer.
+   */
   push(bytes: Uint8Array | string): ChatEvent[] {
+    this.throwPending();
     if (this.sawDone) return [];
     this.out = [];
-    this.decoder.push(bytes);
+    try {
+      this.decoder.push(bytes);
+    } catch (e) {
+      if (this.out.length === 0 || !(e instanceof Error)) throw e;
+      this.pending = e;
+    }
     return this.out;
+  }
+
+  private throwPending(): void {
+    if (this.pending === undefined) return;
+    const e = this.pending;
+    this.pending = undefined;
+    throw e;
   }
 
   /**
@@ -29,6 +49,7 @@ export class ChatStreamParser {
    * that lost its model mid-answer may still end the stream properly.
    */
   end(): ChatEvent[] {
+    this.throwPending();
     this.out = [];
     if (!this.sawDone) {
       this.atEnd = true;

@@ -245,6 +245,16 @@ describe('stream parsing and assembly over recorded streams', () => {
     assert.equal(r.error.status, null);
   });
 
+  it('text that arrives in the same read as an in-band error is streamed before the error is thrown', () => {
+    for (const name of ['error-field', 'inband-error']) {
+      const whole = replay([sseFixture(name)]);
+      assert.ok(whole.error, `${name}: no error`);
+      const partial = whole.error.partial?.choices[0]?.content ?? '';
+      assert.ok(partial.length > 0, `${name}: the fixture has text before its error`);
+      assert.equal(whole.streamedText.get(0) ?? '', partial, `${name}: streamed text is the partial answer, read at once`);
+    }
+  });
+
   it('an empty stream is truncated', () => {
     const r = replay([Buffer.from(': keep-alive\n\n')]);
     assert.equal(r.error?.kind, 'truncated');
