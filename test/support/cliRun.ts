@@ -5,6 +5,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { FakeServer } from './fakeServer';
 import { repoRoot } from './paths';
 
 export const CLI = path.join(repoRoot, 'dist', 'cli.js');
@@ -66,4 +67,29 @@ export async function runCliMerged(args: string[], env: Record<string, string>):
 /** Starts the client with three pipes and leaves it to the test (signals, paused reading). */
 export function spawnCli(args: string[], env: Record<string, string>): ChildProcessWithoutNullStreams {
   return spawn(process.execPath, [CLI, ...args], { env: childEnv(env), stdio: ['pipe', 'pipe', 'pipe'] });
+}
+
+/**
+ * The describe's fake server on 127.0.0.1 (started once, reset before each test) and the environment that points the
+ * terminal client at it with `key`.
+ */
+export function useCliServer(key: string): { readonly server: FakeServer; readonly env: Record<string, string> } {
+  let server: FakeServer | undefined;
+  before(async () => {
+    server = await FakeServer.start();
+  });
+  after(async () => server?.close());
+  beforeEach(() => server?.reset());
+  const get = (): FakeServer => {
+    if (!server) throw new Error('the fake server starts in the before hook');
+    return server;
+  };
+  return {
+    get server() {
+      return get();
+    },
+    get env() {
+      return { ARCEE_BASE_URL: get().baseUrl, ARCEE_API_KEY: key };
+    },
+  };
 }

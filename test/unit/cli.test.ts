@@ -1,38 +1,31 @@
 import * as assert from 'node:assert/strict';
-import { runCli as run } from '../support/cliRun';
-import { FakeServer, LLAMA_CPP_MODELS, jsonReply, sseReply, textStream } from '../support/fakeServer';
+import { runCli as run, useCliServer } from '../support/cliRun';
+import { LLAMA_CPP_MODELS, jsonReply, sseReply, textStream } from '../support/fakeServer';
 import { sseFixture } from '../support/paths';
 
 const KEY = 'rcai-cli-test-key-0123456789';
 
 describe('terminal client (node dist/cli.js)', () => {
-  let server: FakeServer;
-  let env: Record<string, string>;
-  before(async () => {
-    server = await FakeServer.start();
-    env = { ARCEE_BASE_URL: server.baseUrl, ARCEE_API_KEY: KEY };
-  });
-  after(async () => server.close());
-  beforeEach(() => server.reset());
+  const fx = useCliServer(KEY);
 
   it('streams text to stdout', async () => {
-    server.enqueue('/chat/completions', sseReply(sseFixture('basic'), { randomSplit: { seed: 9, maxPiece: 5 } }));
-    const r = await run(['Say hello'], env);
+    fx.server.enqueue('/chat/completions', sseReply(sseFixture('basic'), { randomSplit: { seed: 9, maxPiece: 5 } }));
+    const r = await run(['Say hello'], fx.env);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, 'Hello, wörld — 👋 ok!\n');
-    const body = server.requestsTo('/chat/completions')[0].json as Record<string, unknown>;
+    const body = fx.server.requestsTo('/chat/completions')[0].json as Record<string, unknown>;
     assert.deepEqual(body.messages, [{ role: 'user', content: 'Say hello' }]);
     assert.equal(body.model, 'trinity-mini');
-    assert.equal(server.requestsTo('/chat/completions')[0].headers.authorization, `Bearer ${KEY}`);
+    assert.equal(fx.server.requestsTo('/chat/completions')[0].headers.authorization, `Bearer ${KEY}`);
   });
 
   it('sends every flag as its request field', async () => {
     const r = await run(
       ['--model', 'trinity-large-thinking', '--system', 'Be brief', '--temperature', '0.15', '--top-p', '0.75', '--max-tokens', '64', '--n', '1', '--seed', '42', '--stop', 'END', '--stop', '##', '--logprobs', '--top-logprobs', '3', '--header', 'X-Trace: abc', 'q'],
-      env,
+      fx.env,
     );
     assert.equal(r.code, 0, r.stderr);
-    const req = server.requestsTo('/chat/completions')[0];
+    const req = fx.server.requestsTo('/chat/completions')[0];
     assert.deepEqual(req.json, {
       model: 'trinity-large-thinking',
       messages: [
@@ -54,8 +47,8 @@ describe('terminal client (node dist/cli.js)', () => {
   });
 
   it('--json prints exactly one object with choices, tool calls and usage', async () => {
-    server.enqueue('/chat/completions', sseReply(sseFixture('tool-calls')));
-    const r = await run(['--json', 'q'], env);
+    fx.server.enqueue('/chat/completions', sseReply(sseFixture('tool-calls')));
+    const r = await run(['--json', 'q'], fx.env);
     assert.equal(r.code, 0, r.stderr);
     const lines = r.stdout.trim().split('\n');
     assert.equal(lines.length, 1);
@@ -67,7 +60,7 @@ describe('terminal client (node dist/cli.js)', () => {
   });
 
   it('--json --no-stream with n=2 keeps both choices', async () => {
-    server.enqueue(
+    fx.server.enqueue(
       '/chat/completions',
       jsonReply(200, {
         model: 'trinity-mini',
@@ -78,17 +71,17 @@ describe('terminal client (node dist/cli.js)', () => {
         usage: { total_tokens: 3 },
       }),
     );
-    const r = await run(['--json', '--no-stream', '--n', '2', 'q'], env);
+    const r = await run(['--json', '--no-stream', '--n', '2', 'q'], fx.env);
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout) as { choices: { content: string; reasoning: string; logprobs: unknown }[]; usage: { total_tokens: number } };
     assert.deepEqual(out.choices.map((c) => c.content), ['A', 'B']);
     assert.equal(out.usage.total_tokens, 3);
-    assert.equal((server.requestsTo('/chat/completions')[0].json as { stream: boolean }).stream, false);
+    assert.equal((fx.server.requestsTo('/chat/completions')[0].json as { stream: boolean }).stream, false);
   });
 
   it('--json failure: exit 1, error object, partial choices, no key anywhere', async () => {
-    server.enqueue('/chat/completions', sseReply(sseFixture('cut-off')));
-    const r = await run(['--json', 'q'], env);
+    fx.server.enqueue('/chat/completions', sseReply(sseFixture('cut-off')));
+    const r = await run(['--json', 'q'], fx.env);
     assert.equal(r.code, 1);
     const out = JSON.parse(r.stdout) as { error: { kind: string; status: null; message: string; retryAfterMs: null }; partial: { choices: { content: string }[] } };
     assert.equal(out.error.kind, 'truncated');
@@ -98,13 +91,13 @@ describe('terminal client (node dist/cli.js)', () => {
   });
 
   it('[DONE] without a finish reason is reported as incomplete, not as success (plain and --json)', async () => {
-    server.enqueue('/chat/completions', sseReply(sseFixture('done-no-finish')));
-    const r = await run(['q'], env);
+    fx.server.enqueue('/chat/completions', sseReply(sseFixture('done-no-finish')));
+    const r = await run(['q'], fx.env);
     assert.equal(r.code, 1);
     assert.equal(r.stdout, 'The server lost its model here\n', 'the partial text stays, ended so the error starts its own line');
     assert.match(r.stderr, /^error \(truncated\): .*\[DONE\] without a finish reason/m);
-    server.enqueue('/chat/completions', sseReply(sseFixture('done-no-finish')));
-    const j = await run(['--json', 'q'], env);
+    fx.server.enqueue('/chat/completions', sseReply(sseFixture('done-no-finish')));
+    const j = await run(['--json', 'q'], fx.env);
     assert.equal(j.code, 1);
     const out = JSON.parse(j.stdout) as { error: { kind: string }; partial: { choices: { content: string; finish_reason: null }[] } };
     assert.equal(out.error.kind, 'truncated');
@@ -112,66 +105,66 @@ describe('terminal client (node dist/cli.js)', () => {
   });
 
   it('--json HTTP error with retry-after, and --retries 0 sends once', async () => {
-    server.enqueue('/chat/completions', jsonReply(429, { detail: `slow down ${KEY}` }, { headers: { 'retry-after': '7' } }));
-    const r = await run(['--json', '--retries', '0', 'q'], env);
+    fx.server.enqueue('/chat/completions', jsonReply(429, { detail: `slow down ${KEY}` }, { headers: { 'retry-after': '7' } }));
+    const r = await run(['--json', '--retries', '0', 'q'], fx.env);
     assert.equal(r.code, 1);
     const out = JSON.parse(r.stdout) as { error: { kind: string; status: number; retryAfterMs: number; message: string } };
     assert.deepEqual([out.error.kind, out.error.status, out.error.retryAfterMs], ['rate_limit', 429, 7000]);
     assert.ok(!r.stdout.includes(KEY), 'key echoed by the server is redacted');
-    assert.equal(server.requestsTo('/chat/completions').length, 1);
+    assert.equal(fx.server.requestsTo('/chat/completions').length, 1);
   });
 
   it('timeouts name its flags (not settings), in ms below a second; --no-stream says the answer did not finish', async () => {
-    server.enqueue('/chat/completions', sseReply(textStream('late'), { headerDelayMs: 3000 }));
-    const r = await run(['--timeout-ms', '300', 'q'], env);
+    fx.server.enqueue('/chat/completions', sseReply(textStream('late'), { headerDelayMs: 3000 }));
+    const r = await run(['--timeout-ms', '300', 'q'], fx.env);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /^error \(timeout\): 127\.0\.0\.1:\d+ has not started to answer within 300 ms\. Try again, or raise --timeout-ms\.$/m);
     assert.doesNotMatch(r.stderr, /setting/);
     const whole = { model: 'trinity-mini', choices: [{ index: 0, message: { role: 'assistant', content: 'A' }, finish_reason: 'stop' }] };
-    server.enqueue('/chat/completions', jsonReply(200, whole, { headerDelayMs: 3000 }));
-    const n = await run(['--no-stream', '--timeout-ms', '300', 'q'], env);
+    fx.server.enqueue('/chat/completions', jsonReply(200, whole, { headerDelayMs: 3000 }));
+    const n = await run(['--no-stream', '--timeout-ms', '300', 'q'], fx.env);
     assert.equal(n.code, 1);
     assert.match(n.stderr, /^error \(timeout\): 127\.0\.0\.1:\d+ did not finish its answer within 300 ms\. Try again, or raise --timeout-ms\.$/m);
   });
 
   it('plain failure goes to stderr with exit 1', async () => {
-    server.enqueue('/chat/completions', jsonReply(401, { detail: 'Invalid API key' }));
-    const r = await run(['q'], env);
+    fx.server.enqueue('/chat/completions', jsonReply(401, { detail: 'Invalid API key' }));
+    const r = await run(['q'], fx.env);
     assert.equal(r.code, 1);
     assert.equal(r.stdout, '');
     assert.match(r.stderr, /auth 401.*Invalid API key/);
   });
 
   it('--models lists the catalogue', async () => {
-    const r = await run(['--models'], env);
+    const r = await run(['--models'], fx.env);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^trinity-mini {2}\(Trinity Mini\) {2}131k context/m);
-    const j = await run(['--models', '--json'], env);
+    const j = await run(['--models', '--json'], fx.env);
     assert.deepEqual((JSON.parse(j.stdout) as { models: { id: string }[] }).models.map((m) => m.id), ['trinity-mini', 'trinity-large-thinking', 'spotlight']);
   });
 
   it("--models shows llama.cpp's context length (meta.n_ctx_train)", async () => {
-    server.enqueue('/models', jsonReply(200, LLAMA_CPP_MODELS), jsonReply(200, LLAMA_CPP_MODELS));
-    const r = await run(['--models'], env);
+    fx.server.enqueue('/models', jsonReply(200, LLAMA_CPP_MODELS), jsonReply(200, LLAMA_CPP_MODELS));
+    const r = await run(['--models'], fx.env);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, 'qwen3-8b-q4_k_m.gguf  41k context\n');
-    const j = await run(['--models', '--json'], env);
+    const j = await run(['--models', '--json'], fx.env);
     assert.deepEqual((JSON.parse(j.stdout) as { models: { id: string; contextLength: number }[] }).models.map((m) => [m.id, m.contextLength]), [['qwen3-8b-q4_k_m.gguf', 40960]]);
   });
 
   it('reads the prompt from stdin', async () => {
-    const r = await run([], env, 'from stdin\n');
+    const r = await run([], fx.env, 'from stdin\n');
     assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual((server.requestsTo('/chat/completions')[0].json as { messages: unknown }).messages, [{ role: 'user', content: 'from stdin' }]);
+    assert.deepEqual((fx.server.requestsTo('/chat/completions')[0].json as { messages: unknown }).messages, [{ role: 'user', content: 'from stdin' }]);
   });
 
   it('bad flags: a clear message and no request', async () => {
-    const r = await run(['--temperature', 'hot', 'q'], env);
+    const r = await run(['--temperature', 'hot', 'q'], fx.env);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /--temperature needs a number, got "hot"/);
-    const j = await run(['--json', '--bogus', 'q'], env);
+    const j = await run(['--json', '--bogus', 'q'], fx.env);
     assert.equal(j.code, 1);
     assert.equal((JSON.parse(j.stdout) as { error: { kind: string } }).error.kind, 'bad_request');
-    assert.equal(server.requestsTo('/chat/completions').length, 0);
+    assert.equal(fx.server.requestsTo('/chat/completions').length, 0);
   });
 });
