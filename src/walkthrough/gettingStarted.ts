@@ -4,8 +4,6 @@ import type { ArceeService } from '../services/arceeService';
 import { Disposable } from '../services/dispose';
 import { shouldOpenWalkthrough, WALKTHROUGH_ID, type Milestone } from './milestones';
 
-
-
 const REACHED_KEY = 'arcee.walkthrough.reached';
 const OPENED_KEY = 'arcee.walkthrough.opened';
 const OPEN_DELAY_MS = 6000;
