@@ -40,7 +40,10 @@ export function stripPrefixRepeat(lines: string[], at: CursorLines): { lines: st
     const first = out[0].trimStart();
     if (first.startsWith(typed)) {
       const indent = out[0].slice(0, out[0].length - first.length);
-      return { lines: [first.slice(typed.length), ...out.slice(1)], repeatedIndent: indent };
+      // The cursor may stand after a space the repeat also has (`f(a, |`): the space is already in the file.
+      let rest = first.slice(typed.length);
+      if (/\s$/.test(at.linePrefix)) rest = rest.trimStart();
+      return { lines: [rest, ...out.slice(1)], repeatedIndent: indent };
     }
   }
   return { lines: out };
