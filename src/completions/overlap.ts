@@ -2,6 +2,7 @@
  * Overlap between a completion and the text around the cursor (pure): the model repeating the line before the
  * cursor, or the text after it.
  */
+import { isCloser } from './indent';
 
 /** The text of the cursor line before the cursor, the line before that, and the rest of the cursor line. */
 export interface CursorLines {
@@ -70,13 +71,12 @@ export function stripLineSuffix(line: string, lineSuffix: string): string {
 
 /**
  * How many of the last lines of `lines` repeat the first non-blank lines after the cursor line (compared
- * without surrounding whitespace; a lone closing bracket only counts with the same indentation, since the
+ * without surrounding whitespace; a lone closer (`}`, `end`, …) only counts with the same indentation, since the
  * answer may close a block of its own at another level).
  */
 export function trailingRepeat(lines: string[], following: string[]): number {
   const next = following.filter((l) => l.trim() !== '');
-  const same = (a: string, b: string) =>
-    a.trim() === b.trim() && (a.trim().length > 2 || a.trimEnd() === b.trimEnd());
+  const same = (a: string, b: string) => a.trim() === b.trim() && (!isCloser(a.trim()) || a.trimEnd() === b.trimEnd());
   for (let k = Math.min(lines.length, next.length); k >= 1; k--) {
     const tail = lines.slice(lines.length - k);
     if (tail.every((l, i) => same(l, next[i]))) return k;
