@@ -15,6 +15,10 @@
  * 5. Overlap with the text after the cursor is removed: trailing lines that repeat the following lines, then the
  *    end of the last line that the rest of the cursor line already holds (no doubled `)`, `}` or quotes).
  * 6. Nothing is shown (undefined) for an empty answer or one that only repeats what follows.
+ *
+ * When the model's first line carries no usable indentation (it continues the cursor line, or was written flush
+ * left because the cursor is already indented), the model's base is inferred from its second line: the same
+ * level, or one level less when the first line opens a block (`{`, `(`, `[`, Python's `:`, Ruby's `do`/`def`…).
  */
 import { extractCode } from '../edit/extract';
 import { blockEnd, depthChange, indentWidth, leadingWs, reindent, renderIndent, type IndentStyle } from './indent';
@@ -122,13 +126,17 @@ export function cleanCompletion(answer: string, ctx: CompletionContext): string 
     // At column 0 with the model's first line indented: keep that indentation, in the file's unit.
     if (at.linePrefix === '' && modelBase > 0) first = renderIndent(modelBase, ctx.indent) + first;
   }
-  const targetBase = at.linePrefix === '' && !typedOnLine ? modelBase : cursorWidth;
+  // Where the first line sits in the file: the cursor line's indentation, or at column 0 the model's own (taken
+  // as is; its unit is not converted).
+  const targetBase = at.linePrefix === '' ? modelBase : cursorWidth;
 
   let out: string[];
   if (ctx.mode === 'line') {
     out = [first];
   } else {
-    const startDepth = Math.max(0, depthChange(at.linePrefix.trim(), ctx.languageId)) + Math.max(0, depthChange(first.trim(), ctx.languageId));
+    // Blocks left open by the cursor line and the answer's first line: their closers may dedent below the cursor.
+    const opened = (text: string) => Math.max(0, depthChange(text.trim(), ctx.languageId));
+    const startDepth = opened(at.linePrefix) + opened(first);
     const pyBlock = ctx.languageId === 'python' && first.trim().endsWith(':') ? 1 : 0;
     let rest = reindent(lines.slice(1), modelBase, targetBase, ctx.indent, ctx.languageId, startDepth + pyBlock);
     rest = rest.slice(0, blockEnd(rest, targetBase, startDepth, tab, ctx.languageId));
