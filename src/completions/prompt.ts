@@ -128,11 +128,11 @@ export function completionSystemPrompt(mode: CompletionMode, marker: string = MA
   const scope =
     mode === 'line'
       ? 'Write only the rest of the current line.'
-      : 'Write up to the end of the current block or statement (a few lines at most), indented like the file.';
+      : 'Finish the current block or statement (a few lines at most), indented like the file.';
   return (
-    `You complete code at ${marker} in the user's file. Reply with ONLY the text to insert at ${marker}: ` +
-    `no code fences, no explanations, and do not repeat the code before or after ${marker}. ${scope} ` +
-    'If nothing fits, reply with an empty message.'
+    `Fill in the code at ${marker} in the user's file. Reply with ONLY the text to insert at ${marker}: ` +
+    `no code fences, no explanations, do not repeat the code before or after ${marker}. ${scope} ` +
+    'If nothing fits, reply with an empty answer.'
   );
 }
 
