@@ -43,7 +43,8 @@ export function answerCode(answer: string): string {
   const { code, fenced } = extractCode(answer);
   if (fenced) return code;
   let lines = code.split('\n');
-  if (lines.length > 1 && LEAD_IN.test(lines[0].trim())) lines = lines.slice(1);
+  // A lead-in alone is prose too (a streamed answer whose code has not arrived yet, or a model that said nothing).
+  if (LEAD_IN.test(lines[0].trim())) lines = lines.slice(1);
   while (lines.length > 0 && lines[0].trim() === '') lines = lines.slice(1);
   const text = lines.join('\n');
   const inline = /^`([^`\n]+)`$/.exec(text.trim());
@@ -88,7 +89,34 @@ function inferBase(first: string, rest: string[], languageId: string, tabSize: n
 
 /** The answer made safe to insert at the cursor, or undefined to show nothing. */
 export function cleanCompletion(answer: string, ctx: CompletionContext): string | undefined {
-  const code = answerCode(answer.replace(/\r\n?/g, '\n'));
+  return analyseCompletion(answer, ctx).text;
+}
+
+export interface CompletionAnalysis {
+  /** The text to insert, or undefined to show nothing (yet). */
+  text: string | undefined;
+  /**
+   * More of the answer cannot change `text`: in 'line' mode a first line is there; in 'block' mode the block
+   * ended before the answer's last line, or the fenced block closed. A streamed answer is cut off here.
+   */
+  ended: boolean;
+}
+
+/**
+ * `cleanCompletion` with the reason to stop streaming. Give it whole lines only (a streamed answer up to its
+ * last line break): a line still arriving could change what is kept.
+ */
+export function analyseCompletion(answer: string, ctx: CompletionContext): CompletionAnalysis {
+  const normalised = answer.replace(/\r\n?/g, '\n');
+  const extracted = extractCode(normalised);
+  const fenceClosed = extracted.fenced && extracted.closed;
+  let blockCut = false;
+  const text = clean(normalised, ctx, () => (blockCut = true));
+  return { text, ended: text !== undefined && (ctx.mode === 'line' || blockCut || fenceClosed) };
+}
+
+function clean(answer: string, ctx: CompletionContext, onBlockCut: () => void): string | undefined {
+  const code = answerCode(answer);
   if (code.trim() === '') return undefined;
   const prefix = ctx.prefix.replace(/\r\n?/g, '\n');
   const suffix = ctx.suffix.replace(/\r\n?/g, '\n');
@@ -139,7 +167,9 @@ export function cleanCompletion(answer: string, ctx: CompletionContext): string 
     const startDepth = opened(at.linePrefix) + opened(first);
     const pyBlock = ctx.languageId === 'python' && first.trim().endsWith(':') ? 1 : 0;
     let rest = reindent(lines.slice(1), modelBase, targetBase, ctx.indent, ctx.languageId, startDepth + pyBlock);
-    rest = rest.slice(0, blockEnd(rest, targetBase, startDepth, tab, ctx.languageId));
+    const end = blockEnd(rest, targetBase, startDepth, tab, ctx.languageId);
+    if (end < rest.length) onBlockCut();
+    rest = rest.slice(0, end);
     while (rest.length > 0 && rest[rest.length - 1].trim() === '') rest.pop();
     out = [first, ...rest];
   }
