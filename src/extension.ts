@@ -1,6 +1,7 @@
 import vscode = require('vscode');
 import type { ConversationStore } from './chat/store';
 import { registerApiKeyCommands, registerChatCommands, registerConnectionCommands, registerModelCommands, registerSelectionCommands } from './commands/register';
+import { GhostText } from './ghostText/register';
 import { features, Lazy } from './lazy';
 import { vsCodeChatAvailable } from './lm/chatAvailable';
 import { registerChatIntegration } from './lm/chatIntegration';
@@ -51,6 +52,7 @@ export function activate(context: vscode.ExtensionContext): ArceeExtensionApi {
     registerLanguageModelProvider(service, vscodeChat.hooks),
     participant,
     gettingStarted,
+    new GhostText(service),
   );
   return { participant };
 }

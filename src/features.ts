@@ -15,3 +15,4 @@ export { connectionCommands } from './commands/connection';
 export { modelCommands } from './commands/models';
 export { selectionCommands } from './commands/selection';
 export { chatActions } from './lm/chatActions';
+export { GhostTextProvider } from './ghostText/provider';

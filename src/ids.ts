@@ -15,3 +15,12 @@ export const CHAT_PANEL_TYPE = 'arcee.chatPanel';
 export const EDIT_SCHEME = 'arcee-edit';
 /** The command behind Apply (internal: not in the palette); registered with the inline edit commands. */
 export const APPLY_CODE_COMMAND = 'arcee.applyCode';
+/** Where keys are made and credits bought. */
+export const ARCEE_ACCOUNT_URL = 'https://chat.arcee.ai';
+/** Ghost-text completions' commands (toggle is the status-bar item's click; accepted is internal). */
+export const COMPLETIONS_COMMANDS = {
+  toggle: 'arcee.completions.toggle',
+  enable: 'arcee.completions.enable',
+  disable: 'arcee.completions.disable',
+  accepted: 'arcee.completions.accepted',
+} as const;

@@ -24,7 +24,21 @@ export interface Settings {
   requestDefaults: RequestDefaults;
   /** `arcee.topLogprobs`, also used by the chat's Logprobs toggle when `arcee.logprobs` is off. */
   topLogprobs?: number;
+  /** `arcee.completions.*`: ghost text as you type. */
+  completions: CompletionsSettings;
 }
+
+export interface CompletionsSettings {
+  enabled: boolean;
+  model: string;
+  debounceMs: number;
+  maxLines: number;
+  maxPerMinute: number;
+  /** Language ids that never get ghost text. */
+  disabledLanguages: string[];
+}
+
+export const COMPLETIONS_DEFAULTS: CompletionsSettings = { enabled: false, model: DEFAULT_MODEL, debounceMs: 300, maxLines: 12, maxPerMinute: 30, disabledLanguages: [] };
 
 export interface SettingsResult {
   settings: Settings;
@@ -146,8 +160,23 @@ export function readSettings(get: Getter): SettingsResult {
   const idleTimeoutMs = num('idleTimeoutMs', { min: 1000, integer: true }) ?? DEFAULT_IDLE_TIMEOUT_MS;
   const maxRetries = num('maxRetries', { min: 0, max: 2, integer: true }) ?? 2;
 
+  const c = COMPLETIONS_DEFAULTS;
+  const completionsModel = get('completions.model');
+  const langs = get('completions.disabledLanguages');
+  if (langs !== undefined && langs !== null && !(Array.isArray(langs) && langs.every((l) => typeof l === 'string'))) {
+    problem('completions.disabledLanguages', 'must be a list of language ids such as "markdown"; it was ignored.');
+  }
+  const completions: CompletionsSettings = {
+    enabled: get('completions.enabled') === true,
+    model: typeof completionsModel === 'string' && completionsModel.trim() ? completionsModel.trim() : c.model,
+    debounceMs: num('completions.debounceMs', { min: 0, max: 5000, integer: true }) ?? c.debounceMs,
+    maxLines: num('completions.maxLines', { min: 1, max: 100, integer: true }) ?? c.maxLines,
+    maxPerMinute: num('completions.maxRequestsPerMinute', { min: 1, max: 1000, integer: true }) ?? c.maxPerMinute,
+    disabledLanguages: Array.isArray(langs) ? langs.filter((l): l is string => typeof l === 'string') : c.disabledLanguages,
+  };
+
   return {
-    settings: { baseUrl, model, firstByteTimeoutMs, idleTimeoutMs, maxRetries, extraHeaders, requestDefaults: d, ...(topLogprobs !== undefined ? { topLogprobs } : {}) },
+    settings: { baseUrl, model, firstByteTimeoutMs, idleTimeoutMs, maxRetries, extraHeaders, requestDefaults: d, completions, ...(topLogprobs !== undefined ? { topLogprobs } : {}) },
     problems: problems.map((p) => redactSecrets(p)),
   };
 }

@@ -93,7 +93,7 @@ export class ArceeService extends Disposable {
    * A client for the configured server. Asks for the key on first use when the server needs one; returns
    * undefined when the user dismisses that prompt.
    */
-  async client(options: { askForKey?: boolean } = {}): Promise<ArceeClient | undefined> {
+  async client(options: { askForKey?: boolean; maxAttempts?: number } = {}): Promise<ArceeClient | undefined> {
     let key = await this.keys.get();
     if (!key && needsKey(this.current.baseUrl) && options.askForKey !== false) {
       const set = await vscode.commands.executeCommand<boolean>('arcee.setApiKey');
@@ -112,7 +112,7 @@ export class ArceeService extends Disposable {
       idleTimeoutMs: s.idleTimeoutMs,
       // The extension streams every chat request, so only these two limits can run out.
       timeoutNames: { firstByte: 'the arcee.firstByteTimeoutMs setting', idle: 'the arcee.idleTimeoutMs setting' },
-      retry: { maxAttempts: s.maxRetries + 1 },
+      retry: { maxAttempts: options.maxAttempts ?? s.maxRetries + 1 },
       userAgent: `arcee-vscode/${vscode.version}`,
       logger: this.log,
     });

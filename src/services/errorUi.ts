@@ -5,8 +5,9 @@ import type { ErrorAction } from '../webview/protocol';
 import { KeyringError } from './keyStore';
 import type { Log } from './log';
 
-/** Where keys are made and credits bought. */
-export const ARCEE_ACCOUNT_URL = 'https://chat.arcee.ai';
+import { ARCEE_ACCOUNT_URL } from '../ids';
+
+export { ARCEE_ACCOUNT_URL } from '../ids';
 
 const LABELS: Record<ErrorAction, string> = {
   setApiKey: 'Set API Key',

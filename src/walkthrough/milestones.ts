@@ -5,7 +5,7 @@
  * `arcee.walkthrough.<milestone>` (the step's `onContext:` completion event), so a step is done when the thing
  * happened, never by a click on the step.
  */
-export const MILESTONES = ['connected', 'modelChosen', 'answered', 'selectionSent', 'vscodeChatAnswered'] as const;
+export const MILESTONES = ['connected', 'modelChosen', 'answered', 'selectionSent', 'completionsOn', 'vscodeChatAnswered'] as const;
 export type Milestone = (typeof MILESTONES)[number];
 
 /**

@@ -80,7 +80,9 @@ describe('activation (production bundle, stand-in vscode)', function () {
       called('vscode.commands.executeCommand').map((c) => c.args.slice(0, 2)),
       [['setContext', 'arcee.vscodeChat']],
     );
-    assert.deepEqual(firstArgs('vscode.window.createStatusBarItem'), ['arcee.model']);
+    assert.deepEqual(firstArgs('vscode.window.createStatusBarItem'), ['arcee.model', 'arcee.completions']);
+    // Completions are off by default: VS Code is not asked for ghost text at all.
+    assert.equal(called('vscode.languages.registerInlineCompletionItemProvider').length, 0);
   });
 
   it('registers the language-model provider and fires its change event right after', () => {
