@@ -15,9 +15,10 @@ import type { ChatEvent, ChatRequest } from '../providers/api';
 import { ArceeError } from '../providers/errors';
 import { SuggestionCache } from './cache';
 import type { IndentStyle } from './indent';
-import { analyseCompletion, cleanCompletion, type CompletionContext } from './postprocess';
+import type { CompletionContext } from './postprocess';
 import { buildCompletionPrompt, completionMode } from './prompt';
 import { MinuteCap } from './rateLimit';
+import { StreamedAnswer, type Decision } from './streamed';
 
 export interface CompletionSettings {
   model: string;
@@ -181,7 +182,8 @@ export class CompletionEngine {
     const lineEnd = req.suffix.indexOf('\n');
     const mode = completionMode(req.prefix.slice(lineStart), lineEnd === -1 ? req.suffix : req.suffix.slice(0, lineEnd));
     const prompt = buildCompletionPrompt({ prefix: req.prefix, suffix: req.suffix, path: req.path, languageId: req.languageId, mode });
-    const ctx: CompletionContext = { prefix: req.prefix, suffix: req.suffix, languageId: req.languageId, mode, indent: req.indent };
+    // Post-processing needs only the text near the cursor: the windows sent, a few KB whatever the file's size.
+    const ctx: CompletionContext = { prefix: prompt.prefixWindow, suffix: prompt.suffixWindow, languageId: req.languageId, mode, indent: req.indent };
     const request: ChatRequest = {
       model: settings.model,
       messages: prompt.messages,
@@ -195,26 +197,14 @@ export class CompletionEngine {
     const onAbort = (): void => controller.abort();
     signal.addEventListener('abort', onAbort, { once: true });
     this.counters.requests++;
-    let answer = '';
-    let checked = 0;
-    let decided: string | undefined;
-    let early = false;
+    const streamed = new StreamedAnswer(ctx, settings.maxLines);
+    let decided: Decision = { decided: false };
     try {
       for await (const ev of stream(request, controller.signal)) {
-        if (ev.type === 'textWasReasoning') answer = '';
+        if (ev.type === 'textWasReasoning') streamed.reset();
         if (ev.type !== 'text' || ev.index !== 0) continue;
-        answer += ev.text;
-        const lastBreak = answer.lastIndexOf('\n');
-        if (lastBreak < checked) continue;
-        checked = lastBreak + 1;
-        const complete = answer.slice(0, lastBreak);
-        const analysis = analyseCompletion(complete, ctx);
-        const lines = analysis.text === undefined ? 0 : analysis.text.split('\n').length;
-        if (analysis.ended || lines >= settings.maxLines) {
-          decided = limitLines(analysis.text, settings.maxLines);
-          early = true;
-          break;
-        }
+        decided = streamed.push(ev.text);
+        if (decided.decided) break;
       }
     } catch (e) {
       if (signal.aborted) {
@@ -232,8 +222,8 @@ export class CompletionEngine {
       this.counters.aborted++;
       return undefined;
     }
-    if (early) this.counters.decidedEarly++;
-    const text = early ? decided : limitLines(cleanCompletion(answer, ctx), settings.maxLines);
+    if (decided.decided) this.counters.decidedEarly++;
+    const text = decided.decided ? decided.text : streamed.finish();
     if (text === undefined) this.counters.empty++;
     return text;
   }
@@ -250,10 +240,4 @@ export class CompletionEngine {
     this.counters.errors++;
     this.deps.log?.(`Completion request failed: ${e instanceof Error ? e.message : String(e)}`);
   }
-}
-
-function limitLines(text: string | undefined, maxLines: number): string | undefined {
-  if (text === undefined) return undefined;
-  const lines = text.split('\n');
-  return lines.length <= maxLines ? text : lines.slice(0, maxLines).join('\n').trimEnd() || undefined;
 }
