@@ -201,7 +201,7 @@ export class CompletionEngine {
     let decided: Decision = { decided: false };
     try {
       for await (const ev of stream(request, controller.signal)) {
-        if (ev.type === 'textWasReasoning') streamed.reset();
+        if (ev.type === 'textWasReasoning' && ev.index === 0) streamed.reset();
         if (ev.type !== 'text' || ev.index !== 0) continue;
         decided = streamed.push(ev.text);
         if (decided.decided) break;

@@ -1,40 +1,8 @@
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import { cleanCompletion, type CompletionContext } from '../../src/completions/postprocess';
-import { fixturePath } from '../support/paths';
+import { CATEGORIES, loadCorpus } from '../support/completionsCorpus';
 
-/**
- * The post-processing corpus (test/fixtures/completions/*.json): realistic chat-model answers for ghost-text
- * completions, one file per language, each case with the document around the cursor and what should be shown
- * (null: nothing).
- */
-const CATEGORIES = ['fenced', 'prose', 'prefix-repeat', 'suffix-repeat', 'indentation', 'rewrite', 'empty'] as const;
-type Category = (typeof CATEGORIES)[number];
-
-interface Case {
-  name: string;
-  languageId: string;
-  mode: 'line' | 'block';
-  prefix: string;
-  suffix: string;
-  answer: string;
-  expected: string | null;
-  categories: Category[];
-  indent?: CompletionContext['indent'];
-}
-
-interface CorpusFile {
-  language: string;
-  indent: CompletionContext['indent'];
-  cases: Case[];
-}
-
-const dir = fixturePath('completions');
-const files = fs
-  .readdirSync(dir)
-  .filter((f) => f.endsWith('.json'))
-  .sort()
-  .map((f) => JSON.parse(fs.readFileSync(`${dir}/${f}`, 'utf8')) as CorpusFile);
+const files = loadCorpus();
 
 describe('completions: post-processing corpus', () => {
   for (const file of files) {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { buildRequest, DEFAULT_BASE_URL, needsKey, readSettings } from '../../src/config/settings';
+import { buildRequest, COMPLETIONS_DEFAULTS, DEFAULT_BASE_URL, needsKey, readSettings } from '../../src/config/settings';
 
 const read = (values: Record<string, unknown>) => readSettings((k) => values[k]);
 
@@ -112,5 +112,32 @@ describe('settings', () => {
     assert.equal(needsKey('https://api.arcee.ai/api/v1'), true);
     assert.equal(needsKey('http://127.0.0.1:8080'), false);
     assert.equal(needsKey('http://localhost:11434/v1'), false);
+  });
+
+  it('completions: off by default, with trinity-mini and the default limits', () => {
+    const { settings, problems } = read({});
+    assert.deepEqual(problems, []);
+    assert.deepEqual(settings.completions, COMPLETIONS_DEFAULTS);
+    assert.equal(settings.completions.enabled, false);
+    assert.equal(settings.completions.model, 'trinity-mini');
+  });
+
+  it('completions: reads each setting and drops bad values with a sentence naming the setting', () => {
+    const good = read({
+      'completions.enabled': true,
+      'completions.model': ' coder-large ',
+      'completions.debounceMs': 120,
+      'completions.maxLines': 4,
+      'completions.maxRequestsPerMinute': 10,
+      'completions.disabledLanguages': ['markdown'],
+    });
+    assert.deepEqual(good.problems, []);
+    assert.deepEqual(good.settings.completions, { enabled: true, model: 'coder-large', debounceMs: 120, maxLines: 4, maxPerMinute: 10, disabledLanguages: ['markdown'] });
+    const bad = read({ 'completions.enabled': 'yes', 'completions.debounceMs': -5, 'completions.maxLines': 2.5, 'completions.disabledLanguages': 'markdown' });
+    assert.deepEqual(bad.settings.completions, COMPLETIONS_DEFAULTS, 'every bad value falls back to its default');
+    assert.equal(bad.problems.length, 3);
+    assert.ok(bad.problems.some((p) => p.startsWith('Setting arcee.completions.debounceMs must be between 0 and 5000')));
+    assert.ok(bad.problems.some((p) => p.startsWith('Setting arcee.completions.maxLines must be a whole number')));
+    assert.ok(bad.problems.some((p) => p.startsWith('Setting arcee.completions.disabledLanguages must be a list of language ids')));
   });
 });
