@@ -78,7 +78,10 @@ export interface Counters {
 export type ChatStreamer = (request: ChatRequest, signal: AbortSignal) => AsyncIterable<ChatEvent>;
 
 export interface EngineDeps {
-  /** Streams a chat request; aborting the signal must close the connection. Undefined: no client (no key). */
+  /**
+   * Streams a chat request; aborting the signal must close the connection. Undefined: no client; an ArceeError
+   * (e.g. 'auth' for a missing key) pauses like the same error from the server.
+   */
   stream: () => Promise<ChatStreamer | undefined>;
   settings: () => CompletionSettings;
   now?: () => number;
@@ -168,7 +171,14 @@ export class CompletionEngine {
       }
       return undefined;
     }
-    const stream = await this.deps.stream();
+    let stream: ChatStreamer | undefined;
+    try {
+      stream = await this.deps.stream();
+    } catch (e) {
+      // No key for a server that needs one: a pause like a 401, not a prompt while typing.
+      this.failed(e);
+      return undefined;
+    }
     if (!stream || signal.aborted) return undefined;
     const text = await this.ask(stream, req, settings, signal);
     if (text === undefined) return undefined;

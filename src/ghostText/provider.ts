@@ -8,7 +8,9 @@
 import vscode = require('vscode');
 import type { ArceeService } from '../services/arceeService';
 import { CompletionEngine, type ChatStreamer, type Counters, type Pause } from '../completions/engine';
+import { needsKey } from '../config/settings';
 import { COMPLETIONS_COMMANDS } from '../ids';
+import { ArceeError } from '../providers/errors';
 
 const STATS_EVERY_MS = 60_000;
 
@@ -33,6 +35,10 @@ export class GhostTextProvider implements vscode.InlineCompletionItemProvider, v
 
   private async makeStreamer(): Promise<ChatStreamer | undefined> {
     // No prompt for a key while typing: a missing key pauses completions with one status-bar message instead.
+    if (needsKey(this.service.settings.baseUrl) && !(await this.service.keys.get())) {
+      throw new ArceeError('auth', 'No Arcee API key is set. Run "Arcee: Set API Key", or set a local server with "Arcee: Set Server URL…".');
+    }
+    // One attempt: a retried completion would arrive after the user typed on.
     const client = await this.service.client({ askForKey: false, maxAttempts: 1 });
     if (!client) return undefined;
     return (request, signal) => client.streamChat(request, { signal });

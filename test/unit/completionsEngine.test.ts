@@ -262,4 +262,23 @@ describe('completions: engine', () => {
     engine.accepted();
     assert.equal(engine.counters.accepts, 1);
   });
+
+  it('pauses, asking nothing, when no client can be made for want of a key', async () => {
+    const pauses: (Pause | undefined)[] = [];
+    let asked = 0;
+    const engine = new CompletionEngine({
+      stream: () => {
+        asked++;
+        return Promise.reject(new ArceeError('auth', 'No Arcee API key is set.'));
+      },
+      settings: () => SETTINGS,
+      sleep: () => Promise.resolve(),
+      onPause: (p) => pauses.push(p),
+    });
+    assert.equal(await engine.complete(REQ, signal()), undefined);
+    assert.equal(await engine.complete({ ...REQ, prefix: REQ.prefix + 'x' }, signal()), undefined);
+    assert.equal(asked, 1);
+    assert.deepEqual(pauses, [{ kind: 'auth', message: 'No Arcee API key is set.', until: undefined }]);
+    assert.equal(engine.counters.requests, 0);
+  });
 });
