@@ -46,9 +46,9 @@ export interface Suggestion {
   source: 'cache' | 'model';
 }
 
-/** Why completions stopped asking: fixed by the user (key, credits) or by waiting (rate limit). */
+/** Why completions stopped asking: fixed by the user (key, credits, a model the server has) or by waiting (rate limit). */
 export interface Pause {
-  kind: 'auth' | 'payment' | 'rate_limit';
+  kind: 'auth' | 'payment' | 'rate_limit' | 'not_found';
   message: string;
   /** For a rate limit: when asking may start again (ms since the epoch). */
   until?: number;
@@ -96,7 +96,9 @@ export function maxTokensFor(mode: 'line' | 'block', maxLines: number): number {
   return mode === 'line' ? 64 : Math.min(1024, 40 + maxLines * 24);
 }
 
-const PAUSING = new Set(['auth', 'payment', 'rate_limit']);
+// Failures that would recur on every pause in typing. 'not_found' is the completions model missing on this
+// server (e.g. trinity-mini on Ollama): asking again cannot help until the setting changes.
+const PAUSING = new Set(['auth', 'payment', 'rate_limit', 'not_found']);
 
 function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {

@@ -94,7 +94,9 @@ export class GhostText implements vscode.Disposable {
         ? { label: '$(key) Set API Key…', run: () => vscode.commands.executeCommand('arcee.setApiKey') }
         : this.pause.kind === 'payment'
           ? { label: '$(link-external) Add Credits…', run: () => vscode.env.openExternal(vscode.Uri.parse(ARCEE_ACCOUNT_URL)) }
-          : { label: '$(clock) Wait for the Rate Limit', run: () => undefined };
+          : this.pause.kind === 'not_found'
+            ? { label: '$(settings-gear) Choose the Completions Model…', run: () => vscode.commands.executeCommand('workbench.action.openSettings', 'arcee.completions.model') }
+            : { label: '$(clock) Wait for the Rate Limit', run: () => undefined };
     const items = [fix, { label: '$(debug-continue) Resume Now', run: () => this.provider?.resume() }, { label: '$(circle-slash) Turn Completions Off', run: () => this.setEnabled(false) }];
     const pick = await vscode.window.showQuickPick(items, { title: 'Arcee completions are paused', placeHolder: this.pause.message });
     await pick?.run();

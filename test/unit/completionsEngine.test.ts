@@ -175,6 +175,7 @@ describe('completions: engine', () => {
   for (const [kind, status] of [
     ['auth', 401],
     ['payment', 402],
+    ['not_found', 404],
   ] as const) {
     it(`pauses on a ${status} until resumed, with one pause event and no further requests`, async () => {
       const model = fakeModel(() => {
