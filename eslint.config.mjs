@@ -50,8 +50,8 @@ export default tseslint.config(
       'src/chat/**/*.ts',
       // The pure parts of inline edits; inlineEdit.ts, editMarks.ts, session.ts and streamToEditor.ts use vscode.
       'src/edit/{prompts,extract,rebase,tokens,rangeTracker,scope}.ts',
-      // Ghost-text completions: the prompt and the post-processing are pure.
-      'src/completions/{postprocess,indent,overlap,prompt}.ts',
+      // Ghost-text completions are pure (the engine, prompt, post-processing, cache); src/ghostText adapts them.
+      'src/completions/**/*.ts',
     ],
     rules: {
       'no-restricted-imports': [
