@@ -17,6 +17,14 @@ export interface RecordedRequest {
   closed: Promise<void>;
   /** True once the connection closed before the reply was fully sent. */
   closedEarly: boolean;
+  /** performance.now() when the request (with its body) had been read. */
+  receivedAt: number;
+  /** performance.now() of each write: the status line, each body piece, the end. */
+  writtenAt: number[];
+  /** performance.now() when the reply was fully sent, if it was. */
+  finishedAt?: number;
+  /** performance.now() when the connection for this request closed. */
+  closedAt?: number;
 }
 
 export interface ScriptedReply {
@@ -207,7 +215,12 @@ export class FakeServer {
       server.listen(0, '127.0.0.1', () => resolve());
     });
     const fake = new FakeServer(server, (server.address() as AddressInfo).port);
-    server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => void fake.handle(req, res));
+    server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) =>
+      void fake.handle(req, res).catch((e: unknown) => {
+        // A client that went away before its request was read (it aborted at once) leaves nothing to answer.
+        if (!req.socket.destroyed) throw e;
+      }),
+    );
     server.on('connection', (s) => {
       fake.sockets.add(s);
       s.on('close', () => fake.sockets.delete(s));
@@ -283,10 +296,14 @@ export class FakeServer {
     }
     let resolveClosed: () => void = () => undefined;
     const closed = new Promise<void>((r) => (resolveClosed = r));
-    const rec: RecordedRequest = { method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers, body, json, closed, closedEarly: false };
+    const rec: RecordedRequest = { method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers, body, json, closed, closedEarly: false, receivedAt: performance.now(), writtenAt: [] };
     let finished = false;
-    res.on('finish', () => (finished = true));
+    res.on('finish', () => {
+      finished = true;
+      rec.finishedAt = performance.now();
+    });
     res.on('close', () => {
+      rec.closedAt = performance.now();
       if (!finished) rec.closedEarly = true;
       resolveClosed();
     });
@@ -294,10 +311,10 @@ export class FakeServer {
     const route = this.routeOf(rec.path);
     const responder = this.queues.get(route)?.shift() ?? this.defaults.get(route) ?? jsonReply(404, { detail: 'Not Found' });
     const reply = typeof responder === 'function' ? responder(rec) : responder;
-    await this.send(reply, req, res);
+    await this.send(reply, req, res, rec.writtenAt);
   }
 
-  private async send(reply: ScriptedReply, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  private async send(reply: ScriptedReply, req: http.IncomingMessage, res: http.ServerResponse, writtenAt: number[]): Promise<void> {
     const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
     const gone = (): boolean => res.destroyed || req.socket.destroyed;
     if (reply.dropConnection) {
@@ -308,6 +325,7 @@ export class FakeServer {
     if (gone()) return;
     res.writeHead(reply.status ?? 200, reply.headers ?? {});
     res.flushHeaders();
+    writtenAt.push(performance.now());
     let pieces: Buffer[] = (Array.isArray(reply.body) ? reply.body : reply.body === undefined ? [] : [reply.body]).map((p) =>
       typeof p === 'string' ? Buffer.from(p, 'utf8') : p,
     );
@@ -324,6 +342,7 @@ export class FakeServer {
       }
       if (gone()) return;
       res.write(pieces[i]);
+      writtenAt.push(performance.now());
     }
     if (reply.cutAfterPieces !== undefined && reply.cutAfterPieces >= pieces.length) {
       req.socket.destroy();
@@ -331,5 +350,6 @@ export class FakeServer {
     }
     if (reply.stallAfterPieces !== undefined && reply.stallAfterPieces >= pieces.length) return;
     res.end();
+    writtenAt.push(performance.now());
   }
 }
