@@ -11,6 +11,7 @@ import { Stream } from 'openai/core/streaming';
 import { ChatStreamParser } from '../../src/providers/stream';
 import { activationBenchmark } from './activationBench';
 import { chatBenchmarks } from './chatBench';
+import { completionsBenchmark } from './completionsBench';
 import { loadBenchmark } from './loadBench';
 import { vscodeChatBenchmark } from './vscodeChatStopBench';
 import { logprobBenchmark } from './logprobBench';
@@ -132,13 +133,19 @@ function round(x: number): number {
   return Math.round(x * 100) / 100;
 }
 
-main()
-  .then(chatBenchmarks)
-  .then(logprobBenchmark)
-  .then(loadBenchmark)
-  .then(vscodeChatBenchmark)
-  .then(activationBenchmark)
-  .catch((e: unknown) => {
-    console.error(e);
-    process.exit(1);
-  });
+// `npm run bench -- --completions` runs only part 8; `-- --live` runs it against a real server instead.
+const args = process.argv.slice(2);
+const completionsOnly = args.includes('--completions') || args.includes('--live');
+(completionsOnly
+  ? completionsBenchmark({ live: args.includes('--live') })
+  : main()
+      .then(chatBenchmarks)
+      .then(logprobBenchmark)
+      .then(loadBenchmark)
+      .then(vscodeChatBenchmark)
+      .then(activationBenchmark)
+      .then(() => completionsBenchmark())
+).catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
