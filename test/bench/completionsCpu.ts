@@ -4,8 +4,8 @@
  * post-processing the answer. Beside the overhead measured under load it tells computing from waiting.
  */
 import { maxTokensFor } from '../../src/completions/engine';
-import { cleanCompletion } from '../../src/completions/postprocess';
 import { buildCompletionPrompt, completionMode } from '../../src/completions/prompt';
+import { StreamedAnswer } from '../../src/completions/streamed';
 import { buildBody } from '../../src/providers/client';
 import { ChatStreamParser } from '../../src/providers/stream';
 import { fakeAnswer, fakeReply } from './completionsFakeModel';
@@ -20,17 +20,21 @@ function once(call: Call, sse: Buffer[]): void {
   const prompt = buildCompletionPrompt({ ...req, mode });
   const body = { model: 'trinity-mini', messages: prompt.messages, stream: true, max_tokens: maxTokensFor(mode, 12) };
   JSON.stringify(buildBody(body, true));
-  const parser = new ChatStreamParser();
-  let answer = '';
-  for (const piece of sse) for (const ev of parser.push(piece)) if (ev.type === 'text') answer += ev.text;
-  parser.end();
-  cleanCompletion(answer, {
-    prefix: req.prefix,
-    suffix: req.suffix,
+  // As the engine does: post-processing sees the windows sent, and decides after each piece.
+  const ctx = {
+    prefix: prompt.prefixWindow,
+    suffix: prompt.suffixWindow,
     languageId: req.languageId,
     mode,
     indent: req.indent,
-  });
+  };
+  const streamed = new StreamedAnswer(ctx, 12);
+  const parser = new ChatStreamParser();
+  for (const piece of sse) {
+    for (const ev of parser.push(piece)) if (ev.type === 'text' && streamed.push(ev.text).decided) return;
+  }
+  parser.end();
+  streamed.finish();
 }
 
 /** Median CPU ms per suggestion over `calls` (each timed `reps` times, its median taken), and the p95. */
