@@ -147,7 +147,10 @@ function clean(answer: string, ctx: CompletionContext, onBlockCut: () => void): 
     // The first line's indentation tells nothing (it continues the cursor line, or the model left it out since
     // the cursor is already indented): infer it from the next line.
     modelBase = inferBase(first, lines.slice(1), ctx.languageId, tab);
-    first = first.trimStart();
+    // The space a model writes between the text before the cursor and its own (`boolean` + ` {`, `attempt` +
+    // ` + 1`) belongs in the file, unless the cursor already stands after whitespace, an opening bracket or a dot.
+    const space = typedOnLine && /^[ \t]/.test(first) && !/[\s([{.]$/.test(at.linePrefix) ? ' ' : '';
+    first = space + first.trimStart();
   } else {
     modelBase = indentWidth(modelFirst, tab);
     first = modelFirst.trimStart();

@@ -53,4 +53,13 @@ describe('completions: cleanCompletion', () => {
   it('drops a reasoning block before the answer', () => {
     assert.equal(cleanCompletion('<think>The function returns a constant.</think>\n42', ctx), '42');
   });
+  it('keeps the space between the text before the cursor and the answer, unless the cursor follows one', () => {
+    const at = (prefix: string, suffix = '\n}\n'): CompletionContext => ({ ...ctx, prefix, suffix });
+    assert.equal(cleanCompletion(' {\n    return true;\n  }', at('class A {\n  static ok(): boolean')), ' {');
+    assert.equal(cleanCompletion(' + 1);', at('  const n = Math.min(attempt')), ' + 1);');
+    assert.equal(cleanCompletion('   + 1);', at('  const n = Math.min(attempt')), ' + 1);');
+    assert.equal(cleanCompletion(' 1);', at('  const n = Math.min(attempt + ')), '1);');
+    assert.equal(cleanCompletion(' a, b);', at('  const n = Math.min(')), 'a, b);');
+    assert.equal(cleanCompletion(' min(a, b);', at('  const n = Math.')), 'min(a, b);');
+  });
 });
