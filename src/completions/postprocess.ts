@@ -20,7 +20,7 @@
  * left because the cursor is already indented), the model's base is inferred from its second line: the same
  * level, or one level less when the first line opens a block (`{`, `(`, `[`, Python's `:`, Ruby's `do`/`def`…).
  */
-import { extractCode } from '../edit/extract';
+import { extractCode, stripReasoning } from '../edit/extract';
 import { blockEnd, depthChange, indentWidth, leadingWs, reindent, renderIndent, type IndentStyle } from './indent';
 import { cursorLines, stripLineSuffix, stripPrefixRepeat, trailingRepeat } from './overlap';
 
@@ -108,11 +108,24 @@ export interface CompletionAnalysis {
  */
 export function analyseCompletion(answer: string, ctx: CompletionContext): CompletionAnalysis {
   const normalised = answer.replace(/\r\n?/g, '\n');
+  if (ctx.mode === 'line' && answersNextLine(normalised, ctx.prefix)) return { text: undefined, ended: true };
   const extracted = extractCode(normalised);
   const fenceClosed = extracted.fenced && extracted.closed;
   let blockCut = false;
   const text = clean(normalised, ctx, () => (blockCut = true));
   return { text, ended: text !== undefined && (ctx.mode === 'line' || blockCut || fenceClosed) };
+}
+
+/**
+ * Inside a line with text before the cursor, an unfenced answer that starts with a line break and then an
+ * indented line is the next line, not the rest of this one: gluing it on would show `g();return x;`. (A line
+ * break before an unindented line is taken as a model's habit and dropped.)
+ */
+function answersNextLine(answer: string, prefix: string): boolean {
+  const linePrefix = prefix.slice(prefix.lastIndexOf('\n') + 1);
+  if (linePrefix.trim() === '') return false;
+  const text = stripReasoning(answer);
+  return !extractCode(text).fenced && /^[ \t]*\n(?:[ \t]*\n)*[ \t]+\S/.test(text);
 }
 
 function clean(answer: string, ctx: CompletionContext, onBlockCut: () => void): string | undefined {
