@@ -3,17 +3,15 @@
 // server sees (how many requests, and which connections the extension closed before the answer ended).
 import * as assert from 'node:assert/strict';
 import { FakeServer, jsonReply, sseReply, textStream } from '../support/fakeServer';
-import { CHAT, assertRequestsStay, chunkedStream, closedWithin, ghostText, openAtEnd, promptOf, statusItem, waitForGhostText, waitForDocument, waitForStatus } from './completionsSupport';
+import { CHAT, assertRequestsStay, chunkedStream, closedWithin, ghostText, openAtEnd, promptOf, statusItem, typeAndAwaitRequest, waitForDocument, waitForGhostText, waitForStatus } from './completionsSupport';
 import { useWorkbench } from './e2eSupport';
 
 const DEBOUNCE_MS = 200;
 /** How long to wait to show that no request follows: well over the debounce. */
 const QUIET_MS = 4 * DEBOUNCE_MS;
-/** Between keystrokes of "quick" typing: slower than VS Code's own 50 ms debounce, faster than ours. */
-const KEY_DELAY_MS = 80;
 
 const FILES: Record<string, string> = {
-  'pause.ts': 'const items = [1, 2, 3];\nconst total',
+  'pause.ts': 'const items = [1, 2, 3];\nconst total =',
   'accept.ts': 'const prices = [4, 5, 6];\nconst sum =',
   'escape.ts': 'const sizes = [7, 8];\nconst largest =',
   'through.ts': "const names = ['ada', 'bob'];\nconst joined =",
@@ -65,12 +63,11 @@ describe('ghost-text completions', () => {
     server.enqueue(CHAT, sseReply(textStream('items.reduce((a, b) => a + b, 0);')));
     await openAtEnd(wb, 'pause.ts', 'const total');
     await waitForStatus(wb, 'check', 'Completions');
-    await wb.page.keyboard.type(' = ', { delay: KEY_DELAY_MS });
+    const request = await typeAndAwaitRequest(wb, server, ' ', 1, DEBOUNCE_MS);
     await waitForGhostText(wb, 'items.reduce((a, b) => a + b, 0);');
     await wb.screenshot('completions-ghost-text');
     await waitForDocument(wb, ['const items = [1, 2, 3];', 'const total = ']);
-    await assertRequestsStay(wb, server, 1, QUIET_MS, 'three quick keystrokes and a pause send one request');
-    const [request] = server.requestsTo(CHAT);
+    await assertRequestsStay(wb, server, 1, QUIET_MS, 'one pause in typing sends one request');
     const body = request.json as { model: string; stream: boolean };
     assert.equal(body.model, 'trinity-mini');
     assert.equal(body.stream, true);
@@ -81,7 +78,7 @@ describe('ghost-text completions', () => {
     const wb = workbench();
     server.enqueue(CHAT, sseReply(textStream('prices.reduce((a, b) => a + b, 0);')));
     await openAtEnd(wb, 'accept.ts', 'const sum');
-    await wb.page.keyboard.type(' ');
+    await typeAndAwaitRequest(wb, server, ' ', 1, DEBOUNCE_MS);
     await waitForGhostText(wb, 'prices.reduce((a, b) => a + b, 0);');
     const before = ['const prices = [4, 5, 6];', 'const sum = '];
     await waitForDocument(wb, before);
@@ -96,7 +93,7 @@ describe('ghost-text completions', () => {
     const wb = workbench();
     server.enqueue(CHAT, sseReply(textStream('Math.max(...sizes);')));
     await openAtEnd(wb, 'escape.ts', 'const largest');
-    await wb.page.keyboard.type(' ');
+    await typeAndAwaitRequest(wb, server, ' ', 1, DEBOUNCE_MS);
     await waitForGhostText(wb, 'Math.max(...sizes);');
     await wb.page.keyboard.press('Escape');
     await waitForGhostText(wb, '');
@@ -109,9 +106,9 @@ describe('ghost-text completions', () => {
     const wb = workbench();
     server.enqueue(CHAT, sseReply(textStream("names.join(', ');")));
     await openAtEnd(wb, 'through.ts', 'const joined');
-    await wb.page.keyboard.type(' ');
+    await typeAndAwaitRequest(wb, server, ' ', 1, DEBOUNCE_MS);
     await waitForGhostText(wb, "names.join(', ');");
-    await wb.page.keyboard.type('na', { delay: KEY_DELAY_MS });
+    await wb.page.keyboard.type('na');
     await waitForGhostText(wb, "mes.join(', ');");
     await assertRequestsStay(wb, server, 1, QUIET_MS, 'the rest of the suggestion came from the cache');
     assert.equal(await ghostText(wb), "mes.join(', ');");
@@ -123,8 +120,7 @@ describe('ghost-text completions', () => {
     // The first answer never comes (the server sends the role chunk, then stalls); the second does.
     server.enqueue(CHAT, sseReply(chunkedStream(['numbers.length;']), { stallAfterPieces: 1 }), sseReply(textStream('umbers.length;')));
     await openAtEnd(wb, 'abort.ts', 'const count');
-    await wb.page.keyboard.type(' ');
-    const [first] = await server.waitForRequests(CHAT, 1);
+    const first = await typeAndAwaitRequest(wb, server, ' ', 1, DEBOUNCE_MS);
     await wb.page.keyboard.type('n');
     await closedWithin(first, 5_000, 'the request the user typed past');
     assert.ok(first.closedEarly, 'the first request was closed before its answer ended');
@@ -154,7 +150,7 @@ describe('ghost-text completions', () => {
     await statusItem(wb).click();
     await waitForStatus(wb, 'circle-slash', 'Completions');
     await openAtEnd(wb, 'toggle.ts', 'const first');
-    await wb.page.keyboard.type(' =', { delay: KEY_DELAY_MS });
+    await wb.page.keyboard.type(' =');
     await waitForDocument(wb, ["const words = ['hi'];", 'const first =']);
     await assertRequestsStay(wb, server, 0, QUIET_MS, 'no request while completions are off');
     assert.equal(await ghostText(wb), '');

@@ -87,6 +87,20 @@ export async function assertRequestsStay(wb: Workbench, server: FakeServer, expe
   assert.equal(server.requestsTo(CHAT).length, expected, why);
 }
 
+/**
+ * Types `key` and waits for the `count`-th completion request, which must come no sooner than `debounceMs` after
+ * the key: a pause in typing is what asks. (The time is measured from before the key until the request was seen,
+ * which is never less than the real delay, so a working debounce cannot fail this.)
+ */
+export async function typeAndAwaitRequest(wb: Workbench, server: FakeServer, key: string, count: number, debounceMs: number): Promise<RecordedRequest> {
+  const typed = Date.now();
+  await wb.page.keyboard.type(key);
+  const requests = await server.waitForRequests(CHAT, count);
+  const waited = Date.now() - typed;
+  assert.ok(waited >= debounceMs, `the request came ${waited} ms after the key, before the ${debounceMs} ms debounce`);
+  return requests[count - 1];
+}
+
 /** Resolves when the client closed the request's connection, or fails after `timeoutMs`. */
 export async function closedWithin(request: RecordedRequest, timeoutMs: number, what: string): Promise<void> {
   let timer: ReturnType<typeof setTimeout> | undefined;
