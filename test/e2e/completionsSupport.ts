@@ -14,13 +14,14 @@ function editor(wb: Workbench): Locator {
 
 /**
  * The ghost text shown in the active editor, '' when none: the inline part on the cursor line
- * (`.ghost-text-decoration`) and any further lines VS Code puts in a view zone (`.ghost-text`), with spaces
- * (rendered as U+00A0) normalised.
+ * (`.ghost-text-decoration` spans) and the further lines of a multi-line suggestion, which VS Code (1.104 and
+ * 1.139 alike) renders in a view zone (`.view-zones .suggest-preview-text .view-line`), with spaces (rendered as
+ * U+00A0) normalised.
  */
 export async function ghostText(wb: Workbench): Promise<string> {
   return editor(wb).evaluate((root) => {
     const inline = [...root.querySelectorAll('.view-lines .ghost-text-decoration')].map((el) => el.textContent ?? '').join('');
-    const zoneLines = [...root.querySelectorAll('.ghost-text .view-line')].map((el) => el.textContent ?? '');
+    const zoneLines = [...root.querySelectorAll('.view-zones .suggest-preview-text .view-line')].map((el) => el.textContent ?? '');
     return [inline, ...zoneLines].join('\n').replace(/\u00a0/g, ' ');
   });
 }
@@ -88,13 +89,13 @@ export async function assertRequestsStay(wb: Workbench, server: FakeServer, expe
 }
 
 /**
- * Types `key` and waits for the `count`-th completion request, which must come no sooner than `debounceMs` after
+ * Presses `key` (a character or a key name such as `Enter`) and waits for the `count`-th completion request, which must come no sooner than `debounceMs` after
  * the key: a pause in typing is what asks. (The time is measured from before the key until the request was seen,
  * which is never less than the real delay, so a working debounce cannot fail this.)
  */
 export async function typeAndAwaitRequest(wb: Workbench, server: FakeServer, key: string, count: number, debounceMs: number): Promise<RecordedRequest> {
   const typed = Date.now();
-  await wb.page.keyboard.type(key);
+  await wb.page.keyboard.press(key);
   const requests = await server.waitForRequests(CHAT, count);
   const waited = Date.now() - typed;
   assert.ok(waited >= debounceMs, `the request came ${waited} ms after the key, before the ${debounceMs} ms debounce`);
