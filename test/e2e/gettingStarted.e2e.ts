@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import type { Locator } from 'playwright-core';
 import { repoRoot } from '../support/codeServer';
 import { FakeServer, sseReply, textStream } from '../support/fakeServer';
-import { openSidebarChat, reloadWindow, send } from './chatSupport';
+import { chatFrame, lastAssistant, openSidebarChat, reloadWindow, send } from './chatSupport';
 import { statusItem, waitForStatus } from './completionsSupport';
 import { useWorkbench, type Workbench } from './e2eSupport';
 
@@ -114,6 +114,9 @@ describe('getting started', () => {
     await wb.runCommand('Arcee: Explain Selection');
     const requests = await server.waitForRequests('/chat/completions', before + 1);
     assert.ok(JSON.stringify(requests.at(-1)!.json).includes('return a + b;'), 'the selected code was not sent');
+    // The answer shows in the chat view, which takes the focus when it opens: wait for it, or it can close the
+    // palette that opens the walkthrough (seen on the newest VS Code).
+    await lastAssistant(await chatFrame(wb)).getByText('It adds two numbers.').waitFor();
     await openWalkthrough(wb);
     await waitChecked(wb, 'selection');
     assert.equal(await step(wb, 'completions').getAttribute('aria-checked'), 'false');
