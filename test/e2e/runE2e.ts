@@ -5,7 +5,7 @@ import { ensureCodeServer } from '../support/codeServer';
 import { findTests } from '../support/findTests';
 
 function main(): void {
-  const limitMs = Number(process.env.ARCEE_E2E_TIMEOUT_MS ?? 5 * 60_000);
+  const limitMs = Number(process.env.ARCEE_E2E_TIMEOUT_MS ?? 12 * 60_000);
   const guard = setTimeout(() => {
     // Exiting kills what is left: code-server groups by an exit hook, Chromium by Playwright's.
     console.error(`e2e: the run took longer than ${limitMs / 1000} s; stopping`);
