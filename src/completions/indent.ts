@@ -87,7 +87,11 @@ export function reindent(
 ): string[] {
   const nonBlank = lines.filter((l) => l.trim() !== '');
   if (nonBlank.length === 0) return lines.map(() => '');
-  const widths = nonBlank.map((l) => indentWidth(l, style.size));
+  // A block comment's ` * ` lines sit one space right of their level: that space is alignment, not a level, so
+  // they are left out of the measuring and keep it after re-indenting.
+  const star = (l: string): boolean => languageId !== 'python' && /^[ \t]*\*/.test(l);
+  const align = (l: string): string => (star(l) ? ' ' : '');
+  const widths = nonBlank.filter((l) => !star(l)).map((l) => indentWidth(l, style.size));
   const flat = widths.every((w) => w === modelBase);
   if (flat && languageId === 'python') {
     // Python without indentation: the lines after a `:` line go one level deeper (where such a block ends cannot
@@ -107,6 +111,7 @@ export function reindent(
     return lines.map((l) => {
       const t = l.trim();
       if (t === '') return '';
+      if (star(l)) return renderIndent(targetBase + depth * style.size, style) + ' ' + t;
       const level = isCloser(t) ? depth - 1 : depth;
       depth = Math.max(0, depth + depthChange(t, languageId));
       return renderIndent(targetBase + level * style.size, style) + t;
@@ -116,8 +121,8 @@ export function reindent(
   return lines.map((l) => {
     const t = l.trim();
     if (t === '') return '';
-    const level = Math.round((indentWidth(l, style.size) - modelBase) / step);
-    return renderIndent(targetBase + level * style.size, style) + l.trimStart().trimEnd();
+    const level = Math.round((indentWidth(l, style.size) - align(l).length - modelBase) / step);
+    return renderIndent(targetBase + level * style.size, style) + align(l) + l.trimStart().trimEnd();
   });
 }
 
