@@ -93,7 +93,7 @@ export class GhostTextProvider implements vscode.InlineCompletionItemProvider, v
         controller.signal,
       );
       if (!suggestion || token.isCancellationRequested) return undefined;
-      const item = new vscode.InlineCompletionItem(lead + suggestion.text, new vscode.Range(start, position), { command: COMPLETIONS_COMMANDS.accepted, title: 'Count the accepted completion' });
+      const item = new vscode.InlineCompletionItem(lead + suggestion.text, selected ? selected.range : new vscode.Range(position, position), { command: COMPLETIONS_COMMANDS.accepted, title: 'Count the accepted completion' });
       return [item];
     } finally {
       sub.dispose();
