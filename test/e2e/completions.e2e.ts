@@ -21,6 +21,7 @@ const FILES: Record<string, string> = {
   'toggle.ts': "const words = ['hi'];\nconst first",
   'paused401.ts': 'const rows = [1];\nconst n =',
   'paused402.ts': 'const rows = [2];\nconst n =',
+  'suggest.txt': 'reduceTotal sums the items.\nconst n =',
 };
 
 describe('ghost-text completions', () => {
@@ -53,6 +54,8 @@ describe('ghost-text completions', () => {
       // item); these tests are about ghost text alone.
       'editor.quickSuggestions': { other: 'off', comments: 'off', strings: 'off' },
       'editor.suggestOnTriggerCharacters': false,
+      // Except in plain text, where word-based suggestions open the widget for the test that needs it.
+      '[plaintext]': { 'editor.quickSuggestions': { other: 'on', comments: 'off', strings: 'off' } },
     },
     files: FILES,
   }));
@@ -219,4 +222,30 @@ describe('ghost-text completions', () => {
       assert.equal(server.requestsTo(CHAT).length, 2);
     });
   }
+
+  it('with the suggest widget open, the ghost text extends the selected item; Tab takes the item, then the rest', async () => {
+    const wb = workbench();
+    // Only a prompt that continues after the selected item is answered: when the widget opens later than the
+    // debounce, VS Code first asks without a selected item (after `red`), and that answer must show nothing.
+    const afterItem = /\nconst n = reduceTotal<CURSOR>\n```$/;
+    server.setDefault(CHAT, (req) => sseReply(textStream(afterItem.test(promptOf(req)) ? '(items);' : '')));
+    await openAtEnd(wb, 'suggest.txt', 'const n');
+    await wb.page.keyboard.type(' red');
+    const widget = wb.page.locator('.editor-widget.suggest-widget.visible');
+    await widget.locator('.monaco-list-row.focused', { hasText: 'reduceTotal' }).waitFor();
+    // VS Code shows the rest of the item, then the suggestion in its lighter preview style.
+    await waitForGhostText(wb, 'uceTotal(items);');
+    assert.equal(await ghostText(wb, 'preview'), '(items);');
+    assert.ok(server.requestsTo(CHAT).some((r) => afterItem.test(promptOf(r))), 'the model was asked to continue after the selected item');
+    await wb.screenshot('completions-suggest-widget');
+    await waitForDocument(wb, ['reduceTotal sums the items.', 'const n = red']);
+    const asked = server.requestsTo(CHAT).length;
+    await wb.page.keyboard.press('Tab');
+    await waitForDocument(wb, ['reduceTotal sums the items.', 'const n = reduceTotal']);
+    await widget.waitFor({ state: 'hidden' });
+    await waitForGhostText(wb, '(items);');
+    assert.equal(server.requestsTo(CHAT).length, asked, 'the rest came from the cache');
+    await wb.page.keyboard.press('Tab');
+    await waitForDocument(wb, ['reduceTotal sums the items.', 'const n = reduceTotal(items);']);
+  });
 });

@@ -14,16 +14,19 @@ function editor(wb: Workbench): Locator {
 
 /**
  * The ghost text shown in the active editor, '' when none: the inline part on the cursor line
- * (`.ghost-text-decoration` spans) and the further lines of a multi-line suggestion, which VS Code (1.104 and
+ * (`.ghost-text-decoration` spans, and `.ghost-text-decoration-preview` ones: with the suggest widget open, the
+ * part beyond the selected item) and the further lines of a multi-line suggestion, which VS Code (1.104 and
  * 1.139 alike) renders in a view zone (`.view-zones .suggest-preview-text .view-line`), with spaces (rendered as
- * U+00A0) normalised.
+ * U+00A0) normalised. `only: 'preview'` reads the `.ghost-text-decoration-preview` spans alone.
  */
-export async function ghostText(wb: Workbench): Promise<string> {
-  return editor(wb).evaluate((root) => {
-    const inline = [...root.querySelectorAll('.view-lines .ghost-text-decoration')].map((el) => el.textContent ?? '').join('');
+export async function ghostText(wb: Workbench, only?: 'preview'): Promise<string> {
+  return editor(wb).evaluate((root, onlyPreview) => {
+    const selector = onlyPreview ? '.view-lines .ghost-text-decoration-preview' : '.view-lines .ghost-text-decoration, .view-lines .ghost-text-decoration-preview';
+    const inline = [...root.querySelectorAll(selector)].map((el) => el.textContent ?? '').join('');
+    if (onlyPreview) return inline.replace(/\u00a0/g, ' ');
     const zoneLines = [...root.querySelectorAll('.view-zones .suggest-preview-text .view-line')].map((el) => el.textContent ?? '');
     return [inline, ...zoneLines].join('\n').replace(/\u00a0/g, ' ');
-  });
+  }, only === 'preview');
 }
 
 /** Waits (bounded) until the ghost text is exactly `expected` ('' for none); fails with what it saw. */
