@@ -75,6 +75,14 @@ export interface Counters {
   errors: number;
 }
 
+/** The counters as the log's line. */
+export function describeCounters(c: Counters): string {
+  return (
+    `Completions: ${c.requests} requests (${c.aborted} aborted as you typed on, ${c.decidedEarly} stopped once the answer was decided, ${c.errors} failed), ` +
+    `${c.cacheHits} served from the cache, ${c.shown} shown, ${c.accepts} accepted, ${c.empty} empty, ${c.debounced} skipped while typing, ${c.capped} over the per-minute cap`
+  );
+}
+
 export type ChatStreamer = (request: ChatRequest, signal: AbortSignal) => AsyncIterable<ChatEvent>;
 
 export interface EngineDeps {

@@ -7,7 +7,7 @@
  */
 import vscode = require('vscode');
 import type { ArceeService } from '../services/arceeService';
-import { CompletionEngine, type ChatStreamer, type Counters, type Pause } from '../completions/engine';
+import { CompletionEngine, describeCounters, type ChatStreamer, type Pause } from '../completions/engine';
 import { needsKey } from '../config/settings';
 import { COMPLETIONS_COMMANDS } from '../ids';
 import { ArceeError } from '../providers/errors';
@@ -102,8 +102,7 @@ export class GhostTextProvider implements vscode.InlineCompletionItemProvider, v
 
   /** One log line a minute, when something changed: what completions cost and what they served. */
   private logStats(): void {
-    const c: Counters = this.engine.counters;
-    const line = `Completions: ${c.requests} requests (${c.aborted} aborted as you typed on, ${c.decidedEarly} stopped once the answer was decided, ${c.errors} failed), ${c.cacheHits} served from the cache, ${c.shown} shown, ${c.accepts} accepted, ${c.debounced} skipped while typing, ${c.capped} over the per-minute cap`;
+    const line = describeCounters(this.engine.counters);
     if (line !== this.lastStats) this.service.log.info(line);
     this.lastStats = line;
   }

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import {
   CompletionEngine,
+  describeCounters,
   maxTokensFor,
   type ChatStreamer,
   type CompletionRequest,
@@ -281,5 +282,17 @@ describe('completions: engine', () => {
     assert.equal(asked, 1);
     assert.deepEqual(pauses, [{ kind: 'auth', message: 'No Arcee API key is set.', until: undefined }]);
     assert.equal(engine.counters.requests, 0);
+  });
+
+  it('describes its counters in one log line: requests, aborts, cache hits, accepts', async () => {
+    const model = fakeModel('items.length;');
+    const { engine } = engineWith(model.streamer);
+    await engine.complete(REQ, signal());
+    await engine.complete({ ...REQ, prefix: REQ.prefix + 'it' }, signal());
+    engine.accepted();
+    assert.equal(
+      describeCounters(engine.counters),
+      'Completions: 1 requests (0 aborted as you typed on, 0 stopped once the answer was decided, 0 failed), 1 served from the cache, 2 shown, 1 accepted, 0 empty, 0 skipped while typing, 0 over the per-minute cap',
+    );
   });
 });
