@@ -103,15 +103,7 @@ export class GhostText implements vscode.Disposable {
   }
 
   private async setEnabled(on: boolean): Promise<void> {
-    const config = vscode.workspace.getConfiguration('arcee');
-    const inspect = config.inspect<boolean>('completions.enabled');
-    const target =
-      inspect?.workspaceFolderValue !== undefined
-        ? vscode.ConfigurationTarget.WorkspaceFolder
-        : inspect?.workspaceValue !== undefined
-          ? vscode.ConfigurationTarget.Workspace
-          : vscode.ConfigurationTarget.Global;
-    await config.update('completions.enabled', on, target);
+    await this.service.updateSetting('completions.enabled', on);
     if (on) this.service.reached('completionsOn');
   }
 

@@ -151,15 +151,20 @@ export class ArceeService extends Disposable {
 
   /** Writes `arcee.model` where the user keeps it (workspace if set there, else user settings). */
   async setModel(id: string): Promise<void> {
+    await this.updateSetting('model', id);
+  }
+
+  /** Writes `arcee.<key>` where the user keeps it: the workspace folder or workspace if set there, else user settings. */
+  async updateSetting(key: string, value: unknown): Promise<void> {
     const config = vscode.workspace.getConfiguration('arcee');
-    const inspect = config.inspect<string>('model');
+    const inspect = config.inspect(key);
     const target =
       inspect?.workspaceFolderValue !== undefined
         ? vscode.ConfigurationTarget.WorkspaceFolder
         : inspect?.workspaceValue !== undefined
           ? vscode.ConfigurationTarget.Workspace
           : vscode.ConfigurationTarget.Global;
-    await config.update('model', id, target);
+    await config.update(key, value, target);
     this.current = this.readSettings();
   }
 }
