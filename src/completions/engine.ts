@@ -11,6 +11,7 @@
  *
  * Counters (requests, aborts, cache hits, accepts…) are kept for the log; nothing is sent anywhere else.
  */
+import type { CompletionsSettings } from '../config/settings';
 import type { ChatEvent, ChatRequest } from '../providers/api';
 import { ArceeError } from '../providers/errors';
 import { SuggestionCache } from './cache';
@@ -20,13 +21,8 @@ import { buildCompletionPrompt, completionMode } from './prompt';
 import { MinuteCap } from './rateLimit';
 import { StreamedAnswer, type Decision } from './streamed';
 
-export interface CompletionSettings {
-  model: string;
-  debounceMs: number;
-  /** Most lines a block suggestion may have. */
-  maxLines: number;
-  maxPerMinute: number;
-}
+/** What the engine reads of `arcee.completions.*` (validated in config/settings.ts, the one place they are defined). */
+export type CompletionSettings = Pick<CompletionsSettings, 'model' | 'debounceMs' | 'maxLines' | 'maxPerMinute'>;
 
 export interface CompletionRequest {
   /** Identifies the document (its URI). */

@@ -32,6 +32,7 @@ export interface CompletionsSettings {
   enabled: boolean;
   model: string;
   debounceMs: number;
+  /** Most lines a block suggestion may have. */
   maxLines: number;
   maxPerMinute: number;
   /** Language ids that never get ghost text. */
