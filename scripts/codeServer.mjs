@@ -45,7 +45,8 @@ export const VSCODES = {
 /** `floor` or `newest`; anything else is refused with the choices. */
 export function vscodeChoice(value) {
   const choice = value || 'floor';
-  if (!Object.hasOwn(VSCODES, choice)) throw new Error(`unknown VS Code "${choice}": use ${Object.keys(VSCODES).join(' or ')}`);
+  if (!Object.hasOwn(VSCODES, choice))
+    throw new Error(`unknown VS Code "${choice}": use ${Object.keys(VSCODES).join(' or ')}`);
   return choice;
 }
 
@@ -146,14 +147,18 @@ async function installInto(targetDir, sourceDir, what, install) {
       fs.copyFileSync(path.join(sourceDir, name), path.join(targetDir, name));
     }
     const started = Date.now();
-    log(`installing ${what} into ${path.relative(repoRoot, targetDir)} (attempt ${attempt}; log: ${path.relative(repoRoot, logFile)})`);
+    log(
+      `installing ${what} into ${path.relative(repoRoot, targetDir)} (attempt ${attempt}; log: ${path.relative(repoRoot, logFile)})`,
+    );
     try {
       await install(logFile);
       fs.writeFileSync(path.join(targetDir, markerName), fingerprint(sourceDir));
       log(`installed ${what} in ${Math.round((Date.now() - started) / 1000)} s`);
       return;
     } catch (error) {
-      log(`${error instanceof Error ? error.message : String(error)}\n--- last lines of the log ---\n${tail(logFile, 40)}\n---`);
+      log(
+        `${error instanceof Error ? error.message : String(error)}\n--- last lines of the log ---\n${tail(logFile, 40)}\n---`,
+      );
       if (attempt === 2) throw new Error(`could not install ${what}; see ${logFile}`);
       log('deleting the half-done install and trying once more');
     }
@@ -205,12 +210,16 @@ function seedRipgrepCache(codeServerPkgDir, tmpDir, logFile) {
   if (!rg) throw new Error('ripgrep is missing (/usr/bin/rg): install the Debian package "ripgrep"');
   // The release tag is a constant in the package's postinstall.js; fetch the package to read it.
   const packDir = fs.mkdtempSync(path.join(tmpDir, 'rgpack-'));
-  const pack = spawnSync('npm', ['pack', `@vscode/ripgrep@${entry.version}`, '--pack-destination', packDir, '--silent'], {
-    cwd: packDir,
-    encoding: 'utf8',
-    timeout: 120_000,
-    env: baseEnv({}),
-  });
+  const pack = spawnSync(
+    'npm',
+    ['pack', `@vscode/ripgrep@${entry.version}`, '--pack-destination', packDir, '--silent'],
+    {
+      cwd: packDir,
+      encoding: 'utf8',
+      timeout: 120_000,
+      env: baseEnv({}),
+    },
+  );
   if (pack.status !== 0) throw new Error(`npm pack @vscode/ripgrep@${entry.version} failed: ${pack.stderr}`);
   const tgz = path.join(packDir, pack.stdout.trim().split('\n').pop());
   const untar = spawnSync('tar', ['xzf', tgz, '-C', packDir], { timeout: 60_000 });
@@ -232,43 +241,48 @@ function seedRipgrepCache(codeServerPkgDir, tmpDir, logFile) {
 async function ensureCodeServerInstalled(layout) {
   const check = () => fs.existsSync(layout.codeServerEntry);
   if (isInstalled(layout.codeServerDir, layout.manifestDir, check)) return;
-  await installInto(layout.codeServerDir, layout.manifestDir, `code-server ${layout.codeServerVersion}`, async (logFile) => {
-    const tmpDir = path.join(layout.codeServerDir, 'tmp');
-    fs.mkdirSync(tmpDir, { recursive: true });
-    const env = baseEnv({
-      // code-server's own Node first on PATH: code-server's postinstall checks it and node-gyp builds against it.
-      PATH: `${layout.nodeBinDir}${path.delimiter}${process.env.PATH ?? ''}`,
-      npm_config_nodedir: layout.nodeHeadersDir,
-      npm_config_unsafe_perm: 'true',
-      TMPDIR: tmpDir,
-    });
-    // Phase 1 unpacks without scripts, so the ripgrep cache and the nested projects' script approvals
-    // can be put in place before anything runs.
-    await run('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund'], {
-      cwd: layout.codeServerDir,
-      env,
-      logFile,
-      label: 'npm ci code-server (unpack)',
-    });
-    const pkgDir = path.join(layout.codeServerDir, 'node_modules', 'code-server');
-    seedRipgrepCache(pkgDir, tmpDir, logFile);
-    // code-server's postinstall runs `npm install` in these two nested projects; npm ≥ 11.19 only runs
-    // dependency install scripts approved there, and refuses --allow-scripts on the command line.
-    for (const nested of [path.join(pkgDir, 'lib', 'vscode'), path.join(pkgDir, 'lib', 'vscode', 'extensions')]) {
-      fs.writeFileSync(
-        path.join(nested, '.npmrc'),
-        `allow-scripts=${NESTED_ALLOWED_SCRIPTS.join(',')}\nunsafe-perm=true\nyes=true\nfund=false\naudit=false\n`,
-      );
-    }
-    // Phase 2 runs the approved install scripts: argon2's build and code-server's postinstall.
-    await run('npm', ['rebuild', '--foreground-scripts'], {
-      cwd: layout.codeServerDir,
-      env,
-      logFile,
-      label: 'code-server postinstall (VS Code dependencies, native modules)',
-    });
-    fs.rmSync(tmpDir, { recursive: true, force: true });
-  });
+  await installInto(
+    layout.codeServerDir,
+    layout.manifestDir,
+    `code-server ${layout.codeServerVersion}`,
+    async (logFile) => {
+      const tmpDir = path.join(layout.codeServerDir, 'tmp');
+      fs.mkdirSync(tmpDir, { recursive: true });
+      const env = baseEnv({
+        // code-server's own Node first on PATH: code-server's postinstall checks it and node-gyp builds against it.
+        PATH: `${layout.nodeBinDir}${path.delimiter}${process.env.PATH ?? ''}`,
+        npm_config_nodedir: layout.nodeHeadersDir,
+        npm_config_unsafe_perm: 'true',
+        TMPDIR: tmpDir,
+      });
+      // Phase 1 unpacks without scripts, so the ripgrep cache and the nested projects' script approvals
+      // can be put in place before anything runs.
+      await run('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund'], {
+        cwd: layout.codeServerDir,
+        env,
+        logFile,
+        label: 'npm ci code-server (unpack)',
+      });
+      const pkgDir = path.join(layout.codeServerDir, 'node_modules', 'code-server');
+      seedRipgrepCache(pkgDir, tmpDir, logFile);
+      // code-server's postinstall runs `npm install` in these two nested projects; npm ≥ 11.19 only runs
+      // dependency install scripts approved there, and refuses --allow-scripts on the command line.
+      for (const nested of [path.join(pkgDir, 'lib', 'vscode'), path.join(pkgDir, 'lib', 'vscode', 'extensions')]) {
+        fs.writeFileSync(
+          path.join(nested, '.npmrc'),
+          `allow-scripts=${NESTED_ALLOWED_SCRIPTS.join(',')}\nunsafe-perm=true\nyes=true\nfund=false\naudit=false\n`,
+        );
+      }
+      // Phase 2 runs the approved install scripts: argon2's build and code-server's postinstall.
+      await run('npm', ['rebuild', '--foreground-scripts'], {
+        cwd: layout.codeServerDir,
+        env,
+        logFile,
+        label: 'code-server postinstall (VS Code dependencies, native modules)',
+      });
+      fs.rmSync(tmpDir, { recursive: true, force: true });
+    },
+  );
   if (!check()) throw new Error(`${layout.codeServerEntry} is missing after the install`);
 }
 
@@ -280,7 +294,12 @@ export async function ensureCodeServer(choice = process.env.ARCEE_VSCODE) {
   await ensureCodeServerInstalled(layout);
   const elapsed = Date.now() - started;
   if (elapsed > 1000) log(`code-server ${layout.codeServerVersion} ready in ${Math.round(elapsed / 1000)} s`);
-  return { node: layout.nodeBin, entry: layout.codeServerEntry, version: layout.codeServerVersion, vscode: layout.vscode };
+  return {
+    node: layout.nodeBin,
+    entry: layout.codeServerEntry,
+    version: layout.codeServerVersion,
+    vscode: layout.vscode,
+  };
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

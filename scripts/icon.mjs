@@ -16,11 +16,18 @@ const html = `<!doctype html><html><body style="margin:0;background:transparent"
 ${mark.replace('width="24" height="24"', `width="${SIZE * 0.68}" height="${SIZE * 0.68}"`)}
 </div></body></html>`;
 
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--no-sandbox'],
+});
 try {
   const page = await browser.newPage({ viewport: { width: SIZE, height: SIZE } });
   await page.setContent(html);
-  await page.screenshot({ path: path.join(root, 'media/icon.png'), omitBackground: true, clip: { x: 0, y: 0, width: SIZE, height: SIZE } });
+  await page.screenshot({
+    path: path.join(root, 'media/icon.png'),
+    omitBackground: true,
+    clip: { x: 0, y: 0, width: SIZE, height: SIZE },
+  });
 } finally {
   await browser.close();
 }

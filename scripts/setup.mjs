@@ -25,7 +25,8 @@ function installed(pkg) {
 function sh(command, args, options = {}) {
   log(`$ ${command} ${args.join(' ')}`);
   const result = spawnSync(command, args, { stdio: 'inherit', timeout: 20 * 60_000, ...options });
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${result.signal ?? `exit ${result.status}`})`);
+  if (result.status !== 0)
+    throw new Error(`${command} ${args.join(' ')} failed (${result.signal ?? `exit ${result.status}`})`);
 }
 
 /** Installs chromium, ripgrep and libkrb5-dev with apt-get when running as root; otherwise fails clearly. */

@@ -36,13 +36,19 @@ function demoWorkspace() {
 /** The profile's user settings, with ARCEE_BASE_URL and ARCEE_MODEL written in; undefined leaves the file alone. */
 function profileSettings(profileDir) {
   const file = profileDir && path.join(profileDir, 'user', 'User', 'settings.json');
-  let settings = { 'workbench.startupEditor': 'none', 'extensions.autoCheckUpdates': false, 'extensions.autoUpdate': false };
+  let settings = {
+    'workbench.startupEditor': 'none',
+    'extensions.autoCheckUpdates': false,
+    'extensions.autoUpdate': false,
+  };
   if (file && fs.existsSync(file)) {
     try {
       settings = JSON.parse(fs.readFileSync(file, 'utf8'));
     } catch {
       if (process.env.ARCEE_BASE_URL || process.env.ARCEE_MODEL) {
-        console.error(`[start] ${file} is not plain JSON (comments?): ARCEE_BASE_URL / ARCEE_MODEL were not written into it`);
+        console.error(
+          `[start] ${file} is not plain JSON (comments?): ARCEE_BASE_URL / ARCEE_MODEL were not written into it`,
+        );
       }
       return undefined;
     }
@@ -78,7 +84,9 @@ async function main() {
   const newest = (process.env.ARCEE_VSCODE ?? 'newest') === 'newest';
   process.env.ARCEE_VSCODE = newest ? 'newest' : 'floor';
   // A short path: code-server keeps a Unix socket in the profile.
-  const profileDir = fresh ? undefined : (process.env.ARCEE_START_PROFILE ?? path.join(repoRoot, '.cache', `profile-${process.env.ARCEE_VSCODE}`));
+  const profileDir = fresh
+    ? undefined
+    : (process.env.ARCEE_START_PROFILE ?? path.join(repoRoot, '.cache', `profile-${process.env.ARCEE_VSCODE}`));
   const keyDir = profileDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'arcee-start-'));
   const startKey = keyFile(keyDir);
   const options = {
@@ -97,14 +105,22 @@ async function main() {
     server = await startCodeServer({ ...options, port: lastPort });
   } catch (error) {
     if (!lastPort) throw error;
-    console.error(`[start] port ${lastPort} is taken; using another (the browser will not have the key stored on the old one)`);
+    console.error(
+      `[start] port ${lastPort} is taken; using another (the browser will not have the key stored on the old one)`,
+    );
     server = await startCodeServer(options);
   }
   if (portFile) fs.writeFileSync(portFile, String(server.port));
   const url = server.workbenchUrl(newest ? { folder } : { folder, extensionDevelopmentPath: repoRoot });
-  console.log(`\nVS Code (code-server ${newest ? 'newest' : 'at the 1.104 floor'}) with the Arcee extension from ${repoRoot}:\n\n  ${url}\n`);
-  console.log(profileDir ? `Profile (kept between runs; \`npm start -- --fresh\` for a throwaway one): ${path.relative(repoRoot, profileDir)}` : 'A throwaway profile (--fresh).');
-  if (startKey) console.log('ARCEE_API_KEY goes into the profile\'s SecretStorage when the window opens.');
+  console.log(
+    `\nVS Code (code-server ${newest ? 'newest' : 'at the 1.104 floor'}) with the Arcee extension from ${repoRoot}:\n\n  ${url}\n`,
+  );
+  console.log(
+    profileDir
+      ? `Profile (kept between runs; \`npm start -- --fresh\` for a throwaway one): ${path.relative(repoRoot, profileDir)}`
+      : 'A throwaway profile (--fresh).',
+  );
+  if (startKey) console.log("ARCEE_API_KEY goes into the profile's SecretStorage when the window opens.");
   console.log('Open that URL in a browser on this machine. After changing the code, run `npm run build` (or');
   console.log('`npm run watch`) and reload the page. Ctrl+C stops the server.\n');
   const why = await new Promise((resolve) => {

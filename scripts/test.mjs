@@ -13,6 +13,7 @@ const STEP_TIMEOUT_MS = 15 * 60_000;
 // `package` builds the VSIX users install and checks it; the e2e suites on the floor install that VSIX (so a
 // file missing from it, or a require of something not bundled, fails them), those on the newest the working tree.
 const steps = [
+  { name: 'format', script: 'format:check', mocha: false },
   { name: 'lint', script: 'lint', mocha: false },
   { name: 'typecheck', script: 'typecheck', mocha: false },
   { name: 'unit', script: 'test:unit', mocha: true },
@@ -20,7 +21,12 @@ const steps = [
   { name: 'integration 1.104', script: 'test:integration', mocha: true, env: { ARCEE_VSCODE: 'floor' } },
   { name: 'integration new', script: 'test:integration', mocha: true, env: { ARCEE_VSCODE: 'newest' } },
   { name: 'webview', script: 'test:webview', mocha: true },
-  { name: 'e2e 1.104 vsix', script: 'test:e2e', mocha: true, env: { ARCEE_VSCODE: 'floor', ARCEE_E2E_VSIX: path.join(repoRoot, 'dist', 'arcee-vscode.vsix') } },
+  {
+    name: 'e2e 1.104 vsix',
+    script: 'test:e2e',
+    mocha: true,
+    env: { ARCEE_VSCODE: 'floor', ARCEE_E2E_VSIX: path.join(repoRoot, 'dist', 'arcee-vscode.vsix') },
+  },
   { name: 'e2e new', script: 'test:e2e', mocha: true, env: { ARCEE_VSCODE: 'newest' } },
 ];
 
@@ -31,7 +37,12 @@ const stripAnsi = (text) => text.replace(/\u001b\[[0-9;]*[A-Za-z]/g, '');
 function runStep(script, env = {}) {
   return new Promise((resolve) => {
     const started = Date.now();
-    const child = spawn('npm', ['run', '-s', script], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, ...env } });
+    const child = spawn('npm', ['run', '-s', script], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+      env: { ...process.env, ...env },
+    });
     let output = '';
     const forward = (stream) => (chunk) => {
       stream.write(chunk);
@@ -40,7 +51,9 @@ function runStep(script, env = {}) {
     child.stdout.on('data', forward(process.stdout));
     child.stderr.on('data', forward(process.stderr));
     const timer = setTimeout(() => {
-      process.stderr.write(`\n[test] npm run ${script} took longer than ${STEP_TIMEOUT_MS / 60_000} min; stopping it\n`);
+      process.stderr.write(
+        `\n[test] npm run ${script} took longer than ${STEP_TIMEOUT_MS / 60_000} min; stopping it\n`,
+      );
       try {
         process.kill(-child.pid, 'SIGKILL');
       } catch {
@@ -58,7 +71,12 @@ function runStep(script, env = {}) {
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       process.removeListener('SIGINT', stopOnSignal);
-      resolve({ code: code ?? 1, signal, output: stripAnsi(output), seconds: Math.round((Date.now() - started) / 1000) });
+      resolve({
+        code: code ?? 1,
+        signal,
+        output: stripAnsi(output),
+        seconds: Math.round((Date.now() - started) / 1000),
+      });
     });
   });
 }
@@ -81,7 +99,9 @@ async function main() {
   let failed = 0;
   const report = [];
   for (const step of steps) {
-    const envText = Object.entries(step.env ?? {}).map(([k, v]) => `${k}=${v} `).join('');
+    const envText = Object.entries(step.env ?? {})
+      .map(([k, v]) => `${k}=${v} `)
+      .join('');
     console.log(`\n=== ${step.name} (${envText}npm run ${step.script}) ===`);
     const result = await runStep(step.script, step.env);
     let stepPassed = 0;
@@ -98,7 +118,9 @@ async function main() {
     passed += stepPassed;
     failed += stepFailed;
     const verdict = result.code === 0 ? 'ok' : `FAILED (${result.signal ?? `exit ${result.code}`})`;
-    report.push(`  ${step.name.padEnd(18)} ${verdict.padEnd(16)} ${stepPassed} passed, ${stepFailed} failed, ${result.seconds} s`);
+    report.push(
+      `  ${step.name.padEnd(18)} ${verdict.padEnd(16)} ${stepPassed} passed, ${stepFailed} failed, ${result.seconds} s`,
+    );
   }
   console.log(`\n=== summary ===\n${report.join('\n')}`);
   console.log(`${passed} passed, ${failed} failed`);

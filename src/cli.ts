@@ -41,7 +41,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
       object.emit(errorJson(err, message, p));
     } else {
       printer.partial(p);
-      printer.notice(`error (${err.kind}${err.status ? ` ${err.status}` : ''}): ${message}${e instanceof UsageError ? ' (see --help)' : ''}`);
+      printer.notice(
+        `error (${err.kind}${err.status ? ` ${err.status}` : ''}): ${message}${e instanceof UsageError ? ' (see --help)' : ''}`,
+      );
     }
     if (err.kind === 'cancelled') return 130;
     return e instanceof UsageError && !json ? 2 : 1;
@@ -115,7 +117,11 @@ export async function main(argv: string[], io: Io): Promise<number> {
       if (!json) printer.complete(result);
     } else {
       const multi = (request.n ?? 1) > 1;
-      for await (const ev of client.streamChat(request, { signal, onRetry: (r) => !json && printer.notice(`retrying (${r.attempt}/${r.maxAttempts}) in ${r.delayMs} ms: ${r.error.message}`) })) {
+      for await (const ev of client.streamChat(request, {
+        signal,
+        onRetry: (r) =>
+          !json && printer.notice(`retrying (${r.attempt}/${r.maxAttempts}) in ${r.delayMs} ms: ${r.error.message}`),
+      })) {
         if (ev.type === 'done') result = ev.result;
         if (!json) printer.event(ev, multi);
       }

@@ -1,6 +1,12 @@
 import vscode = require('vscode');
 import type { ConversationStore } from './chat/store';
-import { registerApiKeyCommands, registerChatCommands, registerConnectionCommands, registerModelCommands, registerSelectionCommands } from './commands/register';
+import {
+  registerApiKeyCommands,
+  registerChatCommands,
+  registerConnectionCommands,
+  registerModelCommands,
+  registerSelectionCommands,
+} from './commands/register';
 import { GhostText } from './ghostText/register';
 import { features, Lazy } from './lazy';
 import { vsCodeChatAvailable } from './lm/chatAvailable';
@@ -27,7 +33,9 @@ export function activate(context: vscode.ExtensionContext): ArceeExtensionApi {
   const log = new Log(vscode.window.createOutputChannel('Arcee', { log: true }));
   const keys = new KeyStore(context.secrets);
   const service = new ArceeService(keys, log, context.globalState);
-  const keyImported = importStartKey(keys, log).catch((e: unknown) => log.warn(`ARCEE_API_KEY from npm start was not stored: ${e instanceof Error ? e.message : String(e)}`));
+  const keyImported = importStartKey(keys, log).catch((e: unknown) =>
+    log.warn(`ARCEE_API_KEY from npm start was not stored: ${e instanceof Error ? e.message : String(e)}`),
+  );
   const store = new Lazy<ConversationStore>(() => {
     const { ConversationStore, storeFilesAt } = features();
     return new ConversationStore(storeFilesAt(vscode.Uri.joinPath(context.globalStorageUri, 'conversations')));

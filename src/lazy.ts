@@ -40,7 +40,13 @@ export type CommandHandler = (...args: unknown[]) => unknown;
  * Registers the commands `ids` now, as activation always did; their handlers are made by `make` (which loads
  * the feature code) on the first call of any of them, and disposed with the registrations if they own anything.
  */
-export function registerCommandsLazily<K extends string>(ids: readonly K[], make: () => Record<K, CommandHandler>): vscode.Disposable {
+export function registerCommandsLazily<K extends string>(
+  ids: readonly K[],
+  make: () => Record<K, CommandHandler>,
+): vscode.Disposable {
   const handlers = new Lazy(make);
-  return vscode.Disposable.from(...ids.map((id) => vscode.commands.registerCommand(id, (...args: unknown[]) => handlers.get()[id](...args))), handlers);
+  return vscode.Disposable.from(
+    ...ids.map((id) => vscode.commands.registerCommand(id, (...args: unknown[]) => handlers.get()[id](...args))),
+    handlers,
+  );
 }

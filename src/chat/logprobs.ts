@@ -30,7 +30,10 @@ export function logprobOverrides(topLogprobs: number | undefined): Pick<ChatRequ
  * What one chat request does about probabilities: with the toggle on it asks for them; with `arcee.logprobs`
  * on they come anyway. Either way the answer keeps them (`keep`) and is shaded.
  */
-export function logprobPlan(toggle: boolean, settings: Pick<Settings, 'requestDefaults' | 'topLogprobs'>): { keep: boolean; overrides: Partial<ChatRequest> } {
+export function logprobPlan(
+  toggle: boolean,
+  settings: Pick<Settings, 'requestDefaults' | 'topLogprobs'>,
+): { keep: boolean; overrides: Partial<ChatRequest> } {
   if (toggle) return { keep: true, overrides: logprobOverrides(settings.topLogprobs) };
   return { keep: settings.requestDefaults.logprobs === true, overrides: {} };
 }
@@ -126,7 +129,9 @@ export class LogprobCompactor {
     this.group = [];
     this.groupBytes = [];
     const text =
-      group.length === 1 ? tokenText(group[0].token, bytes) : (decodeStrict(bytes) ?? lenientUtf8.decode(new Uint8Array(bytes)));
+      group.length === 1
+        ? tokenText(group[0].token, bytes)
+        : (decodeStrict(bytes) ?? lenientUtf8.decode(new Uint8Array(bytes)));
     out.push(this.view(group, text));
   }
 

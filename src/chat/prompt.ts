@@ -17,7 +17,7 @@ export const CHAT_SYSTEM_PROMPT =
 /** Appended to the system prompt when the workspace tools are offered. */
 export const TOOLS_SYSTEM_HINT =
   ' You can read the open workspace with tools (read_file, list_files, search_text, get_diagnostics); each call ' +
-  'needs the user\'s approval, so call them only when the answer needs code you have not been shown, and name the files you used.';
+  "needs the user's approval, so call them only when the answer needs code you have not been shown, and name the files you used.";
 
 /** A fence longer than any run of backticks inside `text`, so the code cannot close it early. */
 export function fenceFor(text: string): string {
@@ -44,7 +44,10 @@ export function toApiMessages(history: ChatMessageView[], system: string = CHAT_
     if (m.role === 'user') {
       const text = userText(m);
       if (m.images?.length) {
-        const parts: ContentPart[] = [{ type: 'text', text }, ...m.images.map((img): ContentPart => ({ type: 'image_url', image_url: { url: img.dataUrl } }))];
+        const parts: ContentPart[] = [
+          { type: 'text', text },
+          ...m.images.map((img): ContentPart => ({ type: 'image_url', image_url: { url: img.dataUrl } })),
+        ];
         out.push({ role: 'user', content: parts });
       } else {
         out.push({ role: 'user', content: text });
@@ -58,14 +61,20 @@ export function toApiMessages(history: ChatMessageView[], system: string = CHAT_
 
 /** An assistant turn: plain, or with the tool calls that were answered and their results. */
 function assistantTurn(m: ChatMessageView): ChatMessage[] {
-  const answered = (m.toolCalls ?? []).filter((c): c is typeof c & { id: string; result: string } => !!c.id && c.result !== undefined);
+  const answered = (m.toolCalls ?? []).filter(
+    (c): c is typeof c & { id: string; result: string } => !!c.id && c.result !== undefined,
+  );
   // What the client could not strip: an answer stopped mid-stream never reached `done`; older saved conversations.
   const content = stripAnswerMarkup(m.content);
   if (!answered.length) return content.trim() ? [{ role: 'assistant', content }] : [];
   const turn: AssistantMessage = {
     role: 'assistant',
     content,
-    tool_calls: answered.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } })),
+    tool_calls: answered.map((c) => ({
+      id: c.id,
+      type: 'function',
+      function: { name: c.name, arguments: c.arguments },
+    })),
     ...toolTurnReasoning(m.reasoning),
   };
   return [turn, ...answered.map((c): ChatMessage => ({ role: 'tool', tool_call_id: c.id, content: c.result }))];

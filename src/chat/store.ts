@@ -88,7 +88,8 @@ export class ConversationStore {
     if (!raw) return undefined;
     try {
       const c: unknown = JSON.parse(raw);
-      if (isRecord(c) && typeof c.id === 'string' && Array.isArray(c.messages)) return settleInterrupted(c as unknown as ConversationView);
+      if (isRecord(c) && typeof c.id === 'string' && Array.isArray(c.messages))
+        return settleInterrupted(c as unknown as ConversationView);
     } catch {
       // A damaged file is reported as missing; the index entry stays so nothing else is lost.
     }
@@ -107,7 +108,11 @@ export class ConversationStore {
       queued.summary = summaryOf(conversation);
       return queued.done;
     }
-    const entry: QueuedSave = { snapshot: JSON.stringify(conversation), summary: summaryOf(conversation), done: Promise.resolve() };
+    const entry: QueuedSave = {
+      snapshot: JSON.stringify(conversation),
+      summary: summaryOf(conversation),
+      done: Promise.resolve(),
+    };
     this.queued.set(conversation.id, entry);
     const run = async (): Promise<void> => {
       this.queued.delete(conversation.id);
@@ -174,7 +179,12 @@ const INTERRUPTED_RESULT = 'The request was interrupted (VS Code closed) before 
 
 /** A conversation as Markdown, for export: reasoning folded, errors noted, never anything secret. */
 export function conversationToMarkdown(c: ConversationView): string {
-  const out: string[] = [`# ${c.title}`, '', `_Exported from Arcee for VS Code, ${new Date(c.updatedAt).toISOString()}_`, ''];
+  const out: string[] = [
+    `# ${c.title}`,
+    '',
+    `_Exported from Arcee for VS Code, ${new Date(c.updatedAt).toISOString()}_`,
+    '',
+  ];
   for (const m of c.messages) out.push(...messageToMarkdown(m), '');
   return `${out.join('\n').trimEnd()}\n`;
 }
@@ -188,7 +198,8 @@ function messageToMarkdown(m: ChatMessageView): string[] {
   const out: string[] = [];
   if (m.role === 'user') {
     out.push('## You', '', m.content);
-    for (const chip of m.context ?? []) out.push('', `\`${chip.path}\` lines ${chip.startLine}–${chip.endLine}:`, '', fence(chip.text, chip.language));
+    for (const chip of m.context ?? [])
+      out.push('', `\`${chip.path}\` lines ${chip.startLine}–${chip.endLine}:`, '', fence(chip.text, chip.language));
     for (const img of m.images ?? []) out.push('', `_(image: ${img.name})_`);
     return out;
   }
@@ -196,7 +207,12 @@ function messageToMarkdown(m: ChatMessageView): string[] {
   if (m.reasoning) out.push('<details><summary>Reasoning</summary>', '', m.reasoning, '', '</details>', '');
   out.push(m.content);
   for (const t of m.toolCalls ?? []) {
-    out.push('', `Tool call \`${t.name}\`${t.summary ? ` (${t.summary})` : ''}${t.status ? `: ${t.status}` : ''}`, '', fence(t.arguments, 'json'));
+    out.push(
+      '',
+      `Tool call \`${t.name}\`${t.summary ? ` (${t.summary})` : ''}${t.status ? `: ${t.status}` : ''}`,
+      '',
+      fence(t.arguments, 'json'),
+    );
     if (t.result !== undefined) out.push('', fence(t.result));
   }
   if (m.state === 'stopped') out.push('', '_(stopped)_');

@@ -4,7 +4,15 @@
  */
 import type { ChatEvent, ChatResult, ModelInfo, Usage } from '../providers/api';
 import { isArceeError, describeUnknownError, type ArceeError } from '../providers/errors';
-import type { ChatMessageView, ErrorAction, ErrorView, HostMessage, TokenLogprobView, ToolCallView, UsageView } from '../webview/protocol';
+import type {
+  ChatMessageView,
+  ErrorAction,
+  ErrorView,
+  HostMessage,
+  TokenLogprobView,
+  ToolCallView,
+  UsageView,
+} from '../webview/protocol';
 import { LogprobCompactor, MAX_TOKENS_KEPT } from './logprobs';
 
 /** Which buttons an error gets under the answer. */
@@ -42,7 +50,10 @@ export function usageView(usage: Usage | null, model: ModelInfo | undefined): Us
   };
   const p = model?.pricing;
   if (p && (p.prompt !== undefined || p.completion !== undefined)) {
-    view.costUsd = (usage.prompt_tokens ?? 0) * (p.prompt ?? 0) + (usage.completion_tokens ?? 0) * (p.completion ?? 0) + (p.request ?? 0);
+    view.costUsd =
+      (usage.prompt_tokens ?? 0) * (p.prompt ?? 0) +
+      (usage.completion_tokens ?? 0) * (p.completion ?? 0) +
+      (p.request ?? 0);
   }
   return view;
 }
@@ -52,7 +63,13 @@ export function usageView(usage: Usage | null, model: ModelInfo | undefined): Us
  * message per frame, not one per token.
  */
 export class StreamToView {
-  private pending: { text: string; reasoning: string; toolCalls?: ToolCallView[]; model?: string; logprobs?: TokenLogprobView[] } = { text: '', reasoning: '' };
+  private pending: {
+    text: string;
+    reasoning: string;
+    toolCalls?: ToolCallView[];
+    model?: string;
+    logprobs?: TokenLogprobView[];
+  } = { text: '', reasoning: '' };
   private compactor: LogprobCompactor | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
   result: ChatResult | undefined;
@@ -119,7 +136,9 @@ export class StreamToView {
           m.content = c.content;
           if (c.reasoning) m.reasoning = c.reasoning;
           else delete m.reasoning;
-          m.toolCalls = c.tool_calls.length ? c.tool_calls.map((t) => ({ id: t.id, name: t.name, arguments: t.arguments, complete: t.complete })) : undefined;
+          m.toolCalls = c.tool_calls.length
+            ? c.tool_calls.map((t) => ({ id: t.id, name: t.name, arguments: t.arguments, complete: t.complete }))
+            : undefined;
           m.finishReason = c.finish_reason;
         }
         m.usage = usageView(ev.result.usage, this.modelInfo(m.model ?? ''));

@@ -31,7 +31,11 @@ export const CUT_TOOL_TURN =
  * `length` never does (holdCutToolCalls), nor a stopped or failed answer.
  */
 export function wantsToolRound(m: ChatMessageView): boolean {
-  return (m.state === 'done' || m.state === 'streaming') && m.finishReason !== 'length' && (m.toolCalls ?? []).some((c) => c && c.complete);
+  return (
+    (m.state === 'done' || m.state === 'streaming') &&
+    m.finishReason !== 'length' &&
+    (m.toolCalls ?? []).some((c) => c && c.complete)
+  );
 }
 
 /**

@@ -73,9 +73,14 @@ function parseExtraBody(text: string): Record<string, unknown> {
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new UsageError(`--extra-body is not valid JSON (${jsonProblem(e)}); give one object, e.g. '{"reasoning_effort":"low"}'.`);
+    throw new UsageError(
+      `--extra-body is not valid JSON (${jsonProblem(e)}); give one object, e.g. '{"reasoning_effort":"low"}'.`,
+    );
   }
-  if (!isRecord(json)) throw new UsageError(`--extra-body must be a JSON object of request fields, e.g. '{"reasoning_effort":"low"}'; got ${kindOf(json)}.`);
+  if (!isRecord(json))
+    throw new UsageError(
+      `--extra-body must be a JSON object of request fields, e.g. '{"reasoning_effort":"low"}'; got ${kindOf(json)}.`,
+    );
   return json;
 }
 
@@ -96,31 +101,45 @@ function readTools(file: string): ToolDefinition[] {
   return checkTools(json, `--tools: "${file}"`);
 }
 
-const EXAMPLE_TOOL = '{"type":"function","function":{"name":"get_weather","parameters":{"type":"object","properties":{}}}}';
+const EXAMPLE_TOOL =
+  '{"type":"function","function":{"name":"get_weather","parameters":{"type":"object","properties":{}}}}';
 
 /** Checks the shape of a tool list; the items are passed on as they are (extra fields such as `strict` too). */
 function checkTools(json: unknown, where: string): ToolDefinition[] {
   if (!Array.isArray(json)) {
-    const hint = isRecord(json) && Array.isArray(json.tools) ? ' (an object with a "tools" list: the file must be the list itself)' : '';
-    throw new UsageError(`${where} must hold a JSON array of tools like [${EXAMPLE_TOOL}]; it holds ${kindOf(json)}${hint}.`);
+    const hint =
+      isRecord(json) && Array.isArray(json.tools)
+        ? ' (an object with a "tools" list: the file must be the list itself)'
+        : '';
+    throw new UsageError(
+      `${where} must hold a JSON array of tools like [${EXAMPLE_TOOL}]; it holds ${kindOf(json)}${hint}.`,
+    );
   }
-  if (json.length === 0) throw new UsageError(`${where} holds an empty list: give at least one tool, or leave --tools out.`);
+  if (json.length === 0)
+    throw new UsageError(`${where} holds an empty list: give at least one tool, or leave --tools out.`);
   const seen = new Set<string>();
   json.forEach((item: unknown, i) => {
     const at = `${where}, tool ${i + 1}`;
     if (!isRecord(item)) throw new UsageError(`${at} is ${kindOf(item)}, not a tool like ${EXAMPLE_TOOL}.`);
     if (item.function === undefined && typeof item.name === 'string') {
-      throw new UsageError(`${at} ("${item.name}") is a bare function: wrap it as {"type":"function","function":{"name":"${item.name}",…}}.`);
+      throw new UsageError(
+        `${at} ("${item.name}") is a bare function: wrap it as {"type":"function","function":{"name":"${item.name}",…}}.`,
+      );
     }
     if (item.type !== 'function') throw new UsageError(`${at}: "type" must be "function"; got ${kindOf(item.type)}.`);
     const fn = item.function;
     if (!isRecord(fn)) throw new UsageError(`${at}: "function" must be an object with a "name"; got ${kindOf(fn)}.`);
-    if (typeof fn.name !== 'string' || fn.name.trim() === '') throw new UsageError(`${at}: "function.name" must be a non-empty string; got ${kindOf(fn.name)}.`);
+    if (typeof fn.name !== 'string' || fn.name.trim() === '')
+      throw new UsageError(`${at}: "function.name" must be a non-empty string; got ${kindOf(fn.name)}.`);
     if (fn.description !== undefined && typeof fn.description !== 'string') {
-      throw new UsageError(`${at} ("${fn.name}"): "function.description" must be a string; got ${kindOf(fn.description)}.`);
+      throw new UsageError(
+        `${at} ("${fn.name}"): "function.description" must be a string; got ${kindOf(fn.description)}.`,
+      );
     }
     if (fn.parameters !== undefined && !isRecord(fn.parameters)) {
-      throw new UsageError(`${at} ("${fn.name}"): "function.parameters" must be a JSON Schema object; got ${kindOf(fn.parameters)}.`);
+      throw new UsageError(
+        `${at} ("${fn.name}"): "function.parameters" must be a JSON Schema object; got ${kindOf(fn.parameters)}.`,
+      );
     }
     if (seen.has(fn.name)) throw new UsageError(`${at}: a second tool named "${fn.name}"; tool names must differ.`);
     seen.add(fn.name);
@@ -132,7 +151,8 @@ function checkTools(json: unknown, where: string): ToolDefinition[] {
 function toolChoice(v: string | undefined): ToolChoice | undefined {
   if (v === undefined) return undefined;
   if (v === 'auto' || v === 'none' || v === 'required') return v;
-  if (v.trim() === '') throw new UsageError('--tool-choice needs auto, none, required or the name of one of the tools.');
+  if (v.trim() === '')
+    throw new UsageError('--tool-choice needs auto, none, required or the name of one of the tools.');
   return { type: 'function', function: { name: v } };
 }
 
@@ -144,14 +164,19 @@ function parallelToolCalls(v: string | undefined): boolean | undefined {
 
 /** Tool flags need tools to refer to (from --tools, or a "tools" list in --extra-body), and a named choice one of them. */
 function checkToolFlags(fields: RequestFields): void {
-  const names = Array.isArray(fields.tools) ? fields.tools.map((t: unknown) => (isRecord(t) && isRecord(t.function) ? t.function.name : undefined)) : undefined;
+  const names = Array.isArray(fields.tools)
+    ? fields.tools.map((t: unknown) => (isRecord(t) && isRecord(t.function) ? t.function.name : undefined))
+    : undefined;
   for (const key of ['tool_choice', 'parallel_tool_calls'] as const) {
-    if (fields[key] !== undefined && !names) throw new UsageError(`${FLAG_OF[key]} needs tools to choose from: add --tools FILE.`);
+    if (fields[key] !== undefined && !names)
+      throw new UsageError(`${FLAG_OF[key]} needs tools to choose from: add --tools FILE.`);
   }
   const choice = fields.tool_choice;
   if (typeof choice === 'object' && names && !names.includes(choice.function.name)) {
     const known = names.filter((n): n is string => typeof n === 'string');
-    throw new UsageError(`--tool-choice "${choice.function.name}" is none of the tools (${known.map((n) => `"${n}"`).join(', ')}), nor auto, none or required.`);
+    throw new UsageError(
+      `--tool-choice "${choice.function.name}" is none of the tools (${known.map((n) => `"${n}"`).join(', ')}), nor auto, none or required.`,
+    );
   }
 }
 

@@ -13,7 +13,10 @@ export function apiKeyCommands(service: ArceeService) {
     'arcee.setApiKey': async (given?: unknown): Promise<boolean> => {
       let key = typeof given === 'string' ? given : undefined;
       if (key === undefined) {
-        const getKey: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('link-external'), tooltip: 'Get a key at chat.arcee.ai' };
+        const getKey: vscode.QuickInputButton = {
+          iconPath: new vscode.ThemeIcon('link-external'),
+          tooltip: 'Get a key at chat.arcee.ai',
+        };
         const box = vscode.window.createInputBox();
         box.title = 'Arcee: Set API Key';
         box.prompt = `Paste your API key. It is kept in VS Code's secret storage (the OS keyring), never in settings. Keys are made at ${ARCEE_ACCOUNT_URL}.`;
@@ -52,9 +55,14 @@ export function apiKeyCommands(service: ArceeService) {
       }
       service.log.info('API key saved in secret storage');
       if (vsCodeChatAvailable()) {
-        void vscode.window.showInformationMessage("Arcee API key saved in VS Code's secret storage. Arcee's models are now in VS Code Chat's model picker.", 'Use in Chat').then((pick) => {
-          if (pick) void vscode.commands.executeCommand('arcee.useInChat');
-        });
+        void vscode.window
+          .showInformationMessage(
+            "Arcee API key saved in VS Code's secret storage. Arcee's models are now in VS Code Chat's model picker.",
+            'Use in Chat',
+          )
+          .then((pick) => {
+            if (pick) void vscode.commands.executeCommand('arcee.useInChat');
+          });
       } else {
         void vscode.window.showInformationMessage("Arcee API key saved in VS Code's secret storage.");
       }

@@ -45,7 +45,9 @@ export function chatCommands(surfaces: ChatSurfaces, store: ConversationStore) {
       }
       const chip = chipFromEditor(editor);
       if (!chip) {
-        void vscode.window.showInformationMessage('Select some code (or put the cursor on a non-empty line) to add it to the chat.');
+        void vscode.window.showInformationMessage(
+          'Select some code (or put the cursor on a non-empty line) to add it to the chat.',
+        );
         return undefined;
       }
       await surfaces.addContextToSidebar(chip);
@@ -58,7 +60,10 @@ export function chatCommands(surfaces: ChatSurfaces, store: ConversationStore) {
         void vscode.window.showInformationMessage('There is no conversation to export yet.');
         return undefined;
       }
-      const doc = await vscode.workspace.openTextDocument({ content: conversationToMarkdown(conversation), language: 'markdown' });
+      const doc = await vscode.workspace.openTextDocument({
+        content: conversationToMarkdown(conversation),
+        language: 'markdown',
+      });
       await vscode.window.showTextDocument(doc, { preview: false });
       return doc;
     },

@@ -23,9 +23,18 @@ export function connectionCommands(service: ArceeService) {
   const run = async (): Promise<ConnectionResult> => {
     const client = await service.client();
     if (!client) return { ok: false, errorKind: 'auth' };
-    const request = service.request([{ role: 'user', content: 'Reply with the single word OK.' }], { max_tokens: 16, n: null, logprobs: null, top_logprobs: null });
+    const request = service.request([{ role: 'user', content: 'Reply with the single word OK.' }], {
+      max_tokens: 16,
+      n: null,
+      logprobs: null,
+      top_logprobs: null,
+    });
     return vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Arcee: testing ${client.endpoints.host}…`, cancellable: true },
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: `Arcee: testing ${client.endpoints.host}…`,
+        cancellable: true,
+      },
       async (_progress, token): Promise<ConnectionResult> => {
         const { signal, dispose } = signalFromToken(token);
         const started = Date.now();
@@ -79,7 +88,9 @@ async function setBaseUrl(service: ArceeService): Promise<string | undefined> {
   });
   if (value === undefined) return undefined;
   const url = value.trim();
-  await vscode.workspace.getConfiguration('arcee').update('baseUrl', url || undefined, vscode.ConfigurationTarget.Global);
+  await vscode.workspace
+    .getConfiguration('arcee')
+    .update('baseUrl', url || undefined, vscode.ConfigurationTarget.Global);
   service.log.info(`Server URL set to ${url || DEFAULT_BASE_URL}`);
   return url || DEFAULT_BASE_URL;
 }

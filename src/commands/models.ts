@@ -16,7 +16,8 @@ function items(models: ModelInfo[], current: string, typed: string): ModelItem[]
     detail: describeModel(m) || undefined,
   }));
   const t = typed.trim();
-  if (t && !models.some((m) => m.id === t)) out.unshift({ id: t, label: `$(edit) Use "${t}"`, description: 'a model id the list does not show' });
+  if (t && !models.some((m) => m.id === t))
+    out.unshift({ id: t, label: `$(edit) Use "${t}"`, description: 'a model id the list does not show' });
   return out;
 }
 
@@ -34,7 +35,10 @@ async function selectModel(service: ArceeService, given?: unknown): Promise<stri
   pick.placeholder = `Current: ${service.settings.model}. Type to filter, or type a model id.`;
   pick.matchOnDescription = true;
   pick.matchOnDetail = true;
-  const refresh: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('refresh'), tooltip: 'Reload the model list' };
+  const refresh: vscode.QuickInputButton = {
+    iconPath: new vscode.ThemeIcon('refresh'),
+    tooltip: 'Reload the model list',
+  };
   pick.buttons = [refresh];
   let models: ModelInfo[] = [];
   const controller = new AbortController();
@@ -46,7 +50,8 @@ async function selectModel(service: ArceeService, given?: unknown): Promise<stri
       pick.items = items(models, service.settings.model, pick.value);
       const active = pick.items.find((i) => i.id === service.settings.model);
       if (active) pick.activeItems = [active];
-      if (result.source === 'fallback') pick.placeholder = `Could not load the model list (${result.error ?? 'unknown error'}); showing built-in models.`;
+      if (result.source === 'fallback')
+        pick.placeholder = `Could not load the model list (${result.error ?? 'unknown error'}); showing built-in models.`;
     } catch (e) {
       if (!controller.signal.aborted) void showError(service.log, e);
     } finally {

@@ -28,7 +28,11 @@ export function registerModelCommands(service: ArceeService): vscode.Disposable 
     status.show();
   };
   update();
-  return vscode.Disposable.from(status, registerCommandsLazily(['arcee.selectModel'], () => features().modelCommands(service)), service.onDidChange(update));
+  return vscode.Disposable.from(
+    status,
+    registerCommandsLazily(['arcee.selectModel'], () => features().modelCommands(service)),
+    service.onDidChange(update),
+  );
 }
 
 /** `Arcee: Set Server URL…` and `Arcee: Test Connection` (connection.ts), and `Arcee: Show Log`. */
@@ -41,8 +45,9 @@ export function registerConnectionCommands(service: ArceeService): vscode.Dispos
 
 /** Open Chat, Open Chat in Editor, New Chat, Add Selection to Chat, Export Chat as Markdown (chat.ts). */
 export function registerChatCommands(chat: ChatViews, store: Lazy<ConversationStore>): vscode.Disposable {
-  return registerCommandsLazily(['arcee.openChat', 'arcee.openChatInEditor', 'arcee.newChat', 'arcee.addSelectionToChat', 'arcee.exportChat'], () =>
-    features().chatCommands(chat.get(), store.get()),
+  return registerCommandsLazily(
+    ['arcee.openChat', 'arcee.openChatInEditor', 'arcee.newChat', 'arcee.addSelectionToChat', 'arcee.exportChat'],
+    () => features().chatCommands(chat.get(), store.get()),
   );
 }
 

@@ -2,7 +2,14 @@ import vscode = require('vscode');
 import { newId } from '../chat/store';
 import type { EditContentProvider } from '../edit/content';
 import { InlineEditController, type EditOutcome } from '../edit/inlineEdit';
-import { askPrompt, editMessages, explainPrompt, testsMessages, type CodeSelection, type EditKind } from '../edit/prompts';
+import {
+  askPrompt,
+  editMessages,
+  explainPrompt,
+  testsMessages,
+  type CodeSelection,
+  type EditKind,
+} from '../edit/prompts';
 import { streamIntoNewEditor, type StreamedFile } from '../edit/streamToEditor';
 import { checkContext, estimateMessageTokens, estimateTokens } from '../edit/tokens';
 import { APPLY_CODE_COMMAND } from '../ids';
@@ -38,7 +45,10 @@ async function fitsContext(service: ArceeService, promptTokens: number, answerTo
     let stop: (v: undefined) => void = () => undefined;
     const timeout = new Promise<undefined>((resolve) => (stop = resolve));
     const timer = setTimeout(() => stop(undefined), CATALOG_WAIT_MS);
-    const result = await Promise.race([service.models({ signal: AbortSignal.timeout(CATALOG_WAIT_MS), askForKey: false }), timeout]).finally(() => clearTimeout(timer));
+    const result = await Promise.race([
+      service.models({ signal: AbortSignal.timeout(CATALOG_WAIT_MS), askForKey: false }),
+      timeout,
+    ]).finally(() => clearTimeout(timer));
     if (!result) service.log.warn('context check skipped: the model list did not arrive in time');
     contextLength = result?.models.find((m) => m.id === model)?.contextLength;
   } catch (e) {
@@ -53,7 +63,14 @@ async function fitsContext(service: ArceeService, promptTokens: number, answerTo
 }
 
 function chipOf(sel: CodeSelection): ContextChip {
-  return { id: newId('ctx'), path: sel.path, startLine: sel.startLine, endLine: sel.endLine, language: sel.languageId, text: sel.text };
+  return {
+    id: newId('ctx'),
+    path: sel.path,
+    startLine: sel.startLine,
+    endLine: sel.endLine,
+    language: sel.languageId,
+    text: sel.text,
+  };
 }
 
 /**
@@ -95,8 +112,12 @@ export function selectionCommands(service: ArceeService, surfaces: () => ChatSur
       if (!instruction?.trim()) return undefined;
     }
     const sel = codeSelection(t.document, t.range);
-    const messages: ChatMessage[] = editMessages(kind, sel, { instruction, diagnostics: kind === 'fix' ? diagnosticsIn(t.document, t.range) : [] });
-    if (!(await fitsContext(service, estimateMessageTokens(messages), estimateTokens(sel.text) * alternatives()))) return undefined;
+    const messages: ChatMessage[] = editMessages(kind, sel, {
+      instruction,
+      diagnostics: kind === 'fix' ? diagnosticsIn(t.document, t.range) : [],
+    });
+    if (!(await fitsContext(service, estimateMessageTokens(messages), estimateTokens(sel.text) * alternatives())))
+      return undefined;
     const title = kind === 'fix' ? 'Fix' : kind === 'docs' ? 'Add Docs' : 'Edit';
     const options = t.editor?.options;
     const outcome = await edits.start(
@@ -129,7 +150,12 @@ export function selectionCommands(service: ArceeService, surfaces: () => ChatSur
       if (!t) return false;
       const question =
         args.question ??
-        (await vscode.window.showInputBox({ title: 'Arcee: Ask About Selection', prompt: 'Your question about the selected code', placeHolder: 'e.g. Why is this loop O(n²)?', ignoreFocusOut: true }));
+        (await vscode.window.showInputBox({
+          title: 'Arcee: Ask About Selection',
+          prompt: 'Your question about the selected code',
+          placeHolder: 'e.g. Why is this loop O(n²)?',
+          ignoreFocusOut: true,
+        }));
       if (!question?.trim()) return false;
       const sel = codeSelection(t.document, t.range, false);
       return toChat(askPrompt(sel, question), sel);
@@ -142,12 +168,18 @@ export function selectionCommands(service: ArceeService, surfaces: () => ChatSur
       if (!t) return undefined;
       const sel = codeSelection(t.document, t.range, false);
       const messages = testsMessages(sel);
-      if (!(await fitsContext(service, estimateMessageTokens(messages), Math.max(1024, estimateTokens(sel.text) * 2)))) return undefined;
+      if (!(await fitsContext(service, estimateMessageTokens(messages), Math.max(1024, estimateTokens(sel.text) * 2))))
+        return undefined;
       const client = await service.client();
       if (!client) return undefined;
       const run = async (): Promise<StreamedFile | undefined> => {
         try {
-          const file = await streamIntoNewEditor(client, service.request(messages), t.document.languageId, `Arcee: writing tests for ${sel.path}`);
+          const file = await streamIntoNewEditor(
+            client,
+            service.request(messages),
+            t.document.languageId,
+            `Arcee: writing tests for ${sel.path}`,
+          );
           service.reached('selectionSent');
           return file;
         } catch (e) {

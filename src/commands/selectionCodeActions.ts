@@ -15,21 +15,44 @@ export function wholeLines(doc: vscode.TextDocument, ranges: readonly vscode.Ran
 export class SelectionCodeActions implements vscode.CodeActionProvider {
   static readonly kinds = [vscode.CodeActionKind.QuickFix, vscode.CodeActionKind.RefactorRewrite];
 
-  provideCodeActions(document: vscode.TextDocument, range: vscode.Range | vscode.Selection, context: vscode.CodeActionContext): vscode.CodeAction[] {
+  provideCodeActions(
+    document: vscode.TextDocument,
+    range: vscode.Range | vscode.Selection,
+    context: vscode.CodeActionContext,
+  ): vscode.CodeAction[] {
     const out: vscode.CodeAction[] = [];
-    const wants = (kind: vscode.CodeActionKind): boolean => !context.only || context.only.contains(kind) || kind.contains(context.only);
+    const wants = (kind: vscode.CodeActionKind): boolean =>
+      !context.only || context.only.contains(kind) || kind.contains(context.only);
     if (context.diagnostics.length && wants(vscode.CodeActionKind.QuickFix)) {
       const fix = new vscode.CodeAction('Fix with Arcee', vscode.CodeActionKind.QuickFix);
       fix.diagnostics = [...context.diagnostics];
-      const target = range.isEmpty || !document.getText(range).trim() ? wholeLines(document, context.diagnostics.map((d) => d.range)) : range;
-      fix.command = { title: 'Fix with Arcee', command: 'arcee.fixSelection', arguments: [{ uri: document.uri, range: target }] };
+      const target =
+        range.isEmpty || !document.getText(range).trim()
+          ? wholeLines(
+              document,
+              context.diagnostics.map((d) => d.range),
+            )
+          : range;
+      fix.command = {
+        title: 'Fix with Arcee',
+        command: 'arcee.fixSelection',
+        arguments: [{ uri: document.uri, range: target }],
+      };
       out.push(fix);
     }
     if (!range.isEmpty && document.getText(range).trim() && wants(vscode.CodeActionKind.RefactorRewrite)) {
       const edit = new vscode.CodeAction('Edit with Arcee…', vscode.CodeActionKind.RefactorRewrite);
-      edit.command = { title: 'Edit with Arcee…', command: 'arcee.editSelection', arguments: [{ uri: document.uri, range }] };
+      edit.command = {
+        title: 'Edit with Arcee…',
+        command: 'arcee.editSelection',
+        arguments: [{ uri: document.uri, range }],
+      };
       const explain = new vscode.CodeAction('Explain with Arcee', vscode.CodeActionKind.RefactorRewrite);
-      explain.command = { title: 'Explain with Arcee', command: 'arcee.explainSelection', arguments: [{ uri: document.uri, range }] };
+      explain.command = {
+        title: 'Explain with Arcee',
+        command: 'arcee.explainSelection',
+        arguments: [{ uri: document.uri, range }],
+      };
       out.push(edit, explain);
     }
     return out;
@@ -37,7 +60,11 @@ export class SelectionCodeActions implements vscode.CodeActionProvider {
 }
 
 export function registerSelectionCodeActions(): vscode.Disposable {
-  return vscode.languages.registerCodeActionsProvider([{ scheme: 'file' }, { scheme: 'untitled' }, { scheme: 'vscode-userdata' }], new SelectionCodeActions(), {
-    providedCodeActionKinds: SelectionCodeActions.kinds,
-  });
+  return vscode.languages.registerCodeActionsProvider(
+    [{ scheme: 'file' }, { scheme: 'untitled' }, { scheme: 'vscode-userdata' }],
+    new SelectionCodeActions(),
+    {
+      providedCodeActionKinds: SelectionCodeActions.kinds,
+    },
+  );
 }

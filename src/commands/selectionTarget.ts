@@ -49,7 +49,11 @@ const toast: SayMissing = (message) => void vscode.window.showInformationMessage
  * The code a command acts on: the arguments' range, else the editor's selection, else the function or block
  * around the cursor (document symbols). Says what to select (through `say`) and returns undefined when there is none.
  */
-export async function resolveTarget(args: SelectionArgs, verb: string, say: SayMissing = toast): Promise<ResolvedTarget | undefined> {
+export async function resolveTarget(
+  args: SelectionArgs,
+  verb: string,
+  say: SayMissing = toast,
+): Promise<ResolvedTarget | undefined> {
   if (args.uri && args.range) {
     const uri = typeof args.uri === 'string' ? vscode.Uri.parse(args.uri) : args.uri;
     const document = await vscode.workspace.openTextDocument(uri);
@@ -62,8 +66,11 @@ export async function resolveTarget(args: SelectionArgs, verb: string, say: SayM
     return undefined;
   }
   const document = editor.document;
-  if (!editor.selection.isEmpty && document.getText(editor.selection).trim()) return { document, range: new vscode.Range(editor.selection.start, editor.selection.end), editor };
-  const symbols = await vscode.commands.executeCommand<(vscode.DocumentSymbol | vscode.SymbolInformation)[] | undefined>('vscode.executeDocumentSymbolProvider', document.uri);
+  if (!editor.selection.isEmpty && document.getText(editor.selection).trim())
+    return { document, range: new vscode.Range(editor.selection.start, editor.selection.end), editor };
+  const symbols = await vscode.commands.executeCommand<
+    (vscode.DocumentSymbol | vscode.SymbolInformation)[] | undefined
+  >('vscode.executeDocumentSymbolProvider', document.uri);
   const block = symbols?.length ? enclosingBlock(symbols.map(toNode), editor.selection.active) : undefined;
   if (!block) {
     say(`Select the code to ${verb}: no function or block was found around the cursor.`);
@@ -84,9 +91,16 @@ export function displayPath(doc: vscode.TextDocument): string {
 
 /** The prompt's view of a target, with some lines around it for context. */
 export function codeSelection(doc: vscode.TextDocument, range: vscode.Range, withContext = true): CodeSelection {
-  const sel: CodeSelection = { path: displayPath(doc), languageId: doc.languageId, ...lineSpan(range), text: doc.getText(range) };
+  const sel: CodeSelection = {
+    path: displayPath(doc),
+    languageId: doc.languageId,
+    ...lineSpan(range),
+    text: doc.getText(range),
+  };
   if (withContext) {
-    sel.before = doc.getText(new vscode.Range(Math.max(0, range.start.line - CONTEXT_LINES), 0, range.start.line, range.start.character));
+    sel.before = doc.getText(
+      new vscode.Range(Math.max(0, range.start.line - CONTEXT_LINES), 0, range.start.line, range.start.character),
+    );
     const last = Math.min(doc.lineCount - 1, range.end.line + CONTEXT_LINES);
     sel.after = doc.getText(new vscode.Range(range.end, doc.lineAt(last).range.end));
   }

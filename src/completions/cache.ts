@@ -35,8 +35,19 @@ export class SuggestionCache {
   /** Remembers `text`, shown for the cursor between `prefix` and `suffix` in `document`. */
   put(document: string, prefix: string, suffix: string, text: string): void {
     if (text === '') return;
-    const entry: Entry = { document, prefixLength: prefix.length, tail: prefix.slice(-TAIL), suffixHead: suffix.slice(0, SUFFIX_HEAD), text };
-    this.entries = [entry, ...this.entries.filter((e) => !(e.document === document && e.prefixLength === entry.prefixLength && e.tail === entry.tail))];
+    const entry: Entry = {
+      document,
+      prefixLength: prefix.length,
+      tail: prefix.slice(-TAIL),
+      suffixHead: suffix.slice(0, SUFFIX_HEAD),
+      text,
+    };
+    this.entries = [
+      entry,
+      ...this.entries.filter(
+        (e) => !(e.document === document && e.prefixLength === entry.prefixLength && e.tail === entry.tail),
+      ),
+    ];
     if (this.entries.length > this.capacity) this.entries.length = this.capacity;
   }
 

@@ -118,7 +118,18 @@ function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 export class CompletionEngine {
-  readonly counters: Counters = { requests: 0, aborted: 0, decidedEarly: 0, cacheHits: 0, debounced: 0, capped: 0, empty: 0, shown: 0, accepts: 0, errors: 0 };
+  readonly counters: Counters = {
+    requests: 0,
+    aborted: 0,
+    decidedEarly: 0,
+    cacheHits: 0,
+    debounced: 0,
+    capped: 0,
+    empty: 0,
+    shown: 0,
+    accepts: 0,
+    errors: 0,
+  };
   private readonly cache = new SuggestionCache();
   private readonly cap: MinuteCap;
   private readonly now: () => number;
@@ -173,7 +184,9 @@ export class CompletionEngine {
       this.counters.capped++;
       if (this.now() - this.cappedLogged > 60_000) {
         this.cappedLogged = this.now();
-        this.deps.log?.(`Completions: ${settings.maxPerMinute} requests this minute (arcee.completions.maxRequestsPerMinute); waiting ${Math.ceil(this.cap.waitMs(settings.maxPerMinute) / 1000)} s.`);
+        this.deps.log?.(
+          `Completions: ${settings.maxPerMinute} requests this minute (arcee.completions.maxRequestsPerMinute); waiting ${Math.ceil(this.cap.waitMs(settings.maxPerMinute) / 1000)} s.`,
+        );
       }
       return undefined;
     }
@@ -193,13 +206,33 @@ export class CompletionEngine {
     return { text, source: 'model' };
   }
 
-  private async ask(stream: ChatStreamer, req: CompletionRequest, settings: CompletionSettings, signal: AbortSignal): Promise<string | undefined> {
+  private async ask(
+    stream: ChatStreamer,
+    req: CompletionRequest,
+    settings: CompletionSettings,
+    signal: AbortSignal,
+  ): Promise<string | undefined> {
     const lineStart = req.prefix.lastIndexOf('\n') + 1;
     const lineEnd = req.suffix.indexOf('\n');
-    const mode = completionMode(req.prefix.slice(lineStart), lineEnd === -1 ? req.suffix : req.suffix.slice(0, lineEnd));
-    const prompt = buildCompletionPrompt({ prefix: req.prefix, suffix: req.suffix, path: req.path, languageId: req.languageId, mode });
+    const mode = completionMode(
+      req.prefix.slice(lineStart),
+      lineEnd === -1 ? req.suffix : req.suffix.slice(0, lineEnd),
+    );
+    const prompt = buildCompletionPrompt({
+      prefix: req.prefix,
+      suffix: req.suffix,
+      path: req.path,
+      languageId: req.languageId,
+      mode,
+    });
     // Post-processing needs only the text near the cursor: the windows sent, a few KB whatever the file's size.
-    const ctx: CompletionContext = { prefix: prompt.prefixWindow, suffix: prompt.suffixWindow, languageId: req.languageId, mode, indent: req.indent };
+    const ctx: CompletionContext = {
+      prefix: prompt.prefixWindow,
+      suffix: prompt.suffixWindow,
+      languageId: req.languageId,
+      mode,
+      indent: req.indent,
+    };
     const request: ChatRequest = {
       model: settings.model,
       messages: prompt.messages,

@@ -131,7 +131,13 @@ export function reindent(
  * cursor's indentation without closing a block the answer itself opened, or until a blank line followed by a
  * new top-level construct (a line at column 0 that does not close anything). Returns how many lines to keep.
  */
-export function blockEnd(lines: string[], cursorWidth: number, startDepth: number, tabSize: number, languageId: string): number {
+export function blockEnd(
+  lines: string[],
+  cursorWidth: number,
+  startDepth: number,
+  tabSize: number,
+  languageId: string,
+): number {
   let depth = startDepth;
   for (let i = 0; i < lines.length; i++) {
     const t = lines[i].trim();

@@ -34,7 +34,12 @@ export function stripPrefixRepeat(lines: string[], at: CursorLines): { lines: st
   let out = lines;
   const prev = at.previousLine?.trim();
   const typed = at.linePrefix.trim();
-  if (prev && out.length > 1 && out[0].trim() === prev && !(typed && out[0].trim().startsWith(typed) && prev !== typed)) {
+  if (
+    prev &&
+    out.length > 1 &&
+    out[0].trim() === prev &&
+    !(typed && out[0].trim().startsWith(typed) && prev !== typed)
+  ) {
     out = out.slice(1);
   }
   if (typed && out.length > 0) {

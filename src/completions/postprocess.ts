@@ -36,7 +36,8 @@ export interface CompletionContext {
   indent: IndentStyle;
 }
 
-const LEAD_IN = /^(?:here(?:'s| is)|sure|certainly|okay|ok|the (?:completion|code|missing|rest)|this (?:completes|is))\b.*:\s*$/i;
+const LEAD_IN =
+  /^(?:here(?:'s| is)|sure|certainly|okay|ok|the (?:completion|code|missing|rest)|this (?:completes|is))\b.*:\s*$/i;
 
 /** The code of a chat answer: fences, reasoning and lead-in prose removed, `\n` line endings. */
 export function answerCode(answer: string): string {

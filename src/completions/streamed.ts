@@ -25,7 +25,8 @@ export class StreamedAnswer {
     this.checked = lastBreak + 1;
     const analysis = analyseCompletion(this.answer.slice(0, lastBreak), this.ctx);
     const lines = analysis.text === undefined ? 0 : analysis.text.split('\n').length;
-    if (analysis.ended || lines >= this.maxLines) return { decided: true, text: limitLines(analysis.text, this.maxLines) };
+    if (analysis.ended || lines >= this.maxLines)
+      return { decided: true, text: limitLines(analysis.text, this.maxLines) };
     return { decided: false };
   }
 

@@ -39,7 +39,14 @@ export interface CompletionsSettings {
   disabledLanguages: string[];
 }
 
-export const COMPLETIONS_DEFAULTS: CompletionsSettings = { enabled: false, model: DEFAULT_MODEL, debounceMs: 300, maxLines: 12, maxPerMinute: 30, disabledLanguages: [] };
+export const COMPLETIONS_DEFAULTS: CompletionsSettings = {
+  enabled: false,
+  model: DEFAULT_MODEL,
+  debounceMs: 300,
+  maxLines: 12,
+  maxPerMinute: 30,
+  disabledLanguages: [],
+};
 
 export interface SettingsResult {
   settings: Settings;
@@ -71,7 +78,12 @@ export function readSettings(get: Getter): SettingsResult {
       return undefined;
     }
     if ((opts.min !== undefined && v < opts.min) || (opts.max !== undefined && v > opts.max)) {
-      const range = opts.max === undefined ? `at least ${opts.min}` : opts.min === undefined ? `at most ${opts.max}` : `between ${opts.min} and ${opts.max}`;
+      const range =
+        opts.max === undefined
+          ? `at least ${opts.min}`
+          : opts.min === undefined
+            ? `at most ${opts.max}`
+            : `between ${opts.min} and ${opts.max}`;
       problem(key, `must be ${range} (it is ${v}); it was ignored.`);
       return undefined;
     }
@@ -92,7 +104,8 @@ export function readSettings(get: Getter): SettingsResult {
   let model = DEFAULT_MODEL;
   const rawModel = get('model');
   if (typeof rawModel === 'string' && rawModel.trim()) model = rawModel.trim();
-  else if (rawModel !== undefined && rawModel !== null && rawModel !== '') problem('model', `must be a model id; using ${DEFAULT_MODEL}.`);
+  else if (rawModel !== undefined && rawModel !== null && rawModel !== '')
+    problem('model', `must be a model id; using ${DEFAULT_MODEL}.`);
 
   const d: RequestDefaults = {};
   d.temperature = num('temperature', { min: 0, max: 2 });
@@ -150,9 +163,16 @@ export function readSettings(get: Getter): SettingsResult {
   if (isRecord(headers)) {
     for (const [name, v] of Object.entries(headers)) {
       if (!HEADER_NAME.test(name)) problem('extraHeaders', `has an invalid header name "${name}"; it was ignored.`);
-      else if (/^(authorization|proxy-authorization|api-key|x-api-key)$/i.test(name) || (typeof v === 'string' && /rcai-|Bearer\s/i.test(v))) {
-        problem('extraHeaders', `may not carry the API key ("${name}"): settings are plain text. Use "Arcee: Set API Key", which keeps it in VS Code's secret storage.`);
-      } else if (typeof v !== 'string' || /[\r\n]/.test(v)) problem('extraHeaders', `"${name}" must be a one-line string; it was ignored.`);
+      else if (
+        /^(authorization|proxy-authorization|api-key|x-api-key)$/i.test(name) ||
+        (typeof v === 'string' && /rcai-|Bearer\s/i.test(v))
+      ) {
+        problem(
+          'extraHeaders',
+          `may not carry the API key ("${name}"): settings are plain text. Use "Arcee: Set API Key", which keeps it in VS Code's secret storage.`,
+        );
+      } else if (typeof v !== 'string' || /[\r\n]/.test(v))
+        problem('extraHeaders', `"${name}" must be a one-line string; it was ignored.`);
       else extraHeaders[name] = v;
     }
   }
@@ -173,17 +193,33 @@ export function readSettings(get: Getter): SettingsResult {
     debounceMs: num('completions.debounceMs', { min: 0, max: 5000, integer: true }) ?? c.debounceMs,
     maxLines: num('completions.maxLines', { min: 1, max: 100, integer: true }) ?? c.maxLines,
     maxPerMinute: num('completions.maxRequestsPerMinute', { min: 1, max: 1000, integer: true }) ?? c.maxPerMinute,
-    disabledLanguages: Array.isArray(langs) ? langs.filter((l): l is string => typeof l === 'string') : c.disabledLanguages,
+    disabledLanguages: Array.isArray(langs)
+      ? langs.filter((l): l is string => typeof l === 'string')
+      : c.disabledLanguages,
   };
 
   return {
-    settings: { baseUrl, model, firstByteTimeoutMs, idleTimeoutMs, maxRetries, extraHeaders, requestDefaults: d, completions, ...(topLogprobs !== undefined ? { topLogprobs } : {}) },
+    settings: {
+      baseUrl,
+      model,
+      firstByteTimeoutMs,
+      idleTimeoutMs,
+      maxRetries,
+      extraHeaders,
+      requestDefaults: d,
+      completions,
+      ...(topLogprobs !== undefined ? { topLogprobs } : {}),
+    },
     problems: problems.map((p) => redactSecrets(p)),
   };
 }
 
 /** A request from the settings' defaults, the surface's messages and any per-request overrides. */
-export function buildRequest(settings: Settings, messages: ChatMessage[], overrides: Partial<ChatRequest> = {}): ChatRequest {
+export function buildRequest(
+  settings: Settings,
+  messages: ChatMessage[],
+  overrides: Partial<ChatRequest> = {},
+): ChatRequest {
   return { ...settings.requestDefaults, model: settings.model, messages, ...overrides };
 }
 

@@ -42,16 +42,27 @@ export class EditMarks extends Disposable implements vscode.CodeLensProvider {
     const isTarget = document === s.document;
     if (!isTarget && document.uri.toString() !== s.proposedUri.toString()) return [];
     const at = new vscode.Range(s.range.start.line, 0, s.range.start.line, 0);
-    const lens = (title: string, command: string, tooltip?: string): vscode.CodeLens => new vscode.CodeLens(at, { title, command, tooltip });
-    if (s.state === 'streaming') return [lens('$(loading~spin) Arcee is editing…', 'arcee.inlineEdit.showDiff'), lens('Cancel (Esc)', 'arcee.inlineEdit.cancel')];
+    const lens = (title: string, command: string, tooltip?: string): vscode.CodeLens =>
+      new vscode.CodeLens(at, { title, command, tooltip });
+    if (s.state === 'streaming')
+      return [
+        lens('$(loading~spin) Arcee is editing…', 'arcee.inlineEdit.showDiff'),
+        lens('Cancel (Esc)', 'arcee.inlineEdit.cancel'),
+      ];
     const out = [
       lens('$(check) Accept', 'arcee.inlineEdit.accept', 'Apply this edit (Ctrl+Alt+Enter)'),
       lens('$(close) Reject', 'arcee.inlineEdit.reject', 'Keep the original (Ctrl+Alt+X)'),
     ];
     // Code applied from the chat was not asked for here: there is nothing to ask again.
     if (!s.proposed) out.push(lens('$(refresh) Retry', 'arcee.inlineEdit.retry', 'Ask again (Ctrl+Alt+R)'));
-    if (s.candidates.length > 1) out.push(lens(`$(arrow-right) alternative ${s.position()}`, 'arcee.inlineEdit.next', 'Next alternative (Ctrl+Alt+])'));
-    if (s.candidate?.truncated) out.push(lens('$(warning) cut off', 'arcee.inlineEdit.showDiff', 'The answer was cut off: check the end of the code'));
+    if (s.candidates.length > 1)
+      out.push(
+        lens(`$(arrow-right) alternative ${s.position()}`, 'arcee.inlineEdit.next', 'Next alternative (Ctrl+Alt+])'),
+      );
+    if (s.candidate?.truncated)
+      out.push(
+        lens('$(warning) cut off', 'arcee.inlineEdit.showDiff', 'The answer was cut off: check the end of the code'),
+      );
     if (isTarget) out.push(lens('Show Diff', 'arcee.inlineEdit.showDiff'));
     return out;
   }
@@ -67,9 +78,13 @@ export class EditMarks extends Disposable implements vscode.CodeLensProvider {
       }
       const r = s.range;
       const text =
-        s.state === 'streaming' ? `Arcee is editing… ${s.replacement().split('\n').length} lines (Esc to cancel)` : `Arcee edit ${s.position()} ready: review it in the diff`;
+        s.state === 'streaming'
+          ? `Arcee is editing… ${s.replacement().split('\n').length} lines (Esc to cancel)`
+          : `Arcee edit ${s.position()} ready: review it in the diff`;
       editor.setDecorations(this.range, [r]);
-      editor.setDecorations(this.label, [{ range: new vscode.Range(r.start.line, 0, r.start.line, 0), renderOptions: { after: { contentText: text } } }]);
+      editor.setDecorations(this.label, [
+        { range: new vscode.Range(r.start.line, 0, r.start.line, 0), renderOptions: { after: { contentText: text } } },
+      ]);
     }
   }
 }

@@ -44,7 +44,12 @@ export class InlineEditController extends Disposable {
     this._register(
       vscode.workspace.onDidCloseTextDocument((d) => {
         const s = this.session;
-        if (s && d === s.document) void this.end(s, 'closed', `The file of the Arcee edit (${vscode.workspace.asRelativePath(d.uri)}) was closed; the edit was dropped.`);
+        if (s && d === s.document)
+          void this.end(
+            s,
+            'closed',
+            `The file of the Arcee edit (${vscode.workspace.asRelativePath(d.uri)}) was closed; the edit was dropped.`,
+          );
       }),
     );
   }
@@ -98,17 +103,27 @@ export class InlineEditController extends Disposable {
     const s = this.session;
     if (!s) return false;
     if (s.state !== 'review') {
-      void vscode.window.showInformationMessage('Arcee is still writing this edit: wait for it to finish, or cancel it (Esc).');
+      void vscode.window.showInformationMessage(
+        'Arcee is still writing this edit: wait for it to finish, or cancel it (Esc).',
+      );
       return false;
     }
     const range = s.range;
     if (s.document.isClosed || s.document.getText(range) !== s.original) {
-      await this.end(s, 'conflict', 'The code Arcee was editing changed, so the edit was not applied. Your text is kept.');
+      await this.end(
+        s,
+        'conflict',
+        'The code Arcee was editing changed, so the edit was not applied. Your text is kept.',
+      );
       return false;
     }
     const text = s.replacement();
     await this.end(s, 'review');
-    const editor = await vscode.window.showTextDocument(s.document, { viewColumn: s.viewColumn, preserveFocus: false, preview: false });
+    const editor = await vscode.window.showTextDocument(s.document, {
+      viewColumn: s.viewColumn,
+      preserveFocus: false,
+      preview: false,
+    });
     const ok = await editor.edit((b) => b.replace(range, text), { undoStopBefore: true, undoStopAfter: true });
     if (!ok) {
       void vscode.window.showWarningMessage('The editor did not accept the Arcee edit (the file may be read-only).');
@@ -144,7 +159,9 @@ export class InlineEditController extends Disposable {
     const s = this.session;
     if (!s || s.state === 'ended') return undefined;
     if (s.proposed) {
-      void vscode.window.showInformationMessage('This change came from the chat, so there is nothing to ask again: Accept or Reject it.');
+      void vscode.window.showInformationMessage(
+        'This change came from the chat, so there is nothing to ask again: Accept or Reject it.',
+      );
       return undefined;
     }
     s.abort?.abort();
@@ -195,7 +212,11 @@ export class InlineEditController extends Disposable {
     this.settle({ state: 'cancelled', candidates: 0 });
     const outcome = new Promise<EditOutcome>((resolve) => (this.outcomeWaiter = resolve));
     const streamed = vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Arcee: ${s.title} ${vscode.workspace.asRelativePath(s.document.uri)}`, cancellable: true },
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: `Arcee: ${s.title} ${vscode.workspace.asRelativePath(s.document.uri)}`,
+        cancellable: true,
+      },
       async (progress, token) => {
         this.progress = progress;
         const link = signalFromToken(token);
@@ -248,7 +269,10 @@ export class InlineEditController extends Disposable {
           link.dispose();
         }
         if (!current()) return;
-        if (s.candidates.length === 0 || s.candidates.every((c) => extractCode(c.raw).code.trim() === '' && c.raw.trim() === '')) {
+        if (
+          s.candidates.length === 0 ||
+          s.candidates.every((c) => extractCode(c.raw).code.trim() === '' && c.raw.trim() === '')
+        ) {
           await this.end(s, 'empty', "Arcee's answer had no code; nothing was changed.");
           return;
         }
@@ -262,7 +286,8 @@ export class InlineEditController extends Disposable {
     );
     // An ended session was settled by end(); this covers a stream that returned early for any other reason.
     void streamed.then(() => {
-      if (s.state !== 'ended') this.settle({ state: s.state === 'review' ? 'review' : 'cancelled', candidates: s.candidates.length });
+      if (s.state !== 'ended')
+        this.settle({ state: s.state === 'review' ? 'review' : 'cancelled', candidates: s.candidates.length });
     });
     return outcome;
   }
@@ -307,9 +332,15 @@ export class InlineEditController extends Disposable {
   private onDocumentChange(e: vscode.TextDocumentChangeEvent): void {
     const s = this.session;
     if (!s || e.document !== s.document || e.contentChanges.length === 0 || s.state === 'ended') return;
-    const touched = s.tracked.apply(e.contentChanges.map((c) => ({ offset: c.rangeOffset, length: c.rangeLength, text: c.text })));
+    const touched = s.tracked.apply(
+      e.contentChanges.map((c) => ({ offset: c.rangeOffset, length: c.rangeLength, text: c.text })),
+    );
     if (touched) {
-      void this.end(s, 'conflict', 'You changed the code Arcee was editing, so the edit was stopped. Your text is kept; run the command again to edit it.');
+      void this.end(
+        s,
+        'conflict',
+        'You changed the code Arcee was editing, so the edit was stopped. Your text is kept; run the command again to edit it.',
+      );
       return;
     }
     this.scheduleRefresh(s, true);
@@ -324,19 +355,34 @@ export class InlineEditController extends Disposable {
     this.content.remove(s);
     this.marks.update();
     await this.setContext(this.session);
-    if (message) void (why === 'conflict' || why === 'closed' ? vscode.window.showWarningMessage(message) : vscode.window.showInformationMessage(message));
-    const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.toString() === s.proposedUri.toString());
+    if (message)
+      void (why === 'conflict' || why === 'closed'
+        ? vscode.window.showWarningMessage(message)
+        : vscode.window.showInformationMessage(message));
+    const tabs = vscode.window.tabGroups.all
+      .flatMap((g) => g.tabs)
+      .filter(
+        (t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.toString() === s.proposedUri.toString(),
+      );
     if (tabs.length) await vscode.window.tabGroups.close(tabs, true);
     this.settle({ state: why, candidates: s.candidates.length });
   }
 
   private async openDiff(s: EditSession): Promise<void> {
     const name = s.proposedUri.path.split('/').pop();
-    const [left, right] = await Promise.all([vscode.workspace.openTextDocument(s.originalUri), vscode.workspace.openTextDocument(s.proposedUri)]);
+    const [left, right] = await Promise.all([
+      vscode.workspace.openTextDocument(s.originalUri),
+      vscode.workspace.openTextDocument(s.proposedUri),
+    ]);
     // Untitled files have no extension to take the language from.
-    if (left.languageId !== s.document.languageId) await vscode.languages.setTextDocumentLanguage(left, s.document.languageId);
-    if (right.languageId !== s.document.languageId) await vscode.languages.setTextDocumentLanguage(right, s.document.languageId);
-    await vscode.commands.executeCommand('vscode.diff', s.originalUri, s.proposedUri, `${name} ↔ Arcee: ${s.title}`, { preview: false, viewColumn: s.viewColumn });
+    if (left.languageId !== s.document.languageId)
+      await vscode.languages.setTextDocumentLanguage(left, s.document.languageId);
+    if (right.languageId !== s.document.languageId)
+      await vscode.languages.setTextDocumentLanguage(right, s.document.languageId);
+    await vscode.commands.executeCommand('vscode.diff', s.originalUri, s.proposedUri, `${name} ↔ Arcee: ${s.title}`, {
+      preview: false,
+      viewColumn: s.viewColumn,
+    });
   }
 
   private scheduleRefresh(s: EditSession, now = false): void {
@@ -344,7 +390,10 @@ export class InlineEditController extends Disposable {
       this.refreshTimer = undefined;
       if (this.session !== s) return;
       this.content.refresh(s);
-      if (s.state === 'streaming') this.progress?.report({ message: `${s.replacement().split('\n').length} lines${s.position() ? ` (${s.position()})` : ''}` });
+      if (s.state === 'streaming')
+        this.progress?.report({
+          message: `${s.replacement().split('\n').length} lines${s.position() ? ` (${s.position()})` : ''}`,
+        });
       this.marks.update();
     };
     if (now) {
@@ -359,7 +408,11 @@ export class InlineEditController extends Disposable {
     await Promise.all([
       vscode.commands.executeCommand('setContext', 'arcee.inlineEditActive', !!s),
       vscode.commands.executeCommand('setContext', 'arcee.inlineEditStreaming', s?.state === 'streaming'),
-      vscode.commands.executeCommand('setContext', 'arcee.inlineEditHasAlternatives', (s?.candidates.length ?? 0) > 1 || (s?.request.n ?? 1) > 1),
+      vscode.commands.executeCommand(
+        'setContext',
+        'arcee.inlineEditHasAlternatives',
+        (s?.candidates.length ?? 0) > 1 || (s?.request.n ?? 1) > 1,
+      ),
     ]);
   }
 }

@@ -83,7 +83,11 @@ export function formatDiagnostic(d: DiagnosticInfo): string {
 }
 
 /** The instruction line of each edit kind. */
-export function editInstruction(kind: EditKind, instruction: string | undefined, diagnostics: DiagnosticInfo[] = []): string {
+export function editInstruction(
+  kind: EditKind,
+  instruction: string | undefined,
+  diagnostics: DiagnosticInfo[] = [],
+): string {
   switch (kind) {
     case 'edit':
       return `Instruction: ${(instruction ?? '').trim()}`;
@@ -101,12 +105,23 @@ export function editInstruction(kind: EditKind, instruction: string | undefined,
 }
 
 /** The messages of Edit Selection, Fix Selection and Add Docs to Selection. */
-export function editMessages(kind: EditKind, sel: CodeSelection, options: { instruction?: string; diagnostics?: DiagnosticInfo[] } = {}): ChatMessage[] {
+export function editMessages(
+  kind: EditKind,
+  sel: CodeSelection,
+  options: { instruction?: string; diagnostics?: DiagnosticInfo[] } = {},
+): ChatMessage[] {
   const parts = [`File: ${sel.path}`, `Language: ${sel.languageId}`];
-  if (sel.before?.trim()) parts.push('', `Code before the selection (context only, do not repeat it):`, fenced(sel.before, sel.languageId));
+  if (sel.before?.trim())
+    parts.push('', `Code before the selection (context only, do not repeat it):`, fenced(sel.before, sel.languageId));
   parts.push('', `Selected code (${lines(sel)}), to be replaced by your reply:`, fenced(sel.text, sel.languageId));
-  if (sel.after?.trim()) parts.push('', `Code after the selection (context only, do not repeat it):`, fenced(sel.after, sel.languageId));
-  parts.push('', editInstruction(kind, options.instruction, options.diagnostics), '', `Reply with the replacement code in one \`\`\`${sel.languageId} block.`);
+  if (sel.after?.trim())
+    parts.push('', `Code after the selection (context only, do not repeat it):`, fenced(sel.after, sel.languageId));
+  parts.push(
+    '',
+    editInstruction(kind, options.instruction, options.diagnostics),
+    '',
+    `Reply with the replacement code in one \`\`\`${sel.languageId} block.`,
+  );
   return [
     { role: 'system', content: EDIT_SYSTEM_PROMPT },
     { role: 'user', content: parts.join('\n') },

@@ -44,7 +44,9 @@ export function detectUseTabs(lines: string[], fallbackInsertSpaces = true): boo
 
 /** The smallest indentation step among space-indented lines (2, 4…), for converting spaces to tabs. */
 export function detectSpaceUnit(lines: string[]): number | undefined {
-  const widths = [...new Set(lines.filter((l) => !isBlank(l) && !leading(l).includes('\t')).map((l) => leading(l).length))].sort((a, b) => a - b);
+  const widths = [
+    ...new Set(lines.filter((l) => !isBlank(l) && !leading(l).includes('\t')).map((l) => leading(l).length)),
+  ].sort((a, b) => a - b);
   let unit: number | undefined;
   for (let i = 1; i < widths.length; i++) {
     const step = widths[i] - widths[i - 1];
@@ -64,13 +66,18 @@ export function rebase(code: string, target: RebaseTarget): string {
   const measured = prefixIsIndent ? virtual : virtual.slice(1);
   const useTabs = detectUseTabs(measured, target.insertSpaces ?? true);
   const origNonBlank = measured.filter((l) => !isBlank(l));
-  const origBase = origNonBlank.length ? Math.min(...origNonBlank.map((l) => indentWidth(leading(l), tabSize))) : indentWidth(target.firstLinePrefix, tabSize);
+  const origBase = origNonBlank.length
+    ? Math.min(...origNonBlank.map((l) => indentWidth(leading(l), tabSize)))
+    : indentWidth(target.firstLinePrefix, tabSize);
 
   const lines = code.split('\n');
   const replyNonBlank = lines.filter((l, i) => !isBlank(l) && (prefixIsIndent || i > 0));
   // Spaces in a reply for a tab-indented file: one level per step of the reply's own unit.
   const replyUnit = useTabs ? (detectSpaceUnit(replyNonBlank) ?? tabSize) : tabSize;
-  const widthOf = (ind: string): number => (useTabs && !ind.includes('\t') ? Math.floor(ind.length / replyUnit) * tabSize + (ind.length % replyUnit) : indentWidth(ind, tabSize));
+  const widthOf = (ind: string): number =>
+    useTabs && !ind.includes('\t')
+      ? Math.floor(ind.length / replyUnit) * tabSize + (ind.length % replyUnit)
+      : indentWidth(ind, tabSize);
   const replyBase = replyNonBlank.length ? Math.min(...replyNonBlank.map((l) => widthOf(leading(l)))) : 0;
 
   const out = lines.map((line, i) => {
@@ -79,12 +86,16 @@ export function rebase(code: string, target: RebaseTarget): string {
     const width = widthOf(leading(line)) - replyBase + origBase;
     const rebased = makeIndent(Math.max(0, width), useTabs, tabSize) + line.slice(leading(line).length);
     // The first line's indentation is already in the document, before the selection.
-    if (i === 0) return rebased.startsWith(target.firstLinePrefix) ? rebased.slice(target.firstLinePrefix.length) : rebased.trimStart();
+    if (i === 0)
+      return rebased.startsWith(target.firstLinePrefix)
+        ? rebased.slice(target.firstLinePrefix.length)
+        : rebased.trimStart();
     return rebased;
   });
 
   const leadingBlank = origLines.findIndex((l) => !isBlank(l));
-  if (leadingBlank > 0 && out.length && !isBlank(out[0])) out.unshift(...origLines.slice(0, leadingBlank).map(() => ''));
+  if (leadingBlank > 0 && out.length && !isBlank(out[0]))
+    out.unshift(...origLines.slice(0, leadingBlank).map(() => ''));
   while (out.length > 1 && out[out.length - 1] === '') out.pop();
   let result = out.join(target.eol);
   if (/\r?\n$/.test(target.original)) result += target.eol;

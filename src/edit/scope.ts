@@ -54,7 +54,8 @@ function chain(symbols: readonly SymbolNode[], pos: Pos): SymbolNode[] {
   };
   visit(symbols);
   // Flat lists (SymbolInformation) are not nested: order by size, largest first.
-  const size = (s: SymbolNode): number => (s.range.end.line - s.range.start.line) * 1e6 + (s.range.end.character - s.range.start.character);
+  const size = (s: SymbolNode): number =>
+    (s.range.end.line - s.range.start.line) * 1e6 + (s.range.end.character - s.range.start.character);
   return out.sort((a, b) => size(b) - size(a));
 }
 

@@ -35,7 +35,13 @@ export interface ContextCheck {
  * Does a prompt of `promptTokens`, plus `answerTokens` of room for the answer, fit `contextLength`?
  * Unknown context lengths always pass: the server will say.
  */
-export function checkContext(options: { promptTokens: number; answerTokens: number; contextLength: number | undefined; model: string; what: string }): ContextCheck {
+export function checkContext(options: {
+  promptTokens: number;
+  answerTokens: number;
+  contextLength: number | undefined;
+  model: string;
+  what: string;
+}): ContextCheck {
   const needed = options.promptTokens + options.answerTokens;
   if (!options.contextLength || needed <= options.contextLength) return { ok: true, needed };
   const fmt = (n: number): string => n.toLocaleString('en-US');

@@ -36,7 +36,10 @@ export class GhostTextProvider implements vscode.InlineCompletionItemProvider, v
   private async makeStreamer(): Promise<ChatStreamer | undefined> {
     // No prompt for a key while typing: a missing key pauses completions with one status-bar message instead.
     if (needsKey(this.service.settings.baseUrl) && !(await this.service.keys.get())) {
-      throw new ArceeError('auth', 'No Arcee API key is set. Run "Arcee: Set API Key", or set a local server with "Arcee: Set Server URL…".');
+      throw new ArceeError(
+        'auth',
+        'No Arcee API key is set. Run "Arcee: Set API Key", or set a local server with "Arcee: Set Server URL…".',
+      );
     }
     // One attempt: a retried completion would arrive after the user typed on.
     const client = await this.service.client({ askForKey: false, maxAttempts: 1 });
@@ -68,7 +71,8 @@ export class GhostTextProvider implements vscode.InlineCompletionItemProvider, v
   ): Promise<vscode.InlineCompletionItem[] | undefined> {
     const settings = this.service.settings.completions;
     if (!settings.enabled || settings.disabledLanguages.includes(document.languageId)) return undefined;
-    if (!vscode.workspace.getConfiguration('editor.inlineSuggest', document).get<boolean>('enabled', true)) return undefined;
+    if (!vscode.workspace.getConfiguration('editor.inlineSuggest', document).get<boolean>('enabled', true))
+      return undefined;
     const editor = vscode.window.visibleTextEditors.find((e) => e.document === document);
     if (editor && editor.selections.some((s) => !s.isEmpty)) return undefined;
 
@@ -78,22 +82,40 @@ export class GhostTextProvider implements vscode.InlineCompletionItemProvider, v
     const start = selected ? selected.range.start : position;
     const lead = selected ? selected.text : '';
     const prefix = document.getText(new vscode.Range(new vscode.Position(0, 0), start)) + lead;
-    const suffix = document.getText(new vscode.Range(selected ? selected.range.end : position, document.lineAt(document.lineCount - 1).range.end));
+    const suffix = document.getText(
+      new vscode.Range(selected ? selected.range.end : position, document.lineAt(document.lineCount - 1).range.end),
+    );
     const options = editor?.options;
     const indent = {
-      useTabs: options ? options.insertSpaces === false : !vscode.workspace.getConfiguration('editor', document).get<boolean>('insertSpaces', true),
-      size: typeof options?.tabSize === 'number' ? options.tabSize : vscode.workspace.getConfiguration('editor', document).get<number>('tabSize', 4),
+      useTabs: options
+        ? options.insertSpaces === false
+        : !vscode.workspace.getConfiguration('editor', document).get<boolean>('insertSpaces', true),
+      size:
+        typeof options?.tabSize === 'number'
+          ? options.tabSize
+          : vscode.workspace.getConfiguration('editor', document).get<number>('tabSize', 4),
     };
 
     const controller = new AbortController();
     const sub = token.onCancellationRequested(() => controller.abort());
     try {
       const suggestion = await this.engine.complete(
-        { document: document.uri.toString(), path: vscode.workspace.asRelativePath(document.uri), languageId: document.languageId, prefix, suffix, indent },
+        {
+          document: document.uri.toString(),
+          path: vscode.workspace.asRelativePath(document.uri),
+          languageId: document.languageId,
+          prefix,
+          suffix,
+          indent,
+        },
         controller.signal,
       );
       if (!suggestion || token.isCancellationRequested) return undefined;
-      const item = new vscode.InlineCompletionItem(lead + suggestion.text, selected ? selected.range : new vscode.Range(position, position), { command: COMPLETIONS_COMMANDS.accepted, title: 'Count the accepted completion' });
+      const item = new vscode.InlineCompletionItem(
+        lead + suggestion.text,
+        selected ? selected.range : new vscode.Range(position, position),
+        { command: COMPLETIONS_COMMANDS.accepted, title: 'Count the accepted completion' },
+      );
       return [item];
     } finally {
       sub.dispose();

@@ -12,7 +12,12 @@ import type { ArceeService } from '../services/arceeService';
 import type { GhostTextProvider } from './provider';
 
 /** Documents that get ghost text: files on disk or remote, unsaved files and notebook cells (not output, logs or diffs). */
-const SELECTOR: vscode.DocumentSelector = [{ scheme: 'file' }, { scheme: 'untitled' }, { scheme: 'vscode-remote' }, { scheme: 'vscode-notebook-cell' }];
+const SELECTOR: vscode.DocumentSelector = [
+  { scheme: 'file' },
+  { scheme: 'untitled' },
+  { scheme: 'vscode-remote' },
+  { scheme: 'vscode-notebook-cell' },
+];
 
 export class GhostText implements vscode.Disposable {
   private readonly status = vscode.window.createStatusBarItem('arcee.completions', vscode.StatusBarAlignment.Right, 99);
@@ -43,7 +48,8 @@ export class GhostText implements vscode.Disposable {
   private update(): void {
     if (this.enabled && !this.registration) {
       const shim: vscode.InlineCompletionItemProvider = {
-        provideInlineCompletionItems: (document, position, context, token) => this.ensureProvider().provideInlineCompletionItems(document, position, context, token),
+        provideInlineCompletionItems: (document, position, context, token) =>
+          this.ensureProvider().provideInlineCompletionItems(document, position, context, token),
       };
       this.registration = vscode.languages.registerInlineCompletionItemProvider(SELECTOR, shim);
     } else if (!this.enabled && this.registration) {
@@ -75,7 +81,8 @@ export class GhostText implements vscode.Disposable {
     s.backgroundColor = undefined;
     if (!this.enabled) {
       s.text = '$(circle-slash) Completions';
-      s.tooltip = 'Arcee ghost-text completions are off. Click to turn them on (each pause in typing then sends the code around the cursor).';
+      s.tooltip =
+        'Arcee ghost-text completions are off. Click to turn them on (each pause in typing then sends the code around the cursor).';
     } else if (this.pause) {
       s.text = '$(warning) Completions paused';
       s.tooltip = `Arcee completions paused: ${this.pause.message} Click to fix or resume.`;
@@ -93,12 +100,25 @@ export class GhostText implements vscode.Disposable {
       this.pause.kind === 'auth'
         ? { label: '$(key) Set API Key…', run: () => vscode.commands.executeCommand('arcee.setApiKey') }
         : this.pause.kind === 'payment'
-          ? { label: '$(link-external) Add Credits…', run: () => vscode.env.openExternal(vscode.Uri.parse(ARCEE_ACCOUNT_URL)) }
+          ? {
+              label: '$(link-external) Add Credits…',
+              run: () => vscode.env.openExternal(vscode.Uri.parse(ARCEE_ACCOUNT_URL)),
+            }
           : this.pause.kind === 'not_found'
-            ? { label: '$(settings-gear) Choose the Completions Model…', run: () => vscode.commands.executeCommand('workbench.action.openSettings', 'arcee.completions.model') }
+            ? {
+                label: '$(settings-gear) Choose the Completions Model…',
+                run: () => vscode.commands.executeCommand('workbench.action.openSettings', 'arcee.completions.model'),
+              }
             : { label: '$(clock) Wait for the Rate Limit', run: () => undefined };
-    const items = [fix, { label: '$(debug-continue) Resume Now', run: () => this.provider?.resume() }, { label: '$(circle-slash) Turn Completions Off', run: () => this.setEnabled(false) }];
-    const pick = await vscode.window.showQuickPick(items, { title: 'Arcee completions are paused', placeHolder: this.pause.message });
+    const items = [
+      fix,
+      { label: '$(debug-continue) Resume Now', run: () => this.provider?.resume() },
+      { label: '$(circle-slash) Turn Completions Off', run: () => this.setEnabled(false) },
+    ];
+    const pick = await vscode.window.showQuickPick(items, {
+      title: 'Arcee completions are paused',
+      placeHolder: this.pause.message,
+    });
     await pick?.run();
   }
 

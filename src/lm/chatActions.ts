@@ -26,7 +26,9 @@ async function listedModels(service: ArceeService): Promise<ModelInfo[]> {
 export async function openChatOnArceeModel(service: ArceeService, given?: string): Promise<string | undefined> {
   const id = given ?? chatModelFor(await listedModels(service), service.settings.model);
   if (!id) {
-    void vscode.window.showWarningMessage('The server lists no models yet: check the base URL and the key (Arcee: Test Connection).');
+    void vscode.window.showWarningMessage(
+      'The server lists no models yet: check the base URL and the key (Arcee: Test Connection).',
+    );
     return undefined;
   }
   await vscode.commands.executeCommand('workbench.action.chat.open', { modelSelector: { vendor: LM_VENDOR, id } });
@@ -38,17 +40,23 @@ async function setUtilityModels(service: ArceeService, given?: string): Promise<
   const models = await listedModels(service);
   let id = given ?? utilityModelFor(models);
   if (!given) {
-    const picks = models.map((m) => ({ label: m.id, description: m.id === id ? 'recommended: small and fast' : m.name !== m.id ? m.name : undefined, id: m.id }));
+    const picks = models.map((m) => ({
+      label: m.id,
+      description: m.id === id ? 'recommended: small and fast' : m.name !== m.id ? m.name : undefined,
+      id: m.id,
+    }));
     picks.sort((a, b) => Number(b.id === id) - Number(a.id === id));
     const pick = await vscode.window.showQuickPick(picks, {
       title: "Arcee model for VS Code Chat's utility tasks",
-      placeHolder: 'Chat asks this model for titles and progress messages on every agent turn: a small model keeps that fast and cheap',
+      placeHolder:
+        'Chat asks this model for titles and progress messages on every agent turn: a small model keeps that fast and cheap',
     });
     id = pick?.id;
   }
   if (!id) return undefined;
   const chat = vscode.workspace.getConfiguration('chat');
-  for (const key of UTILITY_SETTINGS) await chat.update(key, utilitySettingValue(LM_VENDOR, id), vscode.ConfigurationTarget.Global);
+  for (const key of UTILITY_SETTINGS)
+    await chat.update(key, utilitySettingValue(LM_VENDOR, id), vscode.ConfigurationTarget.Global);
   service.log.info(`VS Code Chat's utility models set to ${LM_VENDOR}/${id}`);
   return id;
 }
@@ -85,7 +93,9 @@ export function chatActions(service: ArceeService, state: vscode.Memento) {
         if (pick) await state.update(UTILITY_OFFER_KEY, true);
         if (pick === use) await setUtilityModels(service, id);
         else if (pick === 'Choose…') await setUtilityModels(service);
-      })().catch((e: unknown) => service.log.warn(`Utility model offer: ${e instanceof Error ? e.message : String(e)}`));
+      })().catch((e: unknown) =>
+        service.log.warn(`Utility model offer: ${e instanceof Error ? e.message : String(e)}`),
+      );
     },
   };
   // Both commands take a model id as the argument (automation, keybindings); a failure becomes a toast with its fix.
@@ -101,6 +111,9 @@ export function chatActions(service: ArceeService, state: vscode.Memento) {
     };
   return {
     hooks,
-    commands: { 'arcee.useInChat': modelCommand(openChatOnArceeModel), 'arcee.setUtilityModels': modelCommand(setUtilityModels) },
+    commands: {
+      'arcee.useInChat': modelCommand(openChatOnArceeModel),
+      'arcee.setUtilityModels': modelCommand(setUtilityModels),
+    },
   };
 }

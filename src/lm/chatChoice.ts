@@ -31,7 +31,12 @@ export const PREFERRED_UTILITY_MODEL = 'trinity-mini';
 export function utilityModelFor(models: readonly ModelInfo[]): string | undefined {
   const byId = models.find((m) => m.id === PREFERRED_UTILITY_MODEL || m.id.endsWith(`/${PREFERRED_UTILITY_MODEL}`));
   if (byId) return byId.id;
-  const plain = models.filter((m) => !THINKING.test(m.id) && !THINKING.test(m.name) && !m.supportedFeatures.some((f) => f.toLowerCase() === 'reasoning'));
+  const plain = models.filter(
+    (m) =>
+      !THINKING.test(m.id) &&
+      !THINKING.test(m.name) &&
+      !m.supportedFeatures.some((f) => f.toLowerCase() === 'reasoning'),
+  );
   return plain.sort((a, b) => (a.contextLength ?? Infinity) - (b.contextLength ?? Infinity))[0]?.id;
 }
 

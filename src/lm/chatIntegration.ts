@@ -27,7 +27,7 @@ export async function ensureChatProviderGroup(service: ArceeService, state: vsco
   if (!(await service.models({ signal: AbortSignal.timeout(20_000), askForKey: false })).models.length) return false;
   try {
     await vscode.commands.executeCommand(ADD_PROVIDER_GROUP, { name: 'Arcee', vendor: LM_VENDOR });
-    service.log.info("Arcee's models added to VS Code Chat (provider group \"Arcee\" in chatLanguageModels.json)");
+    service.log.info('Arcee\'s models added to VS Code Chat (provider group "Arcee" in chatLanguageModels.json)');
   } catch (e) {
     // "already exists": the user (or an earlier window) added it.
     if (!/already exists/i.test(e instanceof Error ? e.message : String(e))) throw e;
@@ -37,7 +37,10 @@ export async function ensureChatProviderGroup(service: ArceeService, state: vsco
 }
 
 /** The commands, and the provider hooks that offer fixes and the utility models from where Chat meets us (chatActions.ts). */
-export function registerChatIntegration(service: ArceeService, state: vscode.Memento): { disposable: vscode.Disposable; hooks: LmProviderHooks } {
+export function registerChatIntegration(
+  service: ArceeService,
+  state: vscode.Memento,
+): { disposable: vscode.Disposable; hooks: LmProviderHooks } {
   const actions = new Lazy(() => features().chatActions(service, state));
   const hooks: LmProviderHooks = {
     failed: (error) => actions.get().hooks.failed(error),
@@ -48,7 +51,9 @@ export function registerChatIntegration(service: ArceeService, state: vscode.Mem
   let adding: Promise<unknown> | undefined;
   const addGroup = (): void => {
     adding ??= ensureChatProviderGroup(service, state)
-      .catch((e: unknown) => service.log.warn(`Adding Arcee to VS Code Chat: ${e instanceof Error ? e.message : String(e)}`))
+      .catch((e: unknown) =>
+        service.log.warn(`Adding Arcee to VS Code Chat: ${e instanceof Error ? e.message : String(e)}`),
+      )
       .finally(() => (adding = undefined));
   };
   addGroup();

@@ -3,7 +3,14 @@
  * definitions, a token estimate, and the finished answer → tool calls (model information is in modelInfo.ts). No `vscode`
  * import: parts are recognised by shape (VS Code passes class instances, the tests pass plain objects).
  */
-import type { AssistantMessage, ChatMessage, ChatResult, ContentPart, ToolCallParam, ToolDefinition } from '../providers/api';
+import type {
+  AssistantMessage,
+  ChatMessage,
+  ChatResult,
+  ContentPart,
+  ToolCallParam,
+  ToolDefinition,
+} from '../providers/api';
 import { CHARS_PER_TOKEN, estimateTokens } from '../edit/tokens';
 import { stripAnswerMarkup, toolTurnReasoning } from '../providers/toolMarkup';
 
@@ -52,13 +59,19 @@ function isThinking(p: unknown): p is ThinkingLike {
 }
 
 function asToolCall(p: unknown): ToolCallLike | undefined {
-  return isRecord(p) && typeof p.callId === 'string' && typeof p.name === 'string' && 'input' in p ? (p as unknown as ToolCallLike) : undefined;
+  return isRecord(p) && typeof p.callId === 'string' && typeof p.name === 'string' && 'input' in p
+    ? (p as unknown as ToolCallLike)
+    : undefined;
 }
 function asToolResult(p: unknown): ToolResultLike | undefined {
-  return isRecord(p) && typeof p.callId === 'string' && Array.isArray(p.content) ? (p as unknown as ToolResultLike) : undefined;
+  return isRecord(p) && typeof p.callId === 'string' && Array.isArray(p.content)
+    ? (p as unknown as ToolResultLike)
+    : undefined;
 }
 function asData(p: unknown): DataLike | undefined {
-  return isRecord(p) && typeof p.mimeType === 'string' && p.data instanceof Uint8Array ? (p as unknown as DataLike) : undefined;
+  return isRecord(p) && typeof p.mimeType === 'string' && p.data instanceof Uint8Array
+    ? (p as unknown as DataLike)
+    : undefined;
 }
 function asText(p: unknown): string | undefined {
   if (typeof p === 'string') return p;
@@ -68,8 +81,10 @@ function asText(p: unknown): string | undefined {
 /** A data part → an API content part: images become `image_url` data URLs, text-like data becomes text. */
 function dataPart(d: DataLike): ContentPart | undefined {
   const mime = d.mimeType.toLowerCase();
-  if (mime.startsWith('image/')) return { type: 'image_url', image_url: { url: `data:${mime};base64,${Buffer.from(d.data).toString('base64')}` } };
-  if (mime.startsWith('text/') || mime === 'application/json') return { type: 'text', text: new TextDecoder().decode(d.data) };
+  if (mime.startsWith('image/'))
+    return { type: 'image_url', image_url: { url: `data:${mime};base64,${Buffer.from(d.data).toString('base64')}` } };
+  if (mime.startsWith('text/') || mime === 'application/json')
+    return { type: 'text', text: new TextDecoder().decode(d.data) };
   // Other data (e.g. a caller's cache-control marker) means nothing to an OpenAI-compatible server.
   return undefined;
 }
@@ -100,7 +115,12 @@ export function toApiMessages(messages: readonly LmMessage[]): ChatMessage[] {
       const calls: ToolCallParam[] = [];
       for (const p of m.content) {
         const call = asToolCall(p);
-        if (call) calls.push({ id: call.callId, type: 'function', function: { name: call.name, arguments: JSON.stringify(call.input ?? {}) } });
+        if (call)
+          calls.push({
+            id: call.callId,
+            type: 'function',
+            function: { name: call.name, arguments: JSON.stringify(call.input ?? {}) },
+          });
         else if (isThinking(p)) thinking += p.thinking;
         else if (!asToolResult(p) && !asData(p)) text += asText(p) ?? '';
       }
@@ -109,7 +129,9 @@ export function toApiMessages(messages: readonly LmMessage[]): ChatMessage[] {
       const content = stripAnswerMarkup(text);
       // Beside tool calls the reasoning always goes back: the thinking VS Code kept from our answer, or empty (see
       // toolTurnReasoning). Without tool calls it stays out, as in the Arcee chat.
-      const msg: AssistantMessage = calls.length ? { role: 'assistant', content, tool_calls: calls, ...toolTurnReasoning(thinking) } : { role: 'assistant', content };
+      const msg: AssistantMessage = calls.length
+        ? { role: 'assistant', content, tool_calls: calls, ...toolTurnReasoning(thinking) }
+        : { role: 'assistant', content };
       if (m.name) msg.name = m.name;
       out.push(msg);
       continue;
@@ -145,8 +167,17 @@ export function toApiMessages(messages: readonly LmMessage[]): ChatMessage[] {
       const text = asText(p);
       if (text !== undefined) pushText(parts, text);
     }
-    if (toolImages.length) out.push({ role: 'user', content: [{ type: 'text', text: 'Images returned by the tool calls above:' }, ...toolImages] });
-    if (parts.length) out.push(m.name ? { role: 'user', content: userContent(parts), name: m.name } : { role: 'user', content: userContent(parts) });
+    if (toolImages.length)
+      out.push({
+        role: 'user',
+        content: [{ type: 'text', text: 'Images returned by the tool calls above:' }, ...toolImages],
+      });
+    if (parts.length)
+      out.push(
+        m.name
+          ? { role: 'user', content: userContent(parts), name: m.name }
+          : { role: 'user', content: userContent(parts) },
+      );
   }
   return out;
 }
@@ -164,18 +195,36 @@ export interface LmTool {
 export const TOOL_MODE_REQUIRED = 2;
 
 /** The request's `tools` and `tool_choice`; both absent when there are no tools. */
-export function toolFields(tools: readonly LmTool[] | undefined, toolMode: number): { tools?: ToolDefinition[]; tool_choice?: 'auto' | 'required' } {
+export function toolFields(
+  tools: readonly LmTool[] | undefined,
+  toolMode: number,
+): { tools?: ToolDefinition[]; tool_choice?: 'auto' | 'required' } {
   if (!tools?.length) return {};
   return {
     tools: tools.map((t) => ({
       type: 'function',
-      function: { name: t.name, description: t.description, parameters: (t.inputSchema as Record<string, unknown> | undefined) ?? { type: 'object', properties: {} } },
+      function: {
+        name: t.name,
+        description: t.description,
+        parameters: (t.inputSchema as Record<string, unknown> | undefined) ?? { type: 'object', properties: {} },
+      },
     })),
     tool_choice: toolMode === TOOL_MODE_REQUIRED ? 'required' : 'auto',
   };
 }
 
-const PASSED_OPTIONS = new Set(['temperature', 'top_p', 'max_tokens', 'presence_penalty', 'frequency_penalty', 'seed', 'stop', 'user', 'logit_bias', 'timeout']);
+const PASSED_OPTIONS = new Set([
+  'temperature',
+  'top_p',
+  'max_tokens',
+  'presence_penalty',
+  'frequency_penalty',
+  'seed',
+  'stop',
+  'user',
+  'logit_bias',
+  'timeout',
+]);
 
 /** The caller's `modelOptions` that are request fields of the API; anything else is ignored. */
 export function modelOptionFields(options: { readonly [name: string]: unknown } | undefined): Record<string, unknown> {

@@ -22,7 +22,15 @@ export const DEFAULT_CONTEXT_LENGTH = 32_768;
 /** Answer room reserved when the catalogue gives no output limit. */
 export const DEFAULT_MAX_OUTPUT = 8_192;
 
-const TOOL_WORDS = new Set(['tools', 'tool_choice', 'tool_calling', 'tool-calling', 'function_calling', 'tool_use', 'functions']);
+const TOOL_WORDS = new Set([
+  'tools',
+  'tool_choice',
+  'tool_calling',
+  'tool-calling',
+  'function_calling',
+  'tool_use',
+  'functions',
+]);
 
 /**
  * Tool calling is "unknown", not "no", when the catalogue is silent (Arcee's `supported_features` is often null,
@@ -37,7 +45,10 @@ function supportsTools(m: ModelInfo): boolean {
 /** A catalogue entry → what VS Code's model picker and `selectChatModels` see. */
 export function modelInformation(m: ModelInfo): LmModelInformation {
   const context = m.contextLength && m.contextLength > 0 ? m.contextLength : DEFAULT_CONTEXT_LENGTH;
-  const output = m.maxOutputTokens && m.maxOutputTokens > 0 ? Math.min(m.maxOutputTokens, context) : Math.min(DEFAULT_MAX_OUTPUT, Math.floor(context / 4));
+  const output =
+    m.maxOutputTokens && m.maxOutputTokens > 0
+      ? Math.min(m.maxOutputTokens, context)
+      : Math.min(DEFAULT_MAX_OUTPUT, Math.floor(context / 4));
   const toolCalling = supportsTools(m);
   const imageInput = m.inputModalities.some((w) => w.toLowerCase() === 'image');
   const k = (n: number): string => (n >= 1024 ? `${Math.round(n / 1024)}K` : String(n));

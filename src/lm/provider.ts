@@ -65,7 +65,10 @@ export class ArceeChatProvider extends Disposable implements vscode.LanguageMode
     this.changed.fire();
   }
 
-  async provideLanguageModelChatInformation(options: vscode.PrepareLanguageModelChatModelOptions, token: vscode.CancellationToken): Promise<vscode.LanguageModelChatInformation[]> {
+  async provideLanguageModelChatInformation(
+    options: vscode.PrepareLanguageModelChatModelOptions,
+    token: vscode.CancellationToken,
+  ): Promise<vscode.LanguageModelChatInformation[]> {
     const { signal, dispose } = signalFromToken(token);
     try {
       // Silent resolution must not prompt; without a key Arcee's own server has nothing to list yet.
@@ -73,7 +76,8 @@ export class ArceeChatProvider extends Disposable implements vscode.LanguageMode
       const { models } = await this.service.models({ signal, askForKey: !options.silent });
       return models.map(modelInformation);
     } catch (e) {
-      if (!token.isCancellationRequested) this.service.log.warn(`Language model list for VS Code: ${e instanceof Error ? e.message : String(e)}`);
+      if (!token.isCancellationRequested)
+        this.service.log.warn(`Language model list for VS Code: ${e instanceof Error ? e.message : String(e)}`);
       return [];
     } finally {
       dispose();
@@ -90,7 +94,11 @@ export class ArceeChatProvider extends Disposable implements vscode.LanguageMode
     return this.answers().respond(model, messages, options, progress, token);
   }
 
-  provideTokenCount(model: vscode.LanguageModelChatInformation, text: string | vscode.LanguageModelChatRequestMessage, _token: vscode.CancellationToken): Promise<number> {
+  provideTokenCount(
+    model: vscode.LanguageModelChatInformation,
+    text: string | vscode.LanguageModelChatRequestMessage,
+    _token: vscode.CancellationToken,
+  ): Promise<number> {
     return this.answers().tokenCount(model, text);
   }
 

@@ -6,9 +6,17 @@ import { ArceeChatProvider, type LmProviderHooks } from './provider';
 type ManageAction = 'setKey' | 'clearKey' | 'settings' | 'refresh';
 
 const ACTIONS: { action: ManageAction; label: string; detail: string }[] = [
-  { action: 'setKey', label: '$(key) Set API Key', detail: "Kept in VS Code's secret storage; the model list refreshes." },
+  {
+    action: 'setKey',
+    label: '$(key) Set API Key',
+    detail: "Kept in VS Code's secret storage; the model list refreshes.",
+  },
   { action: 'clearKey', label: '$(trash) Clear API Key', detail: 'Remove the stored key.' },
-  { action: 'settings', label: '$(gear) Server and Model Settings', detail: 'arcee.baseUrl, arcee.model, sampling, timeouts.' },
+  {
+    action: 'settings',
+    label: '$(gear) Server and Model Settings',
+    detail: 'arcee.baseUrl, arcee.model, sampling, timeouts.',
+  },
   { action: 'refresh', label: '$(refresh) Refresh Model List', detail: "Fetch the server's /models again." },
 ];
 
@@ -43,14 +51,20 @@ export function registerLanguageModelProvider(service: ArceeService, hooks: LmPr
   return vscode.Disposable.from(
     provider,
     registration,
-    vscode.commands.registerCommand('arcee.manageLanguageModels', async (given?: unknown): Promise<ManageAction | undefined> => {
-      let action = ACTIONS.find((a) => a.action === given)?.action;
-      if (!action) {
-        const pick = await vscode.window.showQuickPick(ACTIONS, { title: 'Arcee models in VS Code Chat', placeHolder: 'Key, server and model settings' });
-        action = pick?.action;
-      }
-      if (action) await run(action);
-      return action;
-    }),
+    vscode.commands.registerCommand(
+      'arcee.manageLanguageModels',
+      async (given?: unknown): Promise<ManageAction | undefined> => {
+        let action = ACTIONS.find((a) => a.action === given)?.action;
+        if (!action) {
+          const pick = await vscode.window.showQuickPick(ACTIONS, {
+            title: 'Arcee models in VS Code Chat',
+            placeHolder: 'Key, server and model settings',
+          });
+          action = pick?.action;
+        }
+        if (action) await run(action);
+        return action;
+      },
+    ),
   );
 }

@@ -20,14 +20,19 @@ export interface UsagePayload {
   prompt_tokens_details?: { cached_tokens: number };
 }
 
-const count = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? Math.round(v) : undefined);
+const count = (v: unknown): number | undefined =>
+  typeof v === 'number' && Number.isFinite(v) && v >= 0 ? Math.round(v) : undefined;
 
 /** The server's usage in the shape VS Code's chat reads; undefined when the server reported no prompt count. */
 export function usagePayload(usage: Usage | null | undefined): UsagePayload | undefined {
   const prompt = count(usage?.prompt_tokens);
   if (!usage || prompt === undefined) return undefined;
   const completion = count(usage.completion_tokens) ?? 0;
-  const payload: UsagePayload = { prompt_tokens: prompt, completion_tokens: completion, total_tokens: count(usage.total_tokens) ?? prompt + completion };
+  const payload: UsagePayload = {
+    prompt_tokens: prompt,
+    completion_tokens: completion,
+    total_tokens: count(usage.total_tokens) ?? prompt + completion,
+  };
   const cached = count(usage.prompt_tokens_details?.cached_tokens);
   if (cached !== undefined) payload.prompt_tokens_details = { cached_tokens: cached };
   return payload;
@@ -91,7 +96,8 @@ const CODES: Partial<Record<ErrorKind, LanguageModelErrorCode>> = {
 
 /** A failure of a provider request, as the caller should get it. */
 export function lmFailure(err: unknown): LmFailure {
-  if (isArceeError(err)) return { message: err.message, kind: err.kind, ...(CODES[err.kind] ? { code: CODES[err.kind] } : {}) };
+  if (isArceeError(err))
+    return { message: err.message, kind: err.kind, ...(CODES[err.kind] ? { code: CODES[err.kind] } : {}) };
   return { message: describeUnknownError(err), kind: 'unknown' };
 }
 

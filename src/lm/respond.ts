@@ -8,7 +8,14 @@ import { CHARS_PER_TOKEN, estimateMessageTokens } from '../edit/tokens';
 import type { ChatResult } from '../providers/api';
 import { ArceeError, isArceeError } from '../providers/errors';
 import { signalFromToken } from '../services/dispose';
-import { estimateTokenCount, finishedToolCalls, modelOptionFields, toApiMessages, toolFields, type LmMessage } from './mapping';
+import {
+  estimateTokenCount,
+  finishedToolCalls,
+  modelOptionFields,
+  toApiMessages,
+  toolFields,
+  type LmMessage,
+} from './mapping';
 import type { LmBackend, LmProviderHooks } from './provider';
 import { USAGE_MIME, isChatInitiator, lmFailure, usagePayload, type TokenCalibration } from './report';
 
@@ -23,7 +30,10 @@ interface ThinkingPartClass {
 interface DataPartClass {
   new (data: Uint8Array, mimeType: string): unknown;
 }
-const runtime = vscode as unknown as { LanguageModelThinkingPart?: ThinkingPartClass; LanguageModelDataPart?: DataPartClass };
+const runtime = vscode as unknown as {
+  LanguageModelThinkingPart?: ThinkingPartClass;
+  LanguageModelDataPart?: DataPartClass;
+};
 
 /** Thinking parts in the history VS Code sends back become `{ thinking }`: never text of the answer. */
 function withoutThinkingParts(messages: readonly vscode.LanguageModelChatRequestMessage[]): LmMessage[] {
@@ -31,7 +41,9 @@ function withoutThinkingParts(messages: readonly vscode.LanguageModelChatRequest
   return messages.map((m) => ({
     role: m.role,
     name: m.name,
-    content: m.content.map((p: unknown) => (Thinking && p instanceof Thinking ? { thinking: ([] as string[]).concat(p.value).join('') } : p)),
+    content: m.content.map((p: unknown) =>
+      Thinking && p instanceof Thinking ? { thinking: ([] as string[]).concat(p.value).join('') } : p,
+    ),
   }));
 }
 
@@ -71,7 +83,9 @@ export class LmResponder {
         ...modelOptionFields(options.modelOptions),
         ...toolFields(options.tools, options.toolMode),
       });
-      const estimated = estimateMessageTokens(request.messages) + Math.ceil(JSON.stringify(request.tools ?? []).length / CHARS_PER_TOKEN);
+      const estimated =
+        estimateMessageTokens(request.messages) +
+        Math.ceil(JSON.stringify(request.tools ?? []).length / CHARS_PER_TOKEN);
       const Thinking = runtime.LanguageModelThinkingPart;
       for await (const event of client.streamChat(request, { signal })) {
         if (event.type === 'text' && event.index === 0) {
@@ -88,7 +102,9 @@ export class LmResponder {
       // A cancelled request is not an error: the caller asked for it. (VS Code 1.104 forwards a caller's cancellation
       // only until the request has started, microsoft/vscode#277872; the token is honoured whenever it fires.)
       if (token.isCancellationRequested || (e instanceof ArceeError && e.kind === 'cancelled')) {
-        this.service.log.info(`VS Code ${fromChat ? 'Chat' : `(${String(initiator)})`} cancelled the request to ${model.id} after ${Date.now() - started} ms; the connection is closed.`);
+        this.service.log.info(
+          `VS Code ${fromChat ? 'Chat' : `(${String(initiator)})`} cancelled the request to ${model.id} after ${Date.now() - started} ms; the connection is closed.`,
+        );
         return;
       }
       throw this.failure(e, fromChat, model.id);
@@ -98,18 +114,27 @@ export class LmResponder {
   }
 
   /** The answer's end: its tool calls, and its usage where VS Code's chat reads it; the estimate learns from it. */
-  private finish(result: ChatResult, modelId: string, estimated: number, progress: vscode.Progress<vscode.LanguageModelResponsePart>): void {
+  private finish(
+    result: ChatResult,
+    modelId: string,
+    estimated: number,
+    progress: vscode.Progress<vscode.LanguageModelResponsePart>,
+  ): void {
     const { calls, dropped } = finishedToolCalls(result);
     for (const c of calls) progress.report(new vscode.LanguageModelToolCallPart(c.callId, c.name, c.input));
     if (dropped.length) {
       const what = `The answer's tool call${dropped.length === 1 ? '' : 's'} ${dropped.join(', ')} ${dropped.length === 1 ? 'was' : 'were'} cut off or not valid JSON`;
       this.service.log.warn(`${what}; not passed on.`);
-      if (!calls.length && !result.choices[0]?.content) throw new ArceeError('truncated', `${what}. Try again, or raise the answer length (arcee.maxTokens).`);
+      if (!calls.length && !result.choices[0]?.content)
+        throw new ArceeError('truncated', `${what}. Try again, or raise the answer length (arcee.maxTokens).`);
     }
     this.calibration.observe(modelId, estimated, result.usage?.prompt_tokens);
     const usage = usagePayload(result.usage);
     const Data = runtime.LanguageModelDataPart;
-    if (usage && Data) progress.report(new Data(new TextEncoder().encode(JSON.stringify(usage)), USAGE_MIME) as vscode.LanguageModelResponsePart);
+    if (usage && Data)
+      progress.report(
+        new Data(new TextEncoder().encode(JSON.stringify(usage)), USAGE_MIME) as vscode.LanguageModelResponsePart,
+      );
   }
 
   /**
@@ -118,7 +143,9 @@ export class LmResponder {
    */
   private failure(e: unknown, fromChat: boolean, modelId: string): Error {
     const f = lmFailure(e);
-    this.service.log.warn(`VS Code ${fromChat ? 'Chat' : 'language model'} request to ${modelId} failed: ${f.kind}: ${f.message}`);
+    this.service.log.warn(
+      `VS Code ${fromChat ? 'Chat' : 'language model'} request to ${modelId} failed: ${f.kind}: ${f.message}`,
+    );
     if (isArceeError(e) && f.code) this.hooks.failed?.(e);
     const error = !fromChat && f.code ? vscode.LanguageModelError[f.code](f.message) : new Error(f.message);
     // Serialised across the process boundary as name, message and stack; an empty stack is left out when shown.
@@ -127,7 +154,10 @@ export class LmResponder {
   }
 
   /** VS Code's token count: the estimate, scaled by what the server reported for this model. */
-  tokenCount(model: vscode.LanguageModelChatInformation, text: string | vscode.LanguageModelChatRequestMessage): Promise<number> {
+  tokenCount(
+    model: vscode.LanguageModelChatInformation,
+    text: string | vscode.LanguageModelChatRequestMessage,
+  ): Promise<number> {
     return Promise.resolve(this.calibration.scale(model.id, estimateTokenCount(text)));
   }
 }

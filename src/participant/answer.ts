@@ -6,7 +6,13 @@
 import vscode = require('vscode');
 import { errorView } from '../chat/streamToView';
 import { needsKey } from '../config/settings';
-import { codeSelection, diagnosticsIn, lineSpan, resolveTarget, type ResolvedTarget } from '../commands/selectionTarget';
+import {
+  codeSelection,
+  diagnosticsIn,
+  lineSpan,
+  resolveTarget,
+  type ResolvedTarget,
+} from '../commands/selectionTarget';
 import { checkContext, estimateMessageTokens } from '../edit/tokens';
 import type { ChatRequest } from '../providers/api';
 import type { ArceeClient } from '../providers/client';
@@ -21,7 +27,11 @@ import { codeToApply, isEditCommand, parseRequest, participantMessages, verbOf, 
 
 const ERROR_BUTTONS: Partial<Record<ErrorAction, vscode.Command>> = {
   setApiKey: { title: 'Set API Key', command: 'arcee.setApiKey' },
-  openSettings: { title: 'Open Settings', command: 'workbench.action.openSettings', arguments: ['@ext:arcee-community.arcee-vscode'] },
+  openSettings: {
+    title: 'Open Settings',
+    command: 'workbench.action.openSettings',
+    arguments: ['@ext:arcee-community.arcee-vscode'],
+  },
   openBilling: { title: 'Open Billing', command: 'vscode.open', arguments: [vscode.Uri.parse(ARCEE_ACCOUNT_URL)] },
   selectModel: { title: 'Choose Model', command: 'arcee.selectModel' },
   showLog: { title: 'Show Log', command: 'arcee.showLog' },
@@ -40,7 +50,8 @@ export function historyOf(context: vscode.ChatContext): HistoryTurn[] {
   const out: HistoryTurn[] = [];
   for (const turn of context.history) {
     if (turn.participant !== PARTICIPANT_ID) continue;
-    if (turn instanceof vscode.ChatRequestTurn) out.push({ role: 'user', text: turn.command ? `/${turn.command} ${turn.prompt}`.trim() : turn.prompt });
+    if (turn instanceof vscode.ChatRequestTurn)
+      out.push({ role: 'user', text: turn.command ? `/${turn.command} ${turn.prompt}`.trim() : turn.prompt });
     else if (!turn.result.errorDetails) out.push({ role: 'assistant', text: responseText(turn) });
   }
   // A question whose answer failed is dropped with it.
@@ -57,11 +68,14 @@ async function referencedTarget(request: vscode.ChatRequest): Promise<ResolvedTa
   const explicit = request.references.filter((r) => !r.id.startsWith('vscode.implicit')).map((r) => r.value);
   const implicitSelection = request.references.find((r) => r.id === 'vscode.implicit.selection')?.value;
   const location =
-    explicit.find((v): v is vscode.Location => v instanceof vscode.Location) ?? (implicitSelection instanceof vscode.Location ? implicitSelection : undefined);
+    explicit.find((v): v is vscode.Location => v instanceof vscode.Location) ??
+    (implicitSelection instanceof vscode.Location ? implicitSelection : undefined);
   const uri = location ? undefined : explicit.find((v): v is vscode.Uri => v instanceof vscode.Uri);
   if (!location && !uri) return undefined;
   const document = await vscode.workspace.openTextDocument(location?.uri ?? uri!);
-  const range = location ? document.validateRange(location.range) : new vscode.Range(0, 0, document.lineCount - 1, document.lineAt(document.lineCount - 1).range.end.character);
+  const range = location
+    ? document.validateRange(location.range)
+    : new vscode.Range(0, 0, document.lineCount - 1, document.lineAt(document.lineCount - 1).range.end.character);
   if (range.isEmpty) return undefined;
   return { document, range, editor: vscode.window.visibleTextEditors.find((e) => e.document === document) };
 }
@@ -78,14 +92,23 @@ export class ParticipantAnswers {
   constructor(private readonly service: ParticipantBackend) {}
 
   /** Answers one request; never throws (a failure becomes a sentence, buttons and `errorDetails`). */
-  async handle(request: vscode.ChatRequest, context: vscode.ChatContext, stream: vscode.ChatResponseStream, token: vscode.CancellationToken): Promise<vscode.ChatResult> {
+  async handle(
+    request: vscode.ChatRequest,
+    context: vscode.ChatContext,
+    stream: vscode.ChatResponseStream,
+    token: vscode.CancellationToken,
+  ): Promise<vscode.ChatResult> {
     const { command, prompt } = parseRequest(request.command, request.prompt);
     const meta: ArceeResultMetadata = { command, ok: false, hadCode: false };
     try {
       let missing: string | undefined;
-      const target = (await referencedTarget(request)) ?? (command ? await resolveTarget({}, verbOf(command), (m) => (missing = m)) : selectedTarget());
+      const target =
+        (await referencedTarget(request)) ??
+        (command ? await resolveTarget({}, verbOf(command), (m) => (missing = m)) : selectedTarget());
       if (command && !target) {
-        stream.markdown(`${missing ?? `Select the code to ${verbOf(command)}.`} You can also attach code with \`#selection\` or \`#file\`, then ask \`@arcee /${command}\` again.`);
+        stream.markdown(
+          `${missing ?? `Select the code to ${verbOf(command)}.`} You can also attach code with \`#selection\` or \`#file\`, then ask \`@arcee /${command}\` again.`,
+        );
         return { metadata: meta };
       }
       if (!command && !prompt) {
@@ -104,7 +127,13 @@ export class ParticipantAnswers {
       if (target) stream.reference(new vscode.Location(target.document.uri, target.range));
       // The picked Arcee model says how much it takes; a prompt that cannot fit is refused before it is sent.
       if (request.model?.vendor === LM_VENDOR) {
-        const fit = checkContext({ promptTokens: estimateMessageTokens(messages), answerTokens: 0, contextLength: request.model.maxInputTokens, model: request.model.id, what: 'code' });
+        const fit = checkContext({
+          promptTokens: estimateMessageTokens(messages),
+          answerTokens: 0,
+          contextLength: request.model.maxInputTokens,
+          model: request.model.id,
+          what: 'code',
+        });
         if (!fit.ok) {
           stream.markdown(fit.message ?? 'The code is too large for this model.');
           return { metadata: meta };
@@ -132,7 +161,12 @@ export class ParticipantAnswers {
   }
 
   /** Streams the answer's text into the chat; returns the answer, or undefined when cancelled. */
-  private async stream(client: ArceeClient, request: ChatRequest, stream: vscode.ChatResponseStream, token: vscode.CancellationToken): Promise<string | undefined> {
+  private async stream(
+    client: ArceeClient,
+    request: ChatRequest,
+    stream: vscode.ChatResponseStream,
+    token: vscode.CancellationToken,
+  ): Promise<string | undefined> {
     const { signal, dispose } = signalFromToken(token);
     let thinking = false;
     let answered = false;
@@ -155,7 +189,8 @@ export class ParticipantAnswers {
             break;
           case 'done': {
             const choice = ev.result.choices[0];
-            if (choice?.finish_reason === 'length') stream.markdown('\n\n*(The answer was cut off at the token limit.)*');
+            if (choice?.finish_reason === 'length')
+              stream.markdown('\n\n*(The answer was cut off at the token limit.)*');
             return choice?.content ?? '';
           }
           default:
@@ -173,7 +208,11 @@ export class ParticipantAnswers {
     const code = codeToApply(answer);
     if (code === undefined) return;
     const r = target.range;
-    const where: ApplyTarget = { uri: target.document.uri.toString(), range: [r.start.line, r.start.character, r.end.line, r.end.character], text: target.document.getText(r) };
+    const where: ApplyTarget = {
+      uri: target.document.uri.toString(),
+      range: [r.start.line, r.start.character, r.end.line, r.end.character],
+      text: target.document.getText(r),
+    };
     // The same lines the prompt named (a selection ending at the start of a line does not include that line).
     const { startLine, endLine } = lineSpan(r);
     const lines = startLine === endLine ? `line ${startLine}` : `lines ${startLine}-${endLine}`;

@@ -37,7 +37,9 @@ export class ArceeParticipant extends Disposable {
     private readonly service: ParticipantBackend,
   ) {
     super();
-    const participant = this._register(vscode.chat.createChatParticipant(PARTICIPANT_ID, (r, c, s, t) => this.handle(r, c, s, t)));
+    const participant = this._register(
+      vscode.chat.createChatParticipant(PARTICIPANT_ID, (r, c, s, t) => this.handle(r, c, s, t)),
+    );
     participant.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'arcee.svg');
     participant.followupProvider = { provideFollowups: (result) => this.followups(result) };
   }
@@ -52,7 +54,12 @@ export class ArceeParticipant extends Disposable {
   }
 
   /** Answers one request; never throws (a failure becomes a sentence, buttons and `errorDetails`). */
-  handle(request: vscode.ChatRequest, context: vscode.ChatContext, stream: vscode.ChatResponseStream, token: vscode.CancellationToken): Promise<vscode.ChatResult> {
+  handle(
+    request: vscode.ChatRequest,
+    context: vscode.ChatContext,
+    stream: vscode.ChatResponseStream,
+    token: vscode.CancellationToken,
+  ): Promise<vscode.ChatResult> {
     this.answers ??= new (features().ParticipantAnswers)(this.service);
     return this.answers.handle(request, context, stream, token);
   }

@@ -20,7 +20,10 @@ export function parseCommand(command: string | undefined): ParticipantCommand | 
  * "@arcee /fix it" typed after an `@arcee` the input already held arrives as a free-form prompt: repeated
  * `@arcee` mentions are dropped and a leading known `/command` is taken as the command.
  */
-export function parseRequest(command: string | undefined, prompt: string): { command: ParticipantCommand | undefined; prompt: string } {
+export function parseRequest(
+  command: string | undefined,
+  prompt: string,
+): { command: ParticipantCommand | undefined; prompt: string } {
   const given = parseCommand(command);
   let rest = prompt.replace(/^\s*(?:@arcee\b\s*)+/i, '');
   if (given) return { command: given, prompt: rest.trim() };
@@ -71,7 +74,19 @@ export interface PlanInput {
 
 function withCode(text: string, code: CodeSelection | undefined): string {
   if (!code) return text;
-  return userText({ content: text, context: [{ id: 'ref', path: code.path, startLine: code.startLine, endLine: code.endLine, language: code.languageId, text: code.text }] });
+  return userText({
+    content: text,
+    context: [
+      {
+        id: 'ref',
+        path: code.path,
+        startLine: code.startLine,
+        endLine: code.endLine,
+        language: code.languageId,
+        text: code.text,
+      },
+    ],
+  });
 }
 
 function addToLastUser(messages: ChatMessage[], extra: string): ChatMessage[] {
@@ -99,8 +114,14 @@ export function participantMessages(input: PlanInput): ChatMessage[] {
     case 'tests':
       return addToLastUser(testsMessages(code!), prompt);
     case undefined: {
-      const history: ChatMessage[] = (input.history ?? []).filter((t) => t.text.trim()).map((t) => ({ role: t.role, content: t.text }));
-      return [{ role: 'system', content: CHAT_SYSTEM_PROMPT }, ...history, { role: 'user', content: withCode(prompt.trim(), code) }];
+      const history: ChatMessage[] = (input.history ?? [])
+        .filter((t) => t.text.trim())
+        .map((t) => ({ role: t.role, content: t.text }));
+      return [
+        { role: 'system', content: CHAT_SYSTEM_PROMPT },
+        ...history,
+        { role: 'user', content: withCode(prompt.trim(), code) },
+      ];
     }
   }
 }
@@ -130,7 +151,10 @@ const NEXT: Record<ParticipantCommand | 'ask', ParticipantCommand[]> = {
  * What to suggest after a successful answer: nothing after a failure, and nothing after a free-form question
  * that had no code (there is nothing for a command to work on).
  */
-export function followupsFor(command: ParticipantCommand | undefined, outcome: { ok: boolean; hadCode: boolean }): FollowupChoice[] {
+export function followupsFor(
+  command: ParticipantCommand | undefined,
+  outcome: { ok: boolean; hadCode: boolean },
+): FollowupChoice[] {
   if (!outcome.ok || (!command && !outcome.hadCode)) return [];
   return NEXT[command ?? 'ask'].map((c) => ({ command: c, label: LABELS[c] }));
 }

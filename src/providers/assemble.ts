@@ -52,7 +52,8 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : und
  */
 function callComplete(c: ChoiceState, call: ToolCallState): boolean {
   if (c.finishReason === null || call.name === '') return false;
-  if (c.finishReason === 'length' && call === c.lastCall) return call.arguments.trim() !== '' && argumentsAreValid(call.arguments);
+  if (c.finishReason === 'length' && call === c.lastCall)
+    return call.arguments.trim() !== '' && argumentsAreValid(call.arguments);
   return argumentsAreValid(call.arguments);
 }
 
@@ -184,9 +185,17 @@ export class StreamAssembler {
     const name = str(fn.name);
     // Servers differ: most send the name once, some repeat it whole on every piece.
     if (name && name !== call.name) call.name += name;
-    const args = typeof fn.arguments === 'string' ? fn.arguments : isRecord(fn.arguments) ? JSON.stringify(fn.arguments) : '';
+    const args =
+      typeof fn.arguments === 'string' ? fn.arguments : isRecord(fn.arguments) ? JSON.stringify(fn.arguments) : '';
     call.arguments += args;
-    events.push({ type: 'toolCall', index: c.index, callIndex: call.index, id: call.id, name: call.name, argumentsDelta: args });
+    events.push({
+      type: 'toolCall',
+      index: c.index,
+      callIndex: call.index,
+      id: call.id,
+      name: call.name,
+      argumentsDelta: args,
+    });
   }
 
   /** True once every choice seen has a finish reason: only then is the answer complete (`[DONE]` or not). */
@@ -219,15 +228,13 @@ export class StreamAssembler {
         index: c.index,
         content: c.content,
         reasoning: c.reasoning,
-        tool_calls: c.calls.map(
-          (call): ToolCallResult => ({
-            index: call.index,
-            id: call.id,
-            name: call.name,
-            arguments: call.arguments,
-            complete: callComplete(c, call),
-          }),
-        ),
+        tool_calls: c.calls.map((call): ToolCallResult => ({
+          index: call.index,
+          id: call.id,
+          name: call.name,
+          arguments: call.arguments,
+          complete: callComplete(c, call),
+        })),
         finish_reason: c.finishReason,
         logprobs: c.logprobs,
       }));

@@ -13,12 +13,26 @@ import {
   redactSecrets,
   timeoutError,
 } from './errors';
-import { resolveTimeouts, type ClientConfig, type ClientLogger, type RequestOptions, type Timeouts } from './clientConfig';
+import {
+  resolveTimeouts,
+  type ClientConfig,
+  type ClientLogger,
+  type RequestOptions,
+  type Timeouts,
+} from './clientConfig';
 import { parseModelList } from './models';
 import { RetryPolicy, type RetryInfo } from './retry';
 import { ChatStreamParser, truncatedError } from './stream';
 import { reviseToolMarkup } from './toolMarkup';
-import { TimeoutReason, Watchdog, buildBody, defaultSleep, parseJsonBody, readText, type TimeoutLimit } from './transport';
+import {
+  TimeoutReason,
+  Watchdog,
+  buildBody,
+  defaultSleep,
+  parseJsonBody,
+  readText,
+  type TimeoutLimit,
+} from './transport';
 import { resolveEndpoints, type Endpoints } from './url';
 
 export { buildBody } from './transport';
@@ -123,7 +137,10 @@ export class ArceeClient {
           signal: controller.signal,
         });
         if (response.ok) {
-          this.log('debug', `${init.method} ${url} → ${response.status} in ${this.now() - started} ms (attempt ${attempt})`);
+          this.log(
+            'debug',
+            `${init.method} ${url} → ${response.status} in ${this.now() - started} ms (attempt ${attempt})`,
+          );
           return { response, controller, watchdog, unlink, started };
         }
         const body = await readText(response, watchdog, this.idleFor(init.limit));
@@ -142,13 +159,19 @@ export class ArceeClient {
         unlink();
         error = this.classify(e, controller, signal, host);
       }
-      this.log('warn', `${init.method} ${url} failed (attempt ${attempt}): ${error.kind}${error.status ? ` ${error.status}` : ''}: ${error.message}`);
+      this.log(
+        'warn',
+        `${init.method} ${url} failed (attempt ${attempt}): ${error.kind}${error.status ? ` ${error.status}` : ''}: ${error.message}`,
+      );
       const delay = this.retry.delayBeforeRetry(error, attempt, waited);
       if (delay === null) throw error;
       waited += delay;
       const info: RetryInfo = { attempt: attempt + 1, maxAttempts: this.retry.maxAttempts, delayMs: delay, error };
       options.onRetry?.(info);
-      this.log('info', `retrying in ${delay} ms (attempt ${attempt + 1} of ${this.retry.maxAttempts}) after ${error.kind}`);
+      this.log(
+        'info',
+        `retrying in ${delay} ms (attempt ${attempt + 1} of ${this.retry.maxAttempts}) after ${error.kind}`,
+      );
       await this.sleep(delay, signal);
     }
   }
@@ -158,7 +181,8 @@ export class ArceeClient {
     if (e instanceof ArceeError) return e;
     const reason: unknown = controller.signal.reason;
     if (signal.aborted) return new ArceeError('cancelled', leadSentence('cancelled'));
-    if (controller.signal.aborted && reason instanceof TimeoutReason) return timeoutError(reason.which, reason.ms, host, this.timeouts.names);
+    if (controller.signal.aborted && reason instanceof TimeoutReason)
+      return timeoutError(reason.which, reason.ms, host, this.timeouts.names);
     return errorFromNetwork(e, host);
   }
 
@@ -180,7 +204,11 @@ export class ArceeClient {
     }
   }
 
-  private async *run(request: ChatRequest, stream: boolean, options: RequestOptions): AsyncGenerator<ChatEvent, void, undefined> {
+  private async *run(
+    request: ChatRequest,
+    stream: boolean,
+    options: RequestOptions,
+  ): AsyncGenerator<ChatEvent, void, undefined> {
     const url = this.endpoints.chatCompletions;
     const body = JSON.stringify(buildBody(request, stream));
     this.log('info', `POST ${url} model=${request.model} stream=${stream} messages=${request.messages.length}`);
@@ -202,7 +230,8 @@ export class ArceeClient {
         yield* parser.assembler.push(json);
         yield* parser.assembler.end();
         // The same rule as for a stream: an answer is complete only when every choice says why it ended.
-        if (!parser.assembler.allFinished()) throw truncatedError(parser.assembler.result(), `${host}'s response has no finish reason`);
+        if (!parser.assembler.allFinished())
+          throw truncatedError(parser.assembler.result(), `${host}'s response has no finish reason`);
         yield this.done(parser.assembler.result(), request, opened.started);
         return;
       }
@@ -256,7 +285,10 @@ export class ArceeClient {
     for (const c of result.choices) {
       if (!c.recoveredToolCalls) continue;
       // Names only: arguments may hold the user's text, and the log is for diagnosing, not for replaying.
-      this.log('info', `recovered ${c.tool_calls.length} tool call(s) from the reasoning of choice ${c.index}: ${c.tool_calls.map((t) => t.name).join(', ')}`);
+      this.log(
+        'info',
+        `recovered ${c.tool_calls.length} tool call(s) from the reasoning of choice ${c.index}: ${c.tool_calls.map((t) => t.name).join(', ')}`,
+      );
     }
     const u = result.usage;
     this.log(

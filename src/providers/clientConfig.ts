@@ -52,7 +52,9 @@ export interface Timeouts {
   names: TimeoutNames;
 }
 
-export function resolveTimeouts(config: Pick<ClientConfig, 'firstByteTimeoutMs' | 'idleTimeoutMs' | 'requestTimeoutMs' | 'timeoutNames'>): Timeouts {
+export function resolveTimeouts(
+  config: Pick<ClientConfig, 'firstByteTimeoutMs' | 'idleTimeoutMs' | 'requestTimeoutMs' | 'timeoutNames'>,
+): Timeouts {
   const firstByteMs = config.firstByteTimeoutMs ?? DEFAULT_FIRST_BYTE_TIMEOUT_MS;
   return {
     firstByteMs,

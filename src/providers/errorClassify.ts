@@ -88,7 +88,8 @@ export interface ParsedErrorBody {
   contextTokens?: number;
 }
 
-const count = (v: unknown): number | undefined => (typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : undefined);
+const count = (v: unknown): number | undefined =>
+  typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : undefined;
 
 /**
  * Pulls the human message out of any error body shape the platform notes list: `detail` (string or a 422
@@ -108,7 +109,8 @@ export function parseErrorPayload(payload: unknown): ParsedErrorBody {
     if (inner.message) return inner;
   }
   if (isRecord(error)) {
-    const code = typeof error.code === 'string' ? error.code : typeof error.code === 'number' ? String(error.code) : undefined;
+    const code =
+      typeof error.code === 'string' ? error.code : typeof error.code === 'number' ? String(error.code) : undefined;
     const type = typeof error.type === 'string' ? error.type : undefined;
     const msg = typeof error.message === 'string' && error.message.trim() ? error.message : undefined;
     const parsed: ParsedErrorBody = { message: msg ?? code ?? type, code, type };
@@ -133,7 +135,11 @@ export interface ContextOverflow {
 }
 
 /** Error codes and types of a request that does not fit the context: OpenAI and vLLM, llama.cpp, LiteLLM. */
-const OVERFLOW_CODES: ReadonlySet<string> = new Set(['context_length_exceeded', 'exceed_context_size_error', 'ContextWindowExceededError']);
+const OVERFLOW_CODES: ReadonlySet<string> = new Set([
+  'context_length_exceeded',
+  'exceed_context_size_error',
+  'ContextWindowExceededError',
+]);
 
 /**
  * The wordings of servers that send no such code (vLLM, Arcee's LiteLLM, Anthropic behind a proxy, SGLang,
@@ -142,26 +148,44 @@ const OVERFLOW_CODES: ReadonlySet<string> = new Set(['context_length_exceeded', 
 const OVERFLOW_TEXT =
   /ContextWindowExceeded|context[ _](?:length|window)[ _]exceeded|maximum context length|exceeds? the (?:available |maximum )?context|longer than the model's (?:maximum )?context|prompt is too long: \d|too large for model with \d+ maximum context/i;
 
-const int = (s: string | undefined): number | undefined => (s === undefined ? undefined : count(Number(s.replace(/,/g, ''))));
+const int = (s: string | undefined): number | undefined =>
+  s === undefined ? undefined : count(Number(s.replace(/,/g, '')));
 const N = '(\\d[\\d,]*)';
 
 /** Sizes in the servers' sentences, each pattern with what its numbers are. */
 const OVERFLOW_NUMBERS: { re: RegExp; parts: (keyof ContextOverflow)[] }[] = [
   // llama.cpp: "request (3031 tokens) exceeds the available context size (2048 tokens)"
-  { re: new RegExp(`request \\(${N} tokens\\) exceeds the available context size \\(${N} tokens\\)`), parts: ['requestTokens', 'contextTokens'] },
+  {
+    re: new RegExp(`request \\(${N} tokens\\) exceeds the available context size \\(${N} tokens\\)`),
+    parts: ['requestTokens', 'contextTokens'],
+  },
   // OpenAI and vLLM: "This model's maximum context length is 8192 tokens. However, your messages resulted in 9000 tokens."
   { re: new RegExp(`maximum context length is ${N} tokens`), parts: ['contextTokens'] },
-  { re: new RegExp(`(?:you requested|messages resulted in|request has|prompt contains at least) ${N}(?: input)? tokens`), parts: ['requestTokens'] },
+  {
+    re: new RegExp(
+      `(?:you requested|messages resulted in|request has|prompt contains at least) ${N}(?: input)? tokens`,
+    ),
+    parts: ['requestTokens'],
+  },
   // vLLM: "you requested 5000 tokens (4000 in the messages, 1000 in the completion)"
   { re: new RegExp(`${N} in the messages, ${N} in the completion`), parts: ['requestTokens', 'answerTokens'] },
   // vLLM: "'max_tokens' or 'max_completion_tokens' is too large: 8000." / "you requested 1000 output tokens"
-  { re: new RegExp(`max_tokens'? .*?is too large: ${N}|you requested ${N} output tokens`), parts: ['answerTokens', 'answerTokens'] },
+  {
+    re: new RegExp(`max_tokens'? .*?is too large: ${N}|you requested ${N} output tokens`),
+    parts: ['answerTokens', 'answerTokens'],
+  },
   // Anthropic: "prompt is too long: 210000 tokens > 200000 maximum"
   { re: new RegExp(`prompt is too long: ${N} tokens > ${N} maximum`), parts: ['requestTokens', 'contextTokens'] },
   // SGLang: "The input (5000 tokens) is longer than the model's context length (4096 tokens)"
-  { re: new RegExp(`input \\(${N} tokens\\) is longer than the model's context length \\(${N} tokens\\)`), parts: ['requestTokens', 'contextTokens'] },
+  {
+    re: new RegExp(`input \\(${N} tokens\\) is longer than the model's context length \\(${N} tokens\\)`),
+    parts: ['requestTokens', 'contextTokens'],
+  },
   // Mistral: "Prompt contains 40000 tokens and 0 draft tokens, too large for model with 32768 maximum context length"
-  { re: new RegExp(`Prompt contains ${N} tokens.*?too large for model with ${N} maximum context`), parts: ['requestTokens', 'contextTokens'] },
+  {
+    re: new RegExp(`Prompt contains ${N} tokens.*?too large for model with ${N} maximum context`),
+    parts: ['requestTokens', 'contextTokens'],
+  },
 ];
 
 /** The sizes of a context overflow, or undefined when the error is something else. */
@@ -200,14 +224,18 @@ export function failureKind(status: number | null, parsed: ParsedErrorBody): Err
   if (parsed.code !== undefined && PAYMENT_CODES.has(parsed.code)) return 'payment';
   const effective = status ?? statusInCode(parsed.code);
   // A request too large for the context is its own kind whatever status carried it (400, 413, a proxy's 500).
-  if ((effective === undefined || !NOT_OVERFLOW_STATUSES.has(effective)) && contextOverflow(parsed)) return 'context_overflow';
+  if ((effective === undefined || !NOT_OVERFLOW_STATUSES.has(effective)) && contextOverflow(parsed))
+    return 'context_overflow';
   return effective === undefined ? 'stream_error' : kindForStatus(effective, parsed.code);
 }
 
 /**
  * Parses `retry-after-ms`, `Retry-After` in seconds, or `Retry-After` as an HTTP date. Returns ms to wait, or null.
  */
-export function parseRetryAfter(headers: { get(name: string): string | null }, now: number = Date.now()): number | null {
+export function parseRetryAfter(
+  headers: { get(name: string): string | null },
+  now: number = Date.now(),
+): number | null {
   const ms = headers.get('retry-after-ms');
   if (ms !== null && ms.trim() !== '') {
     const n = Number(ms);

@@ -103,7 +103,9 @@ export function redactSecrets(text: string, secrets: readonly string[] = []): st
     }
   }
   for (const pattern of KEY_PATTERNS) {
-    out = out.replace(pattern, (_m, bearer?: string) => (typeof bearer === 'string' ? `${bearer}[redacted]` : '[redacted]'));
+    out = out.replace(pattern, (_m, bearer?: string) =>
+      typeof bearer === 'string' ? `${bearer}[redacted]` : '[redacted]',
+    );
   }
   return out;
 }
@@ -187,10 +189,14 @@ export function errorFromHttp(input: HttpErrorInput): ArceeError {
   const label = statusLabel(status);
   if (looksLikeHtml(body, contentType)) {
     const kind = kindForStatus(status);
-    return new ArceeError(kind, `${LEAD[kind]} ${host} answered ${label} with an HTML page instead of an API response.`, {
-      status,
-      retryAfterMs,
-    });
+    return new ArceeError(
+      kind,
+      `${LEAD[kind]} ${host} answered ${label} with an HTML page instead of an API response.`,
+      {
+        status,
+        retryAfterMs,
+      },
+    );
   }
   let parsed: ParsedErrorBody = {};
   let json: unknown;
@@ -243,10 +249,19 @@ export interface TimeoutNames {
   request: string;
 }
 
-export const DEFAULT_TIMEOUT_NAMES: TimeoutNames = { firstByte: 'the first-byte timeout', idle: 'the idle timeout', request: 'the request timeout' };
+export const DEFAULT_TIMEOUT_NAMES: TimeoutNames = {
+  firstByte: 'the first-byte timeout',
+  idle: 'the idle timeout',
+  request: 'the request timeout',
+};
 
 /** A limit that ran out, in words that fit what was happening. */
-export function timeoutError(which: 'first byte' | 'idle' | 'request', ms: number, host: string, names: TimeoutNames): ArceeError {
+export function timeoutError(
+  which: 'first byte' | 'idle' | 'request',
+  ms: number,
+  host: string,
+  names: TimeoutNames,
+): ArceeError {
   const within = formatDuration(ms);
   const what =
     which === 'first byte'

@@ -44,7 +44,8 @@ export function parseModel(raw: unknown): ModelInfo | undefined {
     id: raw.id,
     name: typeof raw.name === 'string' && raw.name.trim() ? raw.name : raw.id,
     description: typeof raw.description === 'string' ? raw.description : undefined,
-    contextLength: num(raw.context_length) ?? num(top?.context_length) ?? num(raw.max_model_len) ?? llamaCppContext(meta),
+    contextLength:
+      num(raw.context_length) ?? num(top?.context_length) ?? num(raw.max_model_len) ?? llamaCppContext(meta),
     maxOutputTokens: num(raw.max_output_length) ?? num(top?.max_completion_tokens),
     inputModalities: strings(raw.input_modalities ?? arch?.input_modalities),
     outputModalities: strings(raw.output_modalities ?? arch?.output_modalities),
@@ -64,8 +65,15 @@ export function parseModel(raw: unknown): ModelInfo | undefined {
 
 /** Parses a `/models` answer in either shape; throws when it is neither. */
 export function parseModelList(json: unknown): ModelInfo[] {
-  const list = Array.isArray(json) ? json : isRecord(json) && Array.isArray(json.data) ? json.data : isRecord(json) && Array.isArray(json.models) ? json.models : undefined;
-  if (!list) throw new ArceeError('bad_request', 'The server answered /models with something that is not a model list.');
+  const list = Array.isArray(json)
+    ? json
+    : isRecord(json) && Array.isArray(json.data)
+      ? json.data
+      : isRecord(json) && Array.isArray(json.models)
+        ? json.models
+        : undefined;
+  if (!list)
+    throw new ArceeError('bad_request', 'The server answered /models with something that is not a model list.');
   const seen = new Set<string>();
   const out: ModelInfo[] = [];
   for (const raw of list) {

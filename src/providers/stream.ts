@@ -60,7 +60,9 @@ export class ChatStreamParser {
     if (!this.assembler.allFinished()) {
       throw truncatedError(
         this.assembler.result(),
-        this.sawDone ? 'the server sent [DONE] without a finish reason' : 'the stream ended without a finish reason or [DONE]',
+        this.sawDone
+          ? 'the server sent [DONE] without a finish reason'
+          : 'the stream ended without a finish reason or [DONE]',
       );
     }
     events.push({ type: 'done', result: this.assembler.result() });
@@ -83,7 +85,8 @@ export class ChatStreamParser {
       chunk = parseEvent(m);
     } catch (e) {
       // An unterminated last event that is not valid JSON is a stream cut mid-chunk.
-      if (this.atEnd && e instanceof MalformedChunk) throw truncatedError(this.partial(), 'the stream ended in the middle of a chunk');
+      if (this.atEnd && e instanceof MalformedChunk)
+        throw truncatedError(this.partial(), 'the stream ended in the middle of a chunk');
       if (e instanceof ArceeError && !e.partial) e.partial = this.partial();
       throw e;
     }
@@ -111,7 +114,7 @@ function parseEvent(m: SseMessage): unknown {
     throw new MalformedChunk(m.data);
   }
   if (m.event === 'error') throw errorFromStreamPayload(json);
-  if (typeof json === 'object' && json !== null && 'error' in json && (json).error != null) {
+  if (typeof json === 'object' && json !== null && 'error' in json && json.error != null) {
     throw errorFromStreamPayload(json);
   }
   return json;

@@ -88,7 +88,8 @@ export class ThinkSplitter {
       }
       const hold = heldPrefix(buf, CLOSE);
       const ready = buf.slice(0, buf.length - hold);
-      if (ready) out.push(...(this.mode === 'think' ? [{ kind: 'reasoning' as const, text: ready }] : this.text(ready)));
+      if (ready)
+        out.push(...(this.mode === 'think' ? [{ kind: 'reasoning' as const, text: ready }] : this.text(ready)));
       this.pending = buf.slice(buf.length - hold);
       return out;
     }

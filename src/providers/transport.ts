@@ -13,7 +13,10 @@ export type TimeoutLimit = 'first byte' | 'idle' | 'request';
 
 /** Why the watchdog aborted a request. */
 export class TimeoutReason {
-  constructor(readonly which: TimeoutLimit, readonly ms: number) {}
+  constructor(
+    readonly which: TimeoutLimit,
+    readonly ms: number,
+  ) {}
 }
 
 /** Aborts a request when the server stays silent too long; re-armed on every chunk. */
@@ -77,7 +80,10 @@ export function parseJsonBody(text: string, host: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    throw new ArceeError('bad_request', `${host} answered with something that is not JSON: ${shorten(text, 120) || '(empty)'}. Check the base URL.`);
+    throw new ArceeError(
+      'bad_request',
+      `${host} answered with something that is not JSON: ${shorten(text, 120) || '(empty)'}. Check the base URL.`,
+    );
   }
 }
 

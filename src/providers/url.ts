@@ -21,13 +21,19 @@ export function resolveEndpoints(baseUrl: string): Endpoints {
   try {
     url = new URL(raw);
   } catch {
-    throw new ArceeError('bad_request', `The base URL "${raw}" is not a valid URL. Use one like https://api.arcee.ai/api/v1.`);
+    throw new ArceeError(
+      'bad_request',
+      `The base URL "${raw}" is not a valid URL. Use one like https://api.arcee.ai/api/v1.`,
+    );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new ArceeError('bad_request', `The base URL must start with http:// or https:// (got "${url.protocol}").`);
   }
   if (url.username || url.password) {
-    throw new ArceeError('bad_request', 'The base URL must not contain a user name or password; set the key with "Arcee: Set API Key".');
+    throw new ArceeError(
+      'bad_request',
+      'The base URL must not contain a user name or password; set the key with "Arcee: Set API Key".',
+    );
   }
   const query = url.search;
   let path = url.pathname.replace(/\/+$/, '');

@@ -65,6 +65,7 @@ function addUp(parts: Usage[]): Usage {
   if (completion !== undefined) out.completion_tokens = completion;
   if (prompt !== undefined && completion !== undefined) out.total_tokens = prompt + completion;
   const reasoning = sum(parts.map((p) => num(p.completion_tokens_details?.reasoning_tokens)));
-  if (reasoning !== undefined) out.completion_tokens_details = { ...out.completion_tokens_details, reasoning_tokens: reasoning };
+  if (reasoning !== undefined)
+    out.completion_tokens_details = { ...out.completion_tokens_details, reasoning_tokens: reasoning };
   return out;
 }

@@ -71,9 +71,14 @@ export class ArceeService extends Disposable {
     if (text && text !== this.lastProblems) {
       for (const p of problems) this.log.warn(p);
       void vscode.window
-        .showWarningMessage(problems.length === 1 ? problems[0] : `${problems.length} Arcee settings need attention: ${problems[0]} …`, 'Open Settings', 'Show Log')
+        .showWarningMessage(
+          problems.length === 1 ? problems[0] : `${problems.length} Arcee settings need attention: ${problems[0]} …`,
+          'Open Settings',
+          'Show Log',
+        )
         .then((pick) => {
-          if (pick === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', '@ext:arcee-community.arcee-vscode');
+          if (pick === 'Open Settings')
+            void vscode.commands.executeCommand('workbench.action.openSettings', '@ext:arcee-community.arcee-vscode');
           else if (pick === 'Show Log') this.log.show();
         });
     }
@@ -143,7 +148,11 @@ export class ArceeService extends Disposable {
     }
     const result = await this.catalog.get(options);
     if (result.source === 'live') {
-      await this.state.update(MODELS_CACHE_KEY, { root, at: result.fetchedAt ?? Date.now(), models: result.models } satisfies PersistedModels);
+      await this.state.update(MODELS_CACHE_KEY, {
+        root,
+        at: result.fetchedAt ?? Date.now(),
+        models: result.models,
+      } satisfies PersistedModels);
     }
     if (result.error) this.log.warn(`Model list: ${result.error} (showing ${result.source} list)`);
     return result;

@@ -50,7 +50,9 @@ export async function showError(log: Log, err: unknown, retry?: () => unknown): 
   if (isArceeError(err) && err.kind === 'cancelled') return;
   const message = isArceeError(err) || err instanceof KeyringError ? err.message : describeUnknownError(err);
   log.error(isArceeError(err) ? `${err.kind}${err.status ? ` ${err.status}` : ''}: ${message}` : message);
-  const actions = (err instanceof KeyringError ? ['showLog' as const] : errorView(err).actions).filter((a) => a !== 'retry' || retry);
+  const actions = (err instanceof KeyringError ? ['showLog' as const] : errorView(err).actions).filter(
+    (a) => a !== 'retry' || retry,
+  );
   const pick = await vscode.window.showErrorMessage(message, ...actions.map((a) => LABELS[a]));
   const action = actions.find((a) => LABELS[a] === pick);
   if (action) await runErrorAction(action, log, retry);

@@ -74,8 +74,10 @@ function keyringError(verb: string, e: unknown): KeyringError {
 /** Soft check shown while typing a key: a warning, never a block (other servers use other keys). */
 export function validateKeyInput(value: string): vscode.InputBoxValidationMessage | undefined {
   const v = value.trim();
-  if (!v) return { message: 'Paste the key, or press Escape to cancel.', severity: vscode.InputBoxValidationSeverity.Error };
-  if (/\s/.test(v)) return { message: 'A key has no spaces inside it.', severity: vscode.InputBoxValidationSeverity.Error };
+  if (!v)
+    return { message: 'Paste the key, or press Escape to cancel.', severity: vscode.InputBoxValidationSeverity.Error };
+  if (/\s/.test(v))
+    return { message: 'A key has no spaces inside it.', severity: vscode.InputBoxValidationSeverity.Error };
   if (!v.startsWith('rcai-')) {
     return {
       message: 'Arcee keys start with "rcai-". Press Enter to keep it anyway (for another OpenAI-compatible server).',

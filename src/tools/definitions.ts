@@ -76,7 +76,8 @@ export const TOOL_DEFINITIONS: ToolDefinition[] = [
     type: 'function',
     function: {
       name: 'get_diagnostics',
-      description: 'The errors and warnings VS Code reports (compiler, linter) for one file, or for the whole workspace when no path is given.',
+      description:
+        'The errors and warnings VS Code reports (compiler, linter) for one file, or for the whole workspace when no path is given.',
       parameters: {
         type: 'object',
         properties: { path: { type: 'string', description: 'Workspace-relative path. Omit for every file.' } },
@@ -91,11 +92,17 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function optInt(o: Record<string, unknown>, key: string, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
+function optInt(
+  o: Record<string, unknown>,
+  key: string,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number | undefined {
   const v = o[key];
   if (v === undefined || v === null) return undefined;
   const n = typeof v === 'string' && /^\d+$/.test(v.trim()) ? Number(v) : v;
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < min) throw new Error(`"${key}" must be a whole number ≥ ${min}.`);
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < min)
+    throw new Error(`"${key}" must be a whole number ≥ ${min}.`);
   return Math.min(n, max);
 }
 
@@ -111,7 +118,8 @@ function optString(o: Record<string, unknown>, key: string): string | undefined 
  * itself). Never throws anything but `Error`.
  */
 export function parseToolArgs(name: string, json: string): ToolArgs {
-  if (!TOOL_NAMES.has(name)) throw new Error(`There is no tool named "${name}". The tools are: ${[...TOOL_NAMES].join(', ')}.`);
+  if (!TOOL_NAMES.has(name))
+    throw new Error(`There is no tool named "${name}". The tools are: ${[...TOOL_NAMES].join(', ')}.`);
   let raw: unknown;
   try {
     raw = json.trim() ? JSON.parse(json) : {};
@@ -125,17 +133,28 @@ export function parseToolArgs(name: string, json: string): ToolArgs {
       if (!path) throw new Error('"path" is required.');
       const startLine = optInt(raw, 'startLine', 1);
       const endLine = optInt(raw, 'endLine', 1);
-      if (startLine !== undefined && endLine !== undefined && endLine < startLine) throw new Error('"endLine" is before "startLine".');
+      if (startLine !== undefined && endLine !== undefined && endLine < startLine)
+        throw new Error('"endLine" is before "startLine".');
       return { name: 'read_file', path, startLine, endLine };
     }
     case 'list_files':
-      return { name: 'list_files', glob: optString(raw, 'glob'), maxResults: optInt(raw, 'maxResults', 1, LIMITS.listFiles) };
+      return {
+        name: 'list_files',
+        glob: optString(raw, 'glob'),
+        maxResults: optInt(raw, 'maxResults', 1, LIMITS.listFiles),
+      };
     case 'search_text': {
       const query = optString(raw, 'query');
       if (!query) throw new Error('"query" is required.');
       const isRegex = raw.isRegex === true;
       if (isRegex) compileQuery(query, true);
-      return { name: 'search_text', query, isRegex, glob: optString(raw, 'glob'), maxResults: optInt(raw, 'maxResults', 1, LIMITS.searchResults) };
+      return {
+        name: 'search_text',
+        query,
+        isRegex,
+        glob: optString(raw, 'glob'),
+        maxResults: optInt(raw, 'maxResults', 1, LIMITS.searchResults),
+      };
     }
     case 'get_diagnostics':
       return { name: 'get_diagnostics', path: optString(raw, 'path') };
@@ -152,7 +171,9 @@ export function describeToolCall(name: string, json: string): string {
   }
   switch (a.name) {
     case 'read_file':
-      return a.startLine || a.endLine ? `Read ${a.path}, lines ${a.startLine ?? 1}–${a.endLine ?? 'end'}` : `Read ${a.path}`;
+      return a.startLine || a.endLine
+        ? `Read ${a.path}, lines ${a.startLine ?? 1}–${a.endLine ?? 'end'}`
+        : `Read ${a.path}`;
     case 'list_files':
       return `List files${a.glob ? ` matching ${a.glob}` : ''}`;
     case 'search_text':
@@ -169,7 +190,8 @@ export function describeToolCall(name: string, json: string): string {
 export function safeRelativePath(input: string): string {
   const p = input.trim().replace(/\\/g, '/');
   if (!p) throw new Error('The path is empty.');
-  if (/^[a-z][\w+.-]*:/i.test(p) || p.startsWith('/') || p.startsWith('~')) throw new Error(`"${input}" is not a workspace-relative path.`);
+  if (/^[a-z][\w+.-]*:/i.test(p) || p.startsWith('/') || p.startsWith('~'))
+    throw new Error(`"${input}" is not a workspace-relative path.`);
   const parts: string[] = [];
   for (const seg of p.split('/')) {
     if (seg === '' || seg === '.') continue;
@@ -258,7 +280,8 @@ const SEVERITY_ORDER = ['error', 'warning', 'info', 'hint'] as const;
  */
 export function formatDiagnostics(files: { path: string; items: DiagnosticLine[] }[]): string {
   const withItems = files.filter((f) => f.items.length);
-  const lineOf = (path: string, d: DiagnosticLine): string => `${path}:${d.line}:${d.column}: ${d.severity}: ${d.message}${d.source ? ` [${d.source}]` : ''}`;
+  const lineOf = (path: string, d: DiagnosticLine): string =>
+    `${path}:${d.line}:${d.column}: ${d.severity}: ${d.message}${d.source ? ` [${d.source}]` : ''}`;
   const all = withItems.flatMap((f) => f.items.map((d) => ({ path: f.path, d })));
   if (all.length <= LIMITS.diagnostics) return all.map((x) => lineOf(x.path, x.d)).join('\n');
   const counts = (items: DiagnosticLine[]): string =>
@@ -266,10 +289,18 @@ export function formatDiagnostics(files: { path: string; items: DiagnosticLine[]
       .filter(([, n]) => n > 0)
       .map(([sev, n]) => `${n} ${sev}${n === 1 ? '' : 's'}`)
       .join(', ');
-  const summary = [...withItems].sort((a, b) => a.path.localeCompare(b.path)).map((f) => `${f.path}: ${counts(f.items)}`);
+  const summary = [...withItems]
+    .sort((a, b) => a.path.localeCompare(b.path))
+    .map((f) => `${f.path}: ${counts(f.items)}`);
   const first = [...all]
     .sort((a, b) => SEVERITY_ORDER.indexOf(a.d.severity) - SEVERITY_ORDER.indexOf(b.d.severity))
     .slice(0, LIMITS.diagnostics)
     .map((x) => lineOf(x.path, x.d));
-  return [`${all.length} problems in ${withItems.length} files:`, ...summary, '', `The first ${LIMITS.diagnostics}, errors first (ask for one path to see all of its problems):`, ...first].join('\n');
+  return [
+    `${all.length} problems in ${withItems.length} files:`,
+    ...summary,
+    '',
+    `The first ${LIMITS.diagnostics}, errors first (ask for one path to see all of its problems):`,
+    ...first,
+  ].join('\n');
 }

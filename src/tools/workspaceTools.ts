@@ -4,7 +4,19 @@
  */
 import { Worker } from 'node:worker_threads';
 import vscode = require('vscode');
-import { compileQuery, formatDiagnostics, LIMITS, looksBinary, numberedLines, parseToolArgs, safeRelativePath, searchLines, truncateResult, type DiagnosticLine, type ToolArgs } from './definitions';
+import {
+  compileQuery,
+  formatDiagnostics,
+  LIMITS,
+  looksBinary,
+  numberedLines,
+  parseToolArgs,
+  safeRelativePath,
+  searchLines,
+  truncateResult,
+  type DiagnosticLine,
+  type ToolArgs,
+} from './definitions';
 import type { SearchHit, SearchJob } from './searchWorker';
 
 const MAX_READ_BYTES = 2_000_000;
@@ -29,12 +41,14 @@ async function resolveFile(path: string): Promise<vscode.Uri> {
   const all = folders();
   const candidates: vscode.Uri[] = [];
   const [head, ...rest] = rel.split('/');
-  for (const f of all) if (all.length > 1 && f.name === head && rest.length) candidates.push(vscode.Uri.joinPath(f.uri, ...rest));
+  for (const f of all)
+    if (all.length > 1 && f.name === head && rest.length) candidates.push(vscode.Uri.joinPath(f.uri, ...rest));
   for (const f of all) candidates.push(vscode.Uri.joinPath(f.uri, rel));
   for (const uri of candidates) {
     try {
       const stat = await vscode.workspace.fs.stat(uri);
-      if (stat.type & vscode.FileType.Directory) throw new Error(`"${path}" is a folder; use list_files to see what it holds.`);
+      if (stat.type & vscode.FileType.Directory)
+        throw new Error(`"${path}" is a folder; use list_files to see what it holds.`);
       return uri;
     } catch (e) {
       if (e instanceof Error && e.message.includes('is a folder')) throw e;
@@ -48,7 +62,8 @@ async function readText(uri: vscode.Uri): Promise<string> {
   const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
   if (open) return open.getText();
   const stat = await vscode.workspace.fs.stat(uri);
-  if (stat.size > MAX_READ_BYTES) throw new Error(`${relative(uri)} is ${(stat.size / 1e6).toFixed(1)} MB, too large to read whole.`);
+  if (stat.size > MAX_READ_BYTES)
+    throw new Error(`${relative(uri)} is ${(stat.size / 1e6).toFixed(1)} MB, too large to read whole.`);
   const bytes = await vscode.workspace.fs.readFile(uri);
   if (looksBinary(bytes)) throw new Error(`${relative(uri)} is a binary file.`);
   return new TextDecoder().decode(bytes);
@@ -75,7 +90,9 @@ async function findFiles(glob: string | undefined, max: number, signal: AbortSig
     for (const f of folders()) {
       const left = max - found.length;
       if (left <= 0) break;
-      found.push(...(await vscode.workspace.findFiles(new vscode.RelativePattern(f, include), exclude, left, cts.token)));
+      found.push(
+        ...(await vscode.workspace.findFiles(new vscode.RelativePattern(f, include), exclude, left, cts.token)),
+      );
     }
     return found.sort((a, b) => relative(a).localeCompare(relative(b)));
   } finally {
@@ -93,7 +110,10 @@ export const REGEX_TIME_LIMIT_MS = 5_000;
 /** Runs a regex search in `dist/searchWorker.js`; stops it after REGEX_TIME_LIMIT_MS or on abort. */
 function searchInWorker(job: SearchJob, signal: AbortSignal): Promise<SearchHit[]> {
   const ext = vscode.extensions.getExtension(EXTENSION_ID);
-  if (!ext) return Promise.reject(new Error('The search worker is missing (the Arcee extension is not installed as expected).'));
+  if (!ext)
+    return Promise.reject(
+      new Error('The search worker is missing (the Arcee extension is not installed as expected).'),
+    );
   const worker = new Worker(vscode.Uri.joinPath(ext.extensionUri, 'dist', 'searchWorker.js').fsPath);
   return new Promise<SearchHit[]>((resolve, reject) => {
     const finish = (fn: () => void): void => {
@@ -103,7 +123,14 @@ function searchInWorker(job: SearchJob, signal: AbortSignal): Promise<SearchHit[
       fn();
     };
     const timer = setTimeout(
-      () => finish(() => reject(new Error(`The regular expression took longer than ${REGEX_TIME_LIMIT_MS / 1000} s and was stopped; simplify it (nested quantifiers such as (a+)+ backtrack), or search for plain text.`))),
+      () =>
+        finish(() =>
+          reject(
+            new Error(
+              `The regular expression took longer than ${REGEX_TIME_LIMIT_MS / 1000} s and was stopped; simplify it (nested quantifiers such as (a+)+ backtrack), or search for plain text.`,
+            ),
+          ),
+        ),
       REGEX_TIME_LIMIT_MS,
     );
     const onAbort = (): void => finish(() => reject(new Error('Stopped.')));
@@ -151,13 +178,21 @@ async function run(a: ToolArgs, signal: AbortSignal): Promise<string> {
       }
       // A model's regex may backtrack for minutes: it runs in a worker with a time limit. A literal query is
       // escaped, so it matches in linear time here.
-      const hits = a.isRegex ? await searchInWorker({ pattern: re.source, flags: re.flags, files, max }, signal) : files.flatMap((f) => searchLines(f.text, re, max).map((m) => ({ path: f.path, ...m })));
+      const hits = a.isRegex
+        ? await searchInWorker({ pattern: re.source, flags: re.flags, files, max }, signal)
+        : files.flatMap((f) => searchLines(f.text, re, max).map((m) => ({ path: f.path, ...m })));
       const out = hits.slice(0, max).map((m) => `${m.path}:${m.line}: ${m.text}`);
-      const head = out.length ? out.join('\n') : `No matches for ${a.isRegex ? `/${a.query}/` : `"${a.query}"`} in ${files.length} files.`;
+      const head = out.length
+        ? out.join('\n')
+        : `No matches for ${a.isRegex ? `/${a.query}/` : `"${a.query}"`} in ${files.length} files.`;
       const notes = [
         hits.length >= max ? `(stopped at ${max} matches)` : '',
-        uris.length >= LIMITS.searchFiles ? `(searched the first ${LIMITS.searchFiles} files only; narrow the glob)` : '',
-        skipped ? `(${skipped} binary or very large files skipped, or past ${LIMITS.searchTotalChars / 1e6} M characters in all)` : '',
+        uris.length >= LIMITS.searchFiles
+          ? `(searched the first ${LIMITS.searchFiles} files only; narrow the glob)`
+          : '',
+        skipped
+          ? `(${skipped} binary or very large files skipped, or past ${LIMITS.searchTotalChars / 1e6} M characters in all)`
+          : '',
       ].filter(Boolean);
       return [head, ...notes].join('\n');
     }
@@ -167,7 +202,9 @@ async function run(a: ToolArgs, signal: AbortSignal): Promise<string> {
         const uri = await resolveFile(a.path);
         entries = [[uri, vscode.languages.getDiagnostics(uri)]];
       } else {
-        entries = vscode.languages.getDiagnostics().filter(([uri]) => vscode.workspace.getWorkspaceFolder(uri) !== undefined);
+        entries = vscode.languages
+          .getDiagnostics()
+          .filter(([uri]) => vscode.workspace.getWorkspaceFolder(uri) !== undefined);
       }
       const out = formatDiagnostics(
         entries.map(([uri, diags]) => ({
@@ -214,6 +251,8 @@ export function readToolSettings(): ToolSettings {
 
 /** "Always allow" on a tool call: the user setting, so it holds in every window. */
 export async function allowToolsWithoutAsking(log: { info(message: string): void }): Promise<void> {
-  await vscode.workspace.getConfiguration('arcee.chatTools').update('autoApprove', true, vscode.ConfigurationTarget.Global);
+  await vscode.workspace
+    .getConfiguration('arcee.chatTools')
+    .update('autoApprove', true, vscode.ConfigurationTarget.Global);
   log.info('Read-only workspace tools now run without asking (arcee.chatTools.autoApprove).');
 }

@@ -43,7 +43,8 @@ export class GettingStarted extends Disposable {
     const show = shouldOpenWalkthrough({
       opened,
       testing: mode === vscode.ExtensionMode.Test,
-      serverConfigured: vscode.workspace.getConfiguration('arcee').inspect<string>('baseUrl')?.globalValue !== undefined,
+      serverConfigured:
+        vscode.workspace.getConfiguration('arcee').inspect<string>('baseUrl')?.globalValue !== undefined,
       keyStored: !opened && (await this.hasKey()),
     });
     if (!show) return false;
@@ -54,9 +55,15 @@ export class GettingStarted extends Disposable {
     // typing in an editor gets it as a tab behind theirs.
     await new Promise((resolve) => setTimeout(resolve, OPEN_DELAY_MS));
     const inactive = vscode.window.activeTextEditor !== undefined;
-    await vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH_ID, { toSide: false, inactive });
+    await vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH_ID, {
+      toSide: false,
+      inactive,
+    });
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    await vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH_ID, { toSide: false, inactive });
+    await vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH_ID, {
+      toSide: false,
+      inactive,
+    });
     this.service.log.info('Getting started: opened the walkthrough (first start after install)');
     return true;
   }

@@ -14,7 +14,14 @@ import type { ArceeService } from '../services/arceeService';
 import { Disposable } from '../services/dispose';
 import { runErrorAction } from '../services/errorUi';
 import { runCodeAction } from './codeActions';
-import type { ChatMessageView, ContextChip, ConversationView, HostMessage, ModelOption, WebviewMessage } from './protocol';
+import type {
+  ChatMessageView,
+  ContextChip,
+  ConversationView,
+  HostMessage,
+  ModelOption,
+  WebviewMessage,
+} from './protocol';
 import { dispatch, isOpenableLink, type Handlers } from './protocol';
 
 interface Active {
@@ -130,7 +137,8 @@ export class ChatController extends Disposable {
         ...(m.images.length ? { images: m.images } : {}),
       };
       this.pendingContext = [];
-      if (this.conversation.messages.length === 0) this.conversation.title = titleFrom(m.text || m.images[0]?.name || 'Image');
+      if (this.conversation.messages.length === 0)
+        this.conversation.title = titleFrom(m.text || m.images[0]?.name || 'Image');
       await this.run(m.requestId, user);
     },
     'chat/cancel': (m) => {
@@ -181,7 +189,11 @@ export class ChatController extends Disposable {
     'code/newFile': (m) => runCodeAction(this.service.log, 'newFile', m.code, m.language),
     'link/open': async (m) => {
       if (!isOpenableLink(m.href)) {
-        this.post({ type: 'notice', level: 'warning', message: 'Only http, https and mailto links open from the chat.' });
+        this.post({
+          type: 'notice',
+          level: 'warning',
+          message: 'Only http, https and mailto links open from the chat.',
+        });
         return;
       }
       await vscode.env.openExternal(vscode.Uri.parse(m.href, true));
@@ -219,7 +231,12 @@ export class ChatController extends Disposable {
     if (id === this.conversation.id) return;
     const c = await this.store.get(id);
     if (!c) {
-      if (notify) this.post({ type: 'notice', level: 'error', message: 'That conversation could not be read; it may have been deleted.' });
+      if (notify)
+        this.post({
+          type: 'notice',
+          level: 'error',
+          message: 'That conversation could not be read; it may have been deleted.',
+        });
       return;
     }
     await this.stop();
@@ -243,7 +260,13 @@ export class ChatController extends Disposable {
     try {
       for (let round = 1; ; round++) {
         const lastRound = round >= tools.maxRounds;
-        const answer = await this.answer(requestId, conversation, round === 1 ? user : undefined, controller.signal, tools.enabled ? (lastRound ? 'final' : 'offer') : 'none');
+        const answer = await this.answer(
+          requestId,
+          conversation,
+          round === 1 ? user : undefined,
+          controller.signal,
+          tools.enabled ? (lastRound ? 'final' : 'offer') : 'none',
+        );
         view = answer.view;
         const m = view.message;
         if (answer.error !== undefined || controller.signal.aborted || !wantsToolRound(m) || lastRound) {
@@ -261,7 +284,12 @@ export class ChatController extends Disposable {
           approve: (call) => new Promise<Decision>((resolve) => this.decisions.set(call.id, resolve)),
           run: runWorkspaceTool,
           changed: () => {
-            this.post({ type: 'chat/tools', requestId, messageId: m.id, toolCalls: (m.toolCalls ?? []).map((c) => ({ ...c })) });
+            this.post({
+              type: 'chat/tools',
+              requestId,
+              messageId: m.id,
+              toolCalls: (m.toolCalls ?? []).map((c) => ({ ...c })),
+            });
             void this.store.save(conversation);
           },
           signal: controller.signal,
@@ -296,7 +324,13 @@ export class ChatController extends Disposable {
     signal: AbortSignal,
     tools: 'offer' | 'final' | 'none',
   ): Promise<{ view: StreamToView; error?: unknown }> {
-    const assistant: ChatMessageView = { id: newId('a'), role: 'assistant', content: '', state: 'streaming', createdAt: Date.now() };
+    const assistant: ChatMessageView = {
+      id: newId('a'),
+      role: 'assistant',
+      content: '',
+      state: 'streaming',
+      createdAt: Date.now(),
+    };
     // An empty list says "asked for": StreamToView fills it, and the webview can tell "none came" from "not asked".
     const logprobs = logprobPlan(this.logprobs, this.service.settings);
     if (logprobs.keep) assistant.logprobs = [];
@@ -313,14 +347,20 @@ export class ChatController extends Disposable {
       const client = await this.service.client();
       if (!client) throw new ArceeError('auth', 'No API key is set. Set one to chat with Arcee.');
       const model = this.service.settings.model;
-      const offer = tools !== 'none' && !this.toolsRefused.has(model) && (vscode.workspace.workspaceFolders?.length ?? 0) > 0;
+      const offer =
+        tools !== 'none' && !this.toolsRefused.has(model) && (vscode.workspace.workspaceFolders?.length ?? 0) > 0;
       for (let attempt = 0; ; attempt++) {
         const withTools = offer && attempt === 0;
-        const request = this.service.request(toApiMessages(history, withTools ? CHAT_SYSTEM_PROMPT + TOOLS_SYSTEM_HINT : CHAT_SYSTEM_PROMPT), {
-          n: null,
-          ...(withTools ? { tools: TOOL_DEFINITIONS, ...(tools === 'final' ? { tool_choice: 'none' as const } : {}) } : {}),
-          ...logprobs.overrides,
-        });
+        const request = this.service.request(
+          toApiMessages(history, withTools ? CHAT_SYSTEM_PROMPT + TOOLS_SYSTEM_HINT : CHAT_SYSTEM_PROMPT),
+          {
+            n: null,
+            ...(withTools
+              ? { tools: TOOL_DEFINITIONS, ...(tools === 'final' ? { tool_choice: 'none' as const } : {}) }
+              : {}),
+            ...logprobs.overrides,
+          },
+        );
         assistant.model = request.model;
         try {
           for await (const ev of client.streamChat(request, { signal })) {
@@ -336,11 +376,19 @@ export class ChatController extends Disposable {
           // vLLM's '"auto" tool choice requires --enable-auto-tool-choice'): answer without tools. Other 400/422s
           // (a bad temperature) are shown as they are.
           const refused =
-            isArceeError(e) && (e.kind === 'bad_request' || e.kind === 'validation') && /\btool/i.test(e.message) && !assistant.content && !assistant.toolCalls;
+            isArceeError(e) &&
+            (e.kind === 'bad_request' || e.kind === 'validation') &&
+            /\btool/i.test(e.message) &&
+            !assistant.content &&
+            !assistant.toolCalls;
           if (!(offer && attempt === 0 && refused)) throw e;
           this.toolsRefused.add(model);
           this.service.log.warn(`${model} refused the workspace tools: ${e.message}`);
-          this.post({ type: 'notice', level: 'info', message: `${model} did not accept the workspace tools (${e.message}); it answers without them.` });
+          this.post({
+            type: 'notice',
+            level: 'info',
+            message: `${model} did not accept the workspace tools (${e.message}); it answers without them.`,
+          });
         }
       }
     } catch (e) {
@@ -353,7 +401,12 @@ export class ChatController extends Disposable {
   }
 
   private modelOptions(): ModelOption[] {
-    return this.models.map((m) => ({ id: m.id, name: m.name, detail: describeModel(m), supportsImages: m.inputModalities.includes('image') }));
+    return this.models.map((m) => ({
+      id: m.id,
+      name: m.name,
+      detail: describeModel(m),
+      supportsImages: m.inputModalities.includes('image'),
+    }));
   }
 
   private async sendModels(refresh: boolean): Promise<void> {
@@ -364,7 +417,9 @@ export class ChatController extends Disposable {
         type: 'models/update',
         models: this.modelOptions(),
         currentModel: this.service.settings.model,
-        ...(result.source === 'fallback' ? { note: `Could not load the model list (${result.error ?? 'unknown error'}); showing built-in models.` } : {}),
+        ...(result.source === 'fallback'
+          ? { note: `Could not load the model list (${result.error ?? 'unknown error'}); showing built-in models.` }
+          : {}),
       });
     } catch (e) {
       this.service.log.warn(`model list for the chat: ${e instanceof Error ? e.message : String(e)}`);

@@ -72,7 +72,9 @@ class ChatConnection extends Disposable {
           return;
         }
         if (message.type === 'ready') this.flush();
-        Promise.resolve(this.controller.handle(message)).catch((e: unknown) => service.log.error(`chat: ${message.type} failed: ${e instanceof Error ? e.message : String(e)}`));
+        Promise.resolve(this.controller.handle(message)).catch((e: unknown) =>
+          service.log.error(`chat: ${message.type} failed: ${e instanceof Error ? e.message : String(e)}`),
+        );
       }),
     );
   }
@@ -118,7 +120,12 @@ export class ChatSurfaces extends Disposable implements vscode.WebviewViewProvid
   resolveWebviewView(view: vscode.WebviewView): void {
     view.webview.options = webviewOptions(this.extensionUri);
     view.webview.html = chatHtml(view.webview, this.extensionUri, 'sidebar');
-    const connection = new ChatConnection(view.webview, this.service, this.store, this.workspaceState.get<string>(SIDEBAR_CONVERSATION));
+    const connection = new ChatConnection(
+      view.webview,
+      this.service,
+      this.store,
+      this.workspaceState.get<string>(SIDEBAR_CONVERSATION),
+    );
     connection.controller.onDidChangeConversation((id) => void this.workspaceState.update(SIDEBAR_CONVERSATION, id));
     this.sidebar = { view, connection };
     // A hidden view's webview is destroyed (no retainContextWhenHidden); it says `ready` again when shown.
@@ -139,7 +146,9 @@ export class ChatSurfaces extends Disposable implements vscode.WebviewViewProvid
 
   /** `Arcee: Open Chat in Editor`. */
   openPanel(): ChatController {
-    const panel = vscode.window.createWebviewPanel(CHAT_PANEL_TYPE, 'Arcee Chat', vscode.ViewColumn.Beside, { ...webviewOptions(this.extensionUri) });
+    const panel = vscode.window.createWebviewPanel(CHAT_PANEL_TYPE, 'Arcee Chat', vscode.ViewColumn.Beside, {
+      ...webviewOptions(this.extensionUri),
+    });
     return this.adoptPanel(panel, undefined);
   }
 

@@ -13,9 +13,16 @@ import type { ChatSurfaces } from './chatHost';
 export class ChatViews extends Disposable implements vscode.WebviewViewProvider, vscode.WebviewPanelSerializer {
   private readonly surfaces: Lazy<ChatSurfaces>;
 
-  constructor(extensionUri: vscode.Uri, service: ArceeService, store: Lazy<ConversationStore>, workspaceState: vscode.Memento) {
+  constructor(
+    extensionUri: vscode.Uri,
+    service: ArceeService,
+    store: Lazy<ConversationStore>,
+    workspaceState: vscode.Memento,
+  ) {
     super();
-    this.surfaces = this._register(new Lazy(() => new (features().ChatSurfaces)(extensionUri, service, store.get(), workspaceState)));
+    this.surfaces = this._register(
+      new Lazy(() => new (features().ChatSurfaces)(extensionUri, service, store.get(), workspaceState)),
+    );
     this._register(vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, this));
     this._register(vscode.window.registerWebviewPanelSerializer(CHAT_PANEL_TYPE, this));
   }

@@ -11,7 +11,8 @@ export type CodeAction = 'copy' | 'insert' | 'apply' | 'newFile';
  * sides of an inline edit's diff are previews, never a target.
  */
 function targetEditor(): vscode.TextEditor | undefined {
-  const usable = (e: vscode.TextEditor | undefined): e is vscode.TextEditor => !!e && e.document.uri.scheme !== EDIT_SCHEME;
+  const usable = (e: vscode.TextEditor | undefined): e is vscode.TextEditor =>
+    !!e && e.document.uri.scheme !== EDIT_SCHEME;
   const active = vscode.window.activeTextEditor;
   return usable(active) ? active : vscode.window.visibleTextEditors.find(usable);
 }
@@ -33,11 +34,22 @@ export function parseApplyTarget(arg: unknown): ApplyTarget | undefined {
   if (typeof arg !== 'object' || arg === null) return undefined;
   const a = arg as Record<string, unknown>;
   const r = a.range;
-  if (typeof a.uri !== 'string' || typeof a.text !== 'string' || !Array.isArray(r) || r.length !== 4 || !r.every((n) => Number.isInteger(n) && (n as number) >= 0)) return undefined;
+  if (
+    typeof a.uri !== 'string' ||
+    typeof a.text !== 'string' ||
+    !Array.isArray(r) ||
+    r.length !== 4 ||
+    !r.every((n) => Number.isInteger(n) && (n as number) >= 0)
+  )
+    return undefined;
   return { uri: a.uri, range: r as ApplyTarget['range'], text: a.text };
 }
 
-function editTargetOf(editor: vscode.TextEditor | undefined, document: vscode.TextDocument, range: vscode.Range): EditTarget {
+function editTargetOf(
+  editor: vscode.TextEditor | undefined,
+  document: vscode.TextDocument,
+  range: vscode.Range,
+): EditTarget {
   const options = editor?.options;
   return {
     document,
@@ -53,16 +65,24 @@ function editTargetOf(editor: vscode.TextEditor | undefined, document: vscode.Te
  * `target` when given, else for the target editor's selection. With no selection, or a target whose code
  * changed meanwhile, it says what to do instead.
  */
-export async function applyCode(edits: InlineEditController, code: string, target?: ApplyTarget): Promise<EditOutcome | undefined> {
+export async function applyCode(
+  edits: InlineEditController,
+  code: string,
+  target?: ApplyTarget,
+): Promise<EditOutcome | undefined> {
   if (target) {
     const document = await vscode.workspace.openTextDocument(vscode.Uri.parse(target.uri));
     const range = document.validateRange(new vscode.Range(...target.range));
     const norm = (s: string): string => s.replace(/\r\n?/g, '\n');
     if (norm(document.getText(range)) !== norm(target.text)) {
-      void vscode.window.showWarningMessage(`The code in ${vscode.workspace.asRelativePath(document.uri)} changed since Arcee answered, so the answer was not applied. Ask again on the code as it is now.`);
+      void vscode.window.showWarningMessage(
+        `The code in ${vscode.workspace.asRelativePath(document.uri)} changed since Arcee answered, so the answer was not applied. Ask again on the code as it is now.`,
+      );
       return { state: 'conflict', candidates: 0 };
     }
-    const editor = vscode.window.visibleTextEditors.find((e) => e.document === document) ?? (await vscode.window.showTextDocument(document, { preview: false }));
+    const editor =
+      vscode.window.visibleTextEditors.find((e) => e.document === document) ??
+      (await vscode.window.showTextDocument(document, { preview: false }));
     return edits.propose(editTargetOf(editor, document, range), code, 'Apply from Chat');
   }
   const editor = targetEditor();
@@ -71,16 +91,32 @@ export async function applyCode(edits: InlineEditController, code: string, targe
     return undefined;
   }
   if (editor.selection.isEmpty) {
-    void vscode.window.showInformationMessage('Select the code to replace, then Apply again (or use Insert at Cursor).');
+    void vscode.window.showInformationMessage(
+      'Select the code to replace, then Apply again (or use Insert at Cursor).',
+    );
     return undefined;
   }
-  return edits.propose(editTargetOf(editor, editor.document, new vscode.Range(editor.selection.start, editor.selection.end)), code, 'Apply from Chat');
+  return edits.propose(
+    editTargetOf(editor, editor.document, new vscode.Range(editor.selection.start, editor.selection.end)),
+    code,
+    'Apply from Chat',
+  );
 }
 
 /** Maps a fence's info string to a VS Code language id where they differ. */
 function languageId(fenceLang: string): string {
   const l = fenceLang.trim().toLowerCase();
-  const aliases: Record<string, string> = { ts: 'typescript', js: 'javascript', py: 'python', sh: 'shellscript', bash: 'shellscript', yml: 'yaml', md: 'markdown', rs: 'rust', 'c++': 'cpp' };
+  const aliases: Record<string, string> = {
+    ts: 'typescript',
+    js: 'javascript',
+    py: 'python',
+    sh: 'shellscript',
+    bash: 'shellscript',
+    yml: 'yaml',
+    md: 'markdown',
+    rs: 'rust',
+    'c++': 'cpp',
+  };
   return aliases[l] ?? (l || 'plaintext');
 }
 

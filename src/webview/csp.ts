@@ -5,5 +5,11 @@
  * be able to carry data out in an image URL even if a sanitizer rule slips.
  */
 export function chatCsp(source: string, nonce: string): string {
-  return ["default-src 'none'", `img-src ${source} data:`, `style-src ${source}`, `font-src ${source}`, `script-src 'nonce-${nonce}'`].join('; ');
+  return [
+    "default-src 'none'",
+    `img-src ${source} data:`,
+    `style-src ${source}`,
+    `font-src ${source}`,
+    `script-src 'nonce-${nonce}'`,
+  ].join('; ');
 }

@@ -138,7 +138,16 @@ export type HostMessage =
   | { type: 'conversation/load'; conversation: ConversationView; activeRequestId: string | null }
   | { type: 'chat/started'; requestId: string; userMessage: ChatMessageView | null; assistantMessage: ChatMessageView }
   /** Appended text since the last delta (batched by the host); `logprobs` need not line up with `text`. */
-  | { type: 'chat/delta'; requestId: string; messageId: string; text?: string; reasoning?: string; toolCalls?: ToolCallView[]; model?: string; logprobs?: TokenLogprobView[] }
+  | {
+      type: 'chat/delta';
+      requestId: string;
+      messageId: string;
+      text?: string;
+      reasoning?: string;
+      toolCalls?: ToolCallView[];
+      model?: string;
+      logprobs?: TokenLogprobView[];
+    }
   /** A lone `</think>` showed that the text so far was reasoning: move it. */
   | { type: 'chat/textWasReasoning'; requestId: string; messageId: string; text: string }
   /** The request ended: the message in its final state (done, stopped or error). */
@@ -250,9 +259,13 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
     case 'chat/cancel':
       return str(m.requestId) ? { type: m.type, requestId: m.requestId } : undefined;
     case 'chat/regenerate':
-      return str(m.requestId) && str(m.messageId) ? { type: m.type, requestId: m.requestId, messageId: m.messageId } : undefined;
+      return str(m.requestId) && str(m.messageId)
+        ? { type: m.type, requestId: m.requestId, messageId: m.messageId }
+        : undefined;
     case 'chat/editResend':
-      return str(m.requestId) && str(m.messageId) && str(m.text) ? { type: m.type, requestId: m.requestId, messageId: m.messageId, text: m.text } : undefined;
+      return str(m.requestId) && str(m.messageId) && str(m.text)
+        ? { type: m.type, requestId: m.requestId, messageId: m.messageId, text: m.text }
+        : undefined;
     case 'model/select':
       return str(m.modelId) && m.modelId.trim() ? { type: m.type, modelId: m.modelId.trim() } : undefined;
     case 'history/open':
@@ -276,14 +289,28 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
       return str(m.id) ? { type: m.type, id: m.id } : undefined;
     case 'tool/decide':
       return str(m.requestId) && str(m.messageId) && str(m.callId) && typeof m.allow === 'boolean'
-        ? { type: m.type, requestId: m.requestId, messageId: m.messageId, callId: m.callId, allow: m.allow, always: m.always === true }
+        ? {
+            type: m.type,
+            requestId: m.requestId,
+            messageId: m.messageId,
+            callId: m.callId,
+            allow: m.allow,
+            always: m.always === true,
+          }
         : undefined;
     case 'chat/logprobs':
       return typeof m.enabled === 'boolean' ? { type: m.type, enabled: m.enabled } : undefined;
   }
 }
 
-const ERROR_ACTIONS: ReadonlySet<string> = new Set<ErrorAction>(['setApiKey', 'retry', 'openSettings', 'openBilling', 'showLog', 'selectModel']);
+const ERROR_ACTIONS: ReadonlySet<string> = new Set<ErrorAction>([
+  'setApiKey',
+  'retry',
+  'openSettings',
+  'openBilling',
+  'showLog',
+  'selectModel',
+]);
 
 function isContextChip(v: unknown): v is ContextChip {
   return (
@@ -298,7 +325,14 @@ function isContextChip(v: unknown): v is ContextChip {
 }
 
 function isImage(v: unknown): v is ImageAttachment {
-  return isRecord(v) && str(v.id) && str(v.name) && str(v.mime) && str(v.dataUrl) && /^data:image\/[\w.+-]+;base64,/.test(v.dataUrl);
+  return (
+    isRecord(v) &&
+    str(v.id) &&
+    str(v.name) &&
+    str(v.mime) &&
+    str(v.dataUrl) &&
+    /^data:image\/[\w.+-]+;base64,/.test(v.dataUrl)
+  );
 }
 
 /** Only http(s) and mailto links leave the webview, and only through the host. */

@@ -61,7 +61,10 @@ const namespaceImports: esbuild.Plugin = {
     build.onLoad({ filter: /[\\/]src[\\/].*\.ts$/ }, async (args) => {
       const source = await fs.promises.readFile(args.path, 'utf8');
       if (SPLIT_OFF.includes(args.path)) return { contents: source, loader: 'ts' };
-      return { contents: source.replace(/^import vscode = require\('vscode'\);$/m, "import * as vscode from 'vscode';"), loader: 'ts' };
+      return {
+        contents: source.replace(/^import vscode = require\('vscode'\);$/m, "import * as vscode from 'vscode';"),
+        loader: 'ts',
+      };
     });
   },
 };
@@ -83,7 +86,9 @@ async function buildEager(outfile: string, oldInterop: boolean): Promise<void> {
 }
 
 function measure(bundle: string, names: string, count = false): Run {
-  const r = spawnSync(process.execPath, [CHILD, bundle, `--names=${names}`, ...(count ? ['--count'] : [])], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [CHILD, bundle, `--names=${names}`, ...(count ? ['--count'] : [])], {
+    encoding: 'utf8',
+  });
   if (r.status !== 0) throw new Error(`activation run of ${bundle} failed: ${r.stderr}`);
   return JSON.parse(r.stdout) as Run;
 }
@@ -93,14 +98,22 @@ export async function activationBenchmark(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'arcee-activation-bench-'));
   try {
     buildProduction(path.join(dir, 'after'));
-    const bundles: Record<Variant, string> = { before: path.join(dir, 'before.js'), eager: path.join(dir, 'eager.js'), after: path.join(dir, 'after', 'extension.js') };
+    const bundles: Record<Variant, string> = {
+      before: path.join(dir, 'before.js'),
+      eager: path.join(dir, 'eager.js'),
+      after: path.join(dir, 'after', 'extension.js'),
+    };
     await buildEager(bundles.before, true);
     await buildEager(bundles.eager, false);
     const names = path.join(dir, 'names.json');
     fs.writeFileSync(names, JSON.stringify(vscodeApiNames()));
-    const counted = Object.fromEntries(VARIANTS.map((v) => [v, measure(bundles[v], names, true)])) as Record<Variant, Run>;
+    const counted = Object.fromEntries(VARIANTS.map((v) => [v, measure(bundles[v], names, true)])) as Record<
+      Variant,
+      Run
+    >;
     const rounds: Record<Variant, Run>[] = [];
-    for (let r = 0; r < ROUNDS; r++) rounds.push(Object.fromEntries(VARIANTS.map((v) => [v, measure(bundles[v], names)])) as Record<Variant, Run>);
+    for (let r = 0; r < ROUNDS; r++)
+      rounds.push(Object.fromEntries(VARIANTS.map((v) => [v, measure(bundles[v], names)])) as Record<Variant, Run>);
     const total = (run: Run): number => run.loadMs + run.activateMs;
     const figures = (v: Variant) => ({
       bundleBytes: fs.statSync(bundles[v]).size,
@@ -121,12 +134,18 @@ export async function activationBenchmark(): Promise<void> {
       targetMsAtMost: TARGET_MS,
       pass: median(rounds.map((r) => total(r.after))) <= TARGET_MS,
     };
-    console.log(`\nactivation outside VS Code: require the production bundle + activate(), fresh process each, median of ${ROUNDS} rounds`);
+    console.log(
+      `\nactivation outside VS Code: require the production bundle + activate(), fresh process each, median of ${ROUNDS} rounds`,
+    );
     for (const v of VARIANTS) {
       const f = summary[v];
-      console.log(`  ${v.padEnd(6)} ${String(f.medianMs.total).padStart(6)} ms (load ${f.medianMs.load} + activate ${f.medianMs.activate}); ${f.bundleBytes} bytes, ${f.apiCopies} copies of the API object`);
+      console.log(
+        `  ${v.padEnd(6)} ${String(f.medianMs.total).padStart(6)} ms (load ${f.medianMs.load} + activate ${f.medianMs.activate}); ${f.bundleBytes} bytes, ${f.apiCopies} copies of the API object`,
+      );
     }
-    console.log(`  after / before: ${summary.afterOverBefore} (median of per-round ratios); after ≤ ${TARGET_MS} ms: ${summary.pass ? 'yes' : 'NO'}`);
+    console.log(
+      `  after / before: ${summary.afterOverBefore} (median of per-round ratios); after ≤ ${TARGET_MS} ms: ${summary.pass ? 'yes' : 'NO'}`,
+    );
     const out = path.join(repoRoot, 'test-artifacts');
     fs.mkdirSync(out, { recursive: true });
     fs.writeFileSync(path.join(out, 'bench-activation.json'), `${JSON.stringify({ summary, rounds }, null, 2)}\n`);

@@ -12,4 +12,6 @@ const count = process.argv.includes('--count');
 const namesFile = process.argv.find((a) => a.startsWith('--names='))?.slice('--names='.length);
 const names = namesFile ? (JSON.parse(fs.readFileSync(namesFile, 'utf8')) as string[]) : undefined;
 const run = loadAndActivate(bundle, { countCopies: count, names });
-process.stdout.write(`${JSON.stringify({ loadMs: run.loadMs, activateMs: run.activateMs, apiCopies: count ? run.apiCopies : null, required: [...new Set(run.required)] })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ loadMs: run.loadMs, activateMs: run.activateMs, apiCopies: count ? run.apiCopies : null, required: [...new Set(run.required)] })}\n`,
+);

@@ -18,20 +18,50 @@ import { logprobBenchmark } from './logprobBench';
 import { seededRandom, splitRandomly } from '../support/fakeServer';
 import { repoRoot } from '../support/paths';
 
-const WORDS = ['the', 'function', 'returns', 'a', 'value', 'über', 'naïve', '→', 'const', 'x', '=', '42;', '👍', 'because', 'it', 'is', 'fast', '\n', '```ts\n', '```\n'];
+const WORDS = [
+  'the',
+  'function',
+  'returns',
+  'a',
+  'value',
+  'über',
+  'naïve',
+  '→',
+  'const',
+  'x',
+  '=',
+  '42;',
+  '👍',
+  'because',
+  'it',
+  'is',
+  'fast',
+  '\n',
+  '```ts\n',
+  '```\n',
+];
 
 /** A stream shaped like a real long answer: reasoning first, then content, with usage and [DONE]. */
 export function makeStream(tokens: number, seed = 1): Buffer {
   const rnd = seededRandom(seed);
   const parts: string[] = [];
-  const base = { id: 'chatcmpl-bench', object: 'chat.completion.chunk', created: 1764150000, model: 'trinity-large-thinking' };
+  const base = {
+    id: 'chatcmpl-bench',
+    object: 'chat.completion.chunk',
+    created: 1764150000,
+    model: 'trinity-large-thinking',
+  };
   for (let i = 0; i < tokens; i++) {
     const word = WORDS[Math.floor(rnd() * WORDS.length)] + (rnd() < 0.8 ? ' ' : '');
     const delta = i < tokens / 10 ? { reasoning: word } : { content: word };
-    parts.push(`data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta, finish_reason: i === tokens - 1 ? 'stop' : null }] })}\n\n`);
+    parts.push(
+      `data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta, finish_reason: i === tokens - 1 ? 'stop' : null }] })}\n\n`,
+    );
     if (i % 500 === 0) parts.push(': keep-alive\n\n');
   }
-  parts.push(`data: ${JSON.stringify({ ...base, choices: [], usage: { prompt_tokens: 100, completion_tokens: tokens, total_tokens: tokens + 100 } })}\n\n`);
+  parts.push(
+    `data: ${JSON.stringify({ ...base, choices: [], usage: { prompt_tokens: 100, completion_tokens: tokens, total_tokens: tokens + 100 } })}\n\n`,
+  );
   parts.push('data: [DONE]\n\n');
   return Buffer.from(parts.join(''), 'utf8');
 }
@@ -71,7 +101,10 @@ async function sdk(pieces: Buffer[]): Promise<number> {
       else controller.close();
     },
   });
-  const stream = Stream.fromSSEResponse<unknown>(new Response(body, { headers: { 'content-type': 'text/event-stream' } }), new AbortController());
+  const stream = Stream.fromSSEResponse<unknown>(
+    new Response(body, { headers: { 'content-type': 'text/event-stream' } }),
+    new AbortController(),
+  );
   let n = 0;
   for await (const chunk of stream) if (chunk) n++;
   return n;
@@ -110,7 +143,11 @@ async function main(): Promise<void> {
   const report = {
     stream: { tokens, megabytes: Number(mb.toFixed(2)), pieces: pieces.length, rounds },
     medianMs: { baseline: round(ms.baseline), ours: round(ms.ours), sdk: round(ms.sdk) },
-    mbPerSecond: { baseline: round(mb / (ms.baseline / 1000)), ours: round(mb / (ms.ours / 1000)), sdk: round(mb / (ms.sdk / 1000)) },
+    mbPerSecond: {
+      baseline: round(mb / (ms.baseline / 1000)),
+      ours: round(mb / (ms.ours / 1000)),
+      sdk: round(mb / (ms.sdk / 1000)),
+    },
     // Each round times the three back to back, so the median of per-round ratios cancels most load drift.
     oursOverBaseline: round(median(times.ours.map((t, i) => t / times.baseline[i]))),
     oursOverSdk: round(median(times.ours.map((t, i) => t / times.sdk[i]))),

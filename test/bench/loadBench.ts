@@ -27,16 +27,30 @@ export async function loadBenchmark(): Promise<void> {
   if (process.env.BENCH_LOAD === '0') return;
   const server = await startServer();
   const wv = await WebviewPage.create(server.origin, { viewport: { width: 420, height: 900 } });
-  const messages = Array.from({ length: ANSWERS }, (_, i) => [userMsg(`u${i}`, `question ${i}`), assistantMsg(`a${i}`, answerTokens(TOKENS, 7 + i).join(''))]).flat();
+  const messages = Array.from({ length: ANSWERS }, (_, i) => [
+    userMsg(`u${i}`, `question ${i}`),
+    assistantMsg(`a${i}`, answerTokens(TOKENS, 7 + i).join('')),
+  ]).flat();
   const rounds: LoadRound[] = [];
   try {
     await wv.load();
     // Warm: the page has rendered an answer before (grammars compiled), as a chat in use has.
-    await wv.send(init({ conversation: conversation([userMsg('w', 'warm up'), assistantMsg('wa', answerTokens(500, 3).join(''))], 'warm') }));
+    await wv.send(
+      init({
+        conversation: conversation(
+          [userMsg('w', 'warm up'), assistantMsg('wa', answerTokens(500, 3).join(''))],
+          'warm',
+        ),
+      }),
+    );
     await wv.frames(10);
     for (let r = 0; r < ROUNDS; r++) {
       await wv.page.evaluate(() => {
-        const w = window as unknown as { __longTasks: number[]; __loadObserver?: PerformanceObserver; __arceeRenderTimes: number[] };
+        const w = window as unknown as {
+          __longTasks: number[];
+          __loadObserver?: PerformanceObserver;
+          __arceeRenderTimes: number[];
+        };
         w.__longTasks = [];
         w.__arceeRenderTimes.length = 0;
         if (!w.__loadObserver) {
@@ -47,7 +61,11 @@ export async function loadBenchmark(): Promise<void> {
         }
       });
       const started = Date.now();
-      await wv.send({ type: 'conversation/load', conversation: conversation(messages, `c${r}`), activeRequestId: null });
+      await wv.send({
+        type: 'conversation/load',
+        conversation: conversation(messages, `c${r}`),
+        activeRequestId: null,
+      });
       // Done when the last answer has no text waiting: its open tail is rendered (the tail renders last).
       await wv.page.waitForFunction(
         (id) => {
@@ -62,7 +80,11 @@ export async function loadBenchmark(): Promise<void> {
       rounds.push({
         ...(await wv.page.evaluate(() => {
           const w = window as unknown as { __longTasks: number[]; __arceeRenderTimes: number[] };
-          return { longestTaskMs: Math.max(0, ...w.__longTasks), renderWorkMs: w.__arceeRenderTimes.reduce((a, b) => a + b, 0), renders: w.__arceeRenderTimes.length };
+          return {
+            longestTaskMs: Math.max(0, ...w.__longTasks),
+            renderWorkMs: w.__arceeRenderTimes.reduce((a, b) => a + b, 0),
+            renders: w.__arceeRenderTimes.length,
+          };
         })),
         untilDoneMs,
       });
@@ -84,8 +106,13 @@ export async function loadBenchmark(): Promise<void> {
     renders: median(rounds.map((r) => r.renders)),
     untilDoneMs: median(rounds.map((r) => r.untilDoneMs)),
   };
-  console.log(`\nopening a conversation of ${ANSWERS} × ${TOKENS}-token answers in a warm chat (median of ${ROUNDS} rounds; longest task 0 = none of 50 ms or more)`);
+  console.log(
+    `\nopening a conversation of ${ANSWERS} × ${TOKENS}-token answers in a warm chat (median of ${ROUNDS} rounds; longest task 0 = none of 50 ms or more)`,
+  );
   console.log(JSON.stringify(summary, null, 2));
   fs.mkdirSync(path.dirname(artifactsDir), { recursive: true });
-  fs.writeFileSync(path.join(path.dirname(artifactsDir), 'bench-load.json'), JSON.stringify({ summary, rounds }, null, 2));
+  fs.writeFileSync(
+    path.join(path.dirname(artifactsDir), 'bench-load.json'),
+    JSON.stringify({ summary, rounds }, null, 2),
+  );
 }

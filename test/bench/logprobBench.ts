@@ -21,7 +21,10 @@ function withLogprobs(tokens: string[]): TokenLogprobView[] {
   const rnd = seededRandom(3);
   return tokens.map((token) => {
     const p = rnd() < 0.7 ? 0.9 + rnd() * 0.1 : rnd();
-    const top = Array.from({ length: 5 }, (_, i) => ({ token: i === 0 ? token : `${token}${i}`, logprob: Math.log(i === 0 ? p : (1 - p) / (i + 1)) }));
+    const top = Array.from({ length: 5 }, (_, i) => ({
+      token: i === 0 ? token : `${token}${i}`,
+      logprob: Math.log(i === 0 ? p : (1 - p) / (i + 1)),
+    }));
     return { token, logprob: Math.log(p), top };
   });
 }
@@ -52,7 +55,11 @@ async function round(wv: WebviewPage, content: string, logprobs: TokenLogprobVie
   if (logprobs) await wv.page.locator('[data-message-id="a1"] .msg-body[data-logprobs="shaded"]').waitFor();
   await wv.frames(3);
   return wv.page.evaluate(() => {
-    const w = window as unknown as { __longTasks: number[]; __arceeShadeTimes?: { totalMs: number; longestSliceMs: number }[]; __arceeRenderTimes: number[] };
+    const w = window as unknown as {
+      __longTasks: number[];
+      __arceeShadeTimes?: { totalMs: number; longestSliceMs: number }[];
+      __arceeRenderTimes: number[];
+    };
     const body = document.querySelector('[data-message-id="a1"] .msg-body') as HTMLElement;
     const visible = (body.innerText.match(/\S/g) ?? []).length;
     const spans = Array.from(body.querySelectorAll('[data-testid="logprob-token"]'));
@@ -102,13 +109,20 @@ export async function logprobBenchmark(): Promise<void> {
     coverage: round2(median(on.map((r) => r.coverage))),
   };
   const ratios = {
-    longestTaskWithOverWithout: round2(summary.longestTaskWithLogprobsMs / Math.max(summary.longestTaskWithoutLogprobsMs, 0.01)),
+    longestTaskWithOverWithout: round2(
+      summary.longestTaskWithLogprobsMs / Math.max(summary.longestTaskWithoutLogprobsMs, 0.01),
+    ),
     renderWithOverWithout: round2(summary.renderWithLogprobsMs / Math.max(summary.renderWithoutLogprobsMs, 0.01)),
   };
-  console.log(`\nlogprob shading, ${TOKENS}-token answer (median of ${ROUNDS} rounds; baseline: the same answer without logprobs, same run)`);
+  console.log(
+    `\nlogprob shading, ${TOKENS}-token answer (median of ${ROUNDS} rounds; baseline: the same answer without logprobs, same run)`,
+  );
   console.log(JSON.stringify({ ...summary, ratios }, null, 2));
   fs.mkdirSync(path.dirname(artifactsDir), { recursive: true });
-  fs.writeFileSync(path.join(path.dirname(artifactsDir), 'bench-logprobs.json'), JSON.stringify({ summary, ratios, on, off }, null, 2));
+  fs.writeFileSync(
+    path.join(path.dirname(artifactsDir), 'bench-logprobs.json'),
+    JSON.stringify({ summary, ratios, on, off }, null, 2),
+  );
 }
 
 if (require.main === module) {

@@ -27,7 +27,10 @@ interface StampWindow {
 }
 
 /** Runs `rounds` Stop clicks in one newest-VS-Code workbench. */
-export async function vscodeChatStopBenchmark(rounds: number, log: (line: string) => void = console.log): Promise<ChatStopSummary> {
+export async function vscodeChatStopBenchmark(
+  rounds: number,
+  log: (line: string) => void = console.log,
+): Promise<ChatStopSummary> {
   const previous = process.env.ARCEE_VSCODE;
   process.env.ARCEE_VSCODE = 'newest';
   const server = await FakeServer.start();
@@ -35,7 +38,14 @@ export async function vscodeChatStopBenchmark(rounds: number, log: (line: string
   router.install();
   let wb: Workbench | undefined;
   try {
-    wb = await Workbench.open({ userSettings: { 'arcee.baseUrl': server.baseUrl, 'arcee.model': 'trinity-mini', 'arcee.maxRetries': 0, 'chat.disableAIFeatures': false } });
+    wb = await Workbench.open({
+      userSettings: {
+        'arcee.baseUrl': server.baseUrl,
+        'arcee.model': 'trinity-mini',
+        'arcee.maxRetries': 0,
+        'chat.disableAIFeatures': false,
+      },
+    });
     const page = wb.page;
     const chat = new ChatView(wb);
     await wb.runCommand('Extensions: Enable All Extensions');
@@ -45,7 +55,8 @@ export async function vscodeChatStopBenchmark(rounds: number, log: (line: string
       document.addEventListener(
         'pointerdown',
         (e) => {
-          if (e.target instanceof Element && e.target.closest(selector)) (window as unknown as StampWindow).__stopDown = Date.now();
+          if (e.target instanceof Element && e.target.closest(selector))
+            (window as unknown as StampWindow).__stopDown = Date.now();
         },
         true,
       );
@@ -63,7 +74,12 @@ export async function vscodeChatStopBenchmark(rounds: number, log: (line: string
       await chat.dismissToasts();
       await page.evaluate(() => ((window as unknown as StampWindow).__stopDown = 0));
       await chat.input.locator(STOP_BUTTON).first().click({ timeout: ROUND_TIMEOUT_MS });
-      await Promise.race([closed, new Promise((_, reject) => setTimeout(() => reject(new Error('the server saw no close within 5 s of Stop')), 5_000))]);
+      await Promise.race([
+        closed,
+        new Promise((_, reject) =>
+          setTimeout(() => reject(new Error('the server saw no close within 5 s of Stop')), 5_000),
+        ),
+      ]);
       const down = await page.evaluate(() => (window as unknown as StampWindow).__stopDown ?? 0);
       if (!down) throw new Error('the Stop pointerdown was not seen in the page');
       if (!req.closedEarly) throw new Error('the answer finished before Stop: the stream is too short');
@@ -89,14 +105,24 @@ export async function vscodeChatBenchmark(): Promise<void> {
     process.exit(124);
   }, 6 * 60_000);
   guard.unref();
-  console.log(`\nStop in VS Code's own Chat on an Arcee model (newest code-server + extension + fake server): ${rounds} rounds`);
+  console.log(
+    `\nStop in VS Code's own Chat on an Arcee model (newest code-server + extension + fake server): ${rounds} rounds`,
+  );
   const result = await vscodeChatStopBenchmark(rounds);
   const sorted = [...result.downToCloseMs].sort((a, b) => a - b);
-  const median = sorted.length % 2 ? sorted[(sorted.length - 1) / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
-  console.log(`  median ${median} ms, max ${sorted[sorted.length - 1]} ms (target < 100 ms): ${median < 100 ? 'PASS' : 'MISS'}`);
+  const median =
+    sorted.length % 2
+      ? sorted[(sorted.length - 1) / 2]
+      : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+  console.log(
+    `  median ${median} ms, max ${sorted[sorted.length - 1]} ms (target < 100 ms): ${median < 100 ? 'PASS' : 'MISS'}`,
+  );
   const dir = path.join(repoRoot, 'test-artifacts');
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, 'bench-vscode-chat.json'), `${JSON.stringify({ ...result, medianMs: median, targetMs: 100, pass: median < 100 }, null, 2)}\n`);
+  fs.writeFileSync(
+    path.join(dir, 'bench-vscode-chat.json'),
+    `${JSON.stringify({ ...result, medianMs: median, targetMs: 100, pass: median < 100 }, null, 2)}\n`,
+  );
   console.log('  wrote test-artifacts/bench-vscode-chat.json');
   clearTimeout(guard);
 }

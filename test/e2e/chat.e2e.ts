@@ -1,7 +1,15 @@
 // The chat as a person uses it, in code-server + Chromium, against a fake server on 127.0.0.1 started here.
 import * as assert from 'node:assert/strict';
 import { jsonReply, logprobStream, sseReply, textStream, type StreamToken } from '../support/fakeServer';
-import { chatFrame, lastAssistant, newChat, openSidebarChat, reloadWindow, send, useChatWorkbench } from './chatSupport';
+import {
+  chatFrame,
+  lastAssistant,
+  newChat,
+  openSidebarChat,
+  reloadWindow,
+  send,
+  useChatWorkbench,
+} from './chatSupport';
 
 /** A long answer, streamed slowly enough to watch. */
 function slowAnswer(words: number): string {
@@ -16,7 +24,10 @@ describe('chat (sidebar)', function () {
   it('sends, shows the reply while it streams, then done', async () => {
     const wb = workbench();
     const frame = await openSidebarChat(wb);
-    chat.server.enqueue('/chat/completions', sseReply(slowAnswer(60), { pieceDelayMs: 25, randomSplit: { seed: 1, maxPiece: 200 } }));
+    chat.server.enqueue(
+      '/chat/completions',
+      sseReply(slowAnswer(60), { pieceDelayMs: 25, randomSplit: { seed: 1, maxPiece: 200 } }),
+    );
     const answer = await send(frame, 'Count for me');
     await answer.and(frame.locator('[data-state="streaming"]')).waitFor();
     await answer.getByText('word3', { exact: false }).waitFor();
@@ -33,13 +44,21 @@ describe('chat (sidebar)', function () {
   it('Stop closes the connection at the server and keeps the partial answer, marked stopped', async () => {
     const wb = workbench();
     const frame = await openSidebarChat(wb);
-    chat.server.enqueue('/chat/completions', sseReply(slowAnswer(400), { pieceDelayMs: 40, randomSplit: { seed: 2, maxPiece: 150 } }));
+    chat.server.enqueue(
+      '/chat/completions',
+      sseReply(slowAnswer(400), { pieceDelayMs: 40, randomSplit: { seed: 2, maxPiece: 150 } }),
+    );
     const answer = await send(frame, 'A long one please');
     await answer.getByText('word2', { exact: false }).waitFor();
     const [req] = await chat.server.waitForRequests('/chat/completions');
     const clicked = Date.now();
     await frame.locator('[data-testid="chat-stop"]').click();
-    await Promise.race([req.closed, new Promise((_, reject) => setTimeout(() => reject(new Error('the server never saw the connection close')), 5000))]);
+    await Promise.race([
+      req.closed,
+      new Promise((_, reject) =>
+        setTimeout(() => reject(new Error('the server never saw the connection close')), 5000),
+      ),
+    ]);
     const closeMs = Date.now() - clicked;
     assert.ok(req.closedEarly, 'closed before the reply finished');
     await answer.and(frame.locator('[data-state="stopped"]')).waitFor();
@@ -52,7 +71,12 @@ describe('chat (sidebar)', function () {
     { status: 401, body: { detail: 'Invalid API key' }, kind: 'auth', button: 'setApiKey' },
     { status: 402, body: { detail: 'Insufficient balance' }, kind: 'payment', button: 'openBilling' },
     { status: 404, body: { detail: 'Not Found' }, kind: 'not_found', button: 'openSettings' },
-    { status: 422, body: { detail: [{ loc: ['body', 'temperature'], msg: 'too hot', type: 'x' }] }, kind: 'validation', button: 'openSettings' },
+    {
+      status: 422,
+      body: { detail: [{ loc: ['body', 'temperature'], msg: 'too hot', type: 'x' }] },
+      kind: 'validation',
+      button: 'openSettings',
+    },
     { status: 429, body: { detail: 'Slow down' }, kind: 'rate_limit', button: 'retry' },
     { status: 500, body: 'Internal Server Error', kind: 'server', button: 'retry' },
   ];
@@ -60,7 +84,12 @@ describe('chat (sidebar)', function () {
     const wb = workbench();
     const frame = await openSidebarChat(wb);
     for (const c of errorCases) {
-      chat.server.enqueue('/chat/completions', typeof c.body === 'string' ? { status: c.status, headers: { 'content-type': 'text/plain' }, body: c.body } : jsonReply(c.status, c.body));
+      chat.server.enqueue(
+        '/chat/completions',
+        typeof c.body === 'string'
+          ? { status: c.status, headers: { 'content-type': 'text/plain' }, body: c.body }
+          : jsonReply(c.status, c.body),
+      );
       const answer = await send(frame, `trigger ${c.status}`);
       const error = answer.locator('[data-testid="chat-error"]');
       await error.waitFor();
@@ -100,16 +129,26 @@ describe('chat (sidebar)', function () {
     await wb.page.locator('.editor-instance .view-lines').first().click();
     await wb.page.keyboard.press('Control+A');
     const frame = await openSidebarChat(wb);
-    chat.server.enqueue('/chat/completions', sseReply(textStream('Fixed:\n\n```python\ndef add(a, b):\n    return a + b\n```\n')));
+    chat.server.enqueue(
+      '/chat/completions',
+      sseReply(textStream('Fixed:\n\n```python\ndef add(a, b):\n    return a + b\n```\n')),
+    );
     const answer = await send(frame, 'Fix it');
     await answer.locator('pre').first().waitFor();
     await answer.locator('[data-testid="code-apply"]').first().click();
     // Apply goes through the inline edit diff: the file changes only on Accept (Ctrl+Alt+Enter in the diff).
     const diff = wb.page.locator('.monaco-diff-editor');
     await diff.locator('.view-lines', { hasText: 'return a + b' }).first().waitFor({ timeout: 20_000 });
-    await wb.page.locator('.editor-actions a.action-label[aria-label^="Accept Edit"]').first().waitFor({ state: 'visible' });
+    await wb.page
+      .locator('.editor-actions a.action-label[aria-label^="Accept Edit"]')
+      .first()
+      .waitFor({ state: 'visible' });
     await wb.screenshot('chat-apply-diff');
-    await diff.locator('.modified-in-monaco-diff-editor .view-lines, .editor.modified .view-lines').first().click().catch(() => diff.locator('.view-lines').last().click());
+    await diff
+      .locator('.modified-in-monaco-diff-editor .view-lines, .editor.modified .view-lines')
+      .first()
+      .click()
+      .catch(() => diff.locator('.view-lines').last().click());
     await wb.page.keyboard.press('Control+Alt+Enter');
     await diff.waitFor({ state: 'hidden' });
     await editorText.getByText('return a + b').waitFor();
@@ -145,10 +184,17 @@ describe('chat (sidebar)', function () {
     await answer.getByText('Remember this answer').waitFor();
     await reloadWindow(wb);
     frame = await openSidebarChat(wb);
-    await frame.locator('[data-testid="chat-message"][data-role="user"]', { hasText: 'Something to remember' }).waitFor({ timeout: 30_000 });
-    await frame.locator('[data-testid="chat-message"][data-role="assistant"]', { hasText: 'Remember this answer' }).waitFor();
+    await frame
+      .locator('[data-testid="chat-message"][data-role="user"]', { hasText: 'Something to remember' })
+      .waitFor({ timeout: 30_000 });
+    await frame
+      .locator('[data-testid="chat-message"][data-role="assistant"]', { hasText: 'Remember this answer' })
+      .waitFor();
     await frame.locator('[data-testid="chat-history-toggle"]').click();
-    await frame.locator('[data-testid="chat-history"] [data-testid="history-item"]', { hasText: 'Something to remember' }).first().waitFor();
+    await frame
+      .locator('[data-testid="chat-history"] [data-testid="history-item"]', { hasText: 'Something to remember' })
+      .first()
+      .waitFor();
     await wb.screenshot('chat-after-reload');
   });
 
@@ -164,7 +210,9 @@ describe('chat (sidebar)', function () {
     await wb.screenshot('chat-panel');
     await reloadWindow(wb);
     frame = await chatFrame(wb, 'panel');
-    await frame.locator('[data-testid="chat-message"][data-role="assistant"]', { hasText: 'Panel answer here' }).waitFor({ timeout: 30_000 });
+    await frame
+      .locator('[data-testid="chat-message"][data-role="assistant"]', { hasText: 'Panel answer here' })
+      .waitFor({ timeout: 30_000 });
   });
 
   it('Edit-and-resend replaces a question and drops what followed; Export gives Markdown', async () => {
@@ -173,7 +221,9 @@ describe('chat (sidebar)', function () {
     await newChat(frame);
     chat.server.enqueue('/chat/completions', sseReply(textStream('First answer')));
     await (await send(frame, 'Original question')).getByText('First answer').waitFor();
-    const id = await frame.locator('[data-testid="chat-message"][data-role="user"]', { hasText: 'Original question' }).getAttribute('data-message-id');
+    const id = await frame
+      .locator('[data-testid="chat-message"][data-role="user"]', { hasText: 'Original question' })
+      .getAttribute('data-message-id');
     // By id: once editing, the message shows a textarea and no longer has the text as text.
     const user = frame.locator(`[data-testid="chat-message"][data-message-id="${id}"]`);
     await user.hover();
@@ -208,7 +258,15 @@ describe('chat (sidebar)', function () {
       { token: 'Use', p: 0.97 },
       { token: ' a', p: 0.93 },
       { token: ' **', p: 0.9 },
-      { token: 'Map', p: 0.08, top: [[' Set', 0.55], [' dictionary', 0.3], ['Map', 0.08]] },
+      {
+        token: 'Map',
+        p: 0.08,
+        top: [
+          [' Set', 0.55],
+          [' dictionary', 0.3],
+          ['Map', 0.08],
+        ],
+      },
       { token: '**', p: 0.99 },
       { token: ' keyed', p: 0.6 },
       { token: ' by', p: 0.98 },
@@ -229,7 +287,10 @@ describe('chat (sidebar)', function () {
       { token: ' O(1)', p: 0.7 },
       { token: ' 🚀', p: 0.15 },
     ];
-    chat.server.enqueue('/chat/completions', sseReply(logprobStream(tokens), { randomSplit: { seed: 7, maxPiece: 120 } }));
+    chat.server.enqueue(
+      '/chat/completions',
+      sseReply(logprobStream(tokens), { randomSplit: { seed: 7, maxPiece: 120 } }),
+    );
     const answer = await send(frame, 'How should I index users?');
     await answer.and(frame.locator('[data-state="done"]')).waitFor({ timeout: 30_000 });
     const [req] = chat.server.requestsTo('/chat/completions');
@@ -244,16 +305,23 @@ describe('chat (sidebar)', function () {
     assert.equal(await answer.locator('.code-block .code-lang').textContent(), 'ts');
     const low = answer.locator('strong [data-testid="logprob-token"]');
     const high = spans.filter({ hasText: 'Use' }).first();
-    const [lowBg, highBg] = await Promise.all([low, high].map((l) => l.evaluate((el) => getComputedStyle(el).backgroundColor)));
+    const [lowBg, highBg] = await Promise.all(
+      [low, high].map((l) => l.evaluate((el) => getComputedStyle(el).backgroundColor)),
+    );
     assert.notEqual(lowBg, highBg, `p=0.08 ${lowBg} vs p=0.97 ${highBg}`);
     assert.notEqual(lowBg, 'rgba(0, 0, 0, 0)');
-    assert.ok((await answer.locator('.code-block code [data-testid="logprob-token"]').count()) >= 4, 'code tokens shaded too');
+    assert.ok(
+      (await answer.locator('.code-block code [data-testid="logprob-token"]').count()) >= 4,
+      'code tokens shaded too',
+    );
     assert.equal(await spans.filter({ hasText: '🚀' }).count(), 1, 'the emoji is one token');
 
     await low.hover();
     const tip = frame.locator('[data-testid="logprob-tooltip"]');
     await tip.waitFor({ state: 'visible' });
-    const alternatives = (await tip.locator('[data-testid="logprob-alternative"]').allInnerTexts()).map((a) => a.replace(/\s+/g, ' ').trim());
+    const alternatives = (await tip.locator('[data-testid="logprob-alternative"]').allInnerTexts()).map((a) =>
+      a.replace(/\s+/g, ' ').trim(),
+    );
     assert.deepEqual(alternatives, ['␣Set 55.0%', '␣dictionary 30.0%', 'Map 8.0%']);
     await wb.screenshot('logprobs-shading');
 

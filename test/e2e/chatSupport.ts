@@ -7,7 +7,10 @@ import { useWorkbench, type Workbench } from './e2eSupport';
  * A suite's fake server (started once, reset before each test) and a workbench whose settings point the
  * extension at it, with `files` in its workspace.
  */
-export function useChatWorkbench(files: Record<string, string>): { readonly server: FakeServer; readonly workbench: () => Workbench } {
+export function useChatWorkbench(files: Record<string, string>): {
+  readonly server: FakeServer;
+  readonly workbench: () => Workbench;
+} {
   let server: FakeServer | undefined;
   before(async () => {
     server = await FakeServer.start();
@@ -76,7 +79,10 @@ export async function send(frame: Frame, text: string): Promise<Locator> {
 
 /** "Developer: Reload Window", as a person reloads VS Code (the workbench saves its state on the way out). */
 export async function reloadWindow(wb: Workbench): Promise<void> {
-  const navigated = wb.page.waitForEvent('framenavigated', { predicate: (f) => f === wb.page.mainFrame(), timeout: 30_000 });
+  const navigated = wb.page.waitForEvent('framenavigated', {
+    predicate: (f) => f === wb.page.mainFrame(),
+    timeout: 30_000,
+  });
   await wb.runCommand('Developer: Reload Window');
   await navigated;
   await wb.page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });

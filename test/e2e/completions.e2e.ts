@@ -4,7 +4,20 @@
 import * as assert from 'node:assert/strict';
 import { vscodeChoice } from '../support/codeServer';
 import { FakeServer, jsonReply, sseReply, textStream } from '../support/fakeServer';
-import { CHAT, assertRequestsStay, chunkedStream, closedWithin, ghostText, openAtEnd, promptOf, statusItem, typeAndAwaitRequest, waitForDocument, waitForGhostText, waitForStatus } from './completionsSupport';
+import {
+  CHAT,
+  assertRequestsStay,
+  chunkedStream,
+  closedWithin,
+  ghostText,
+  openAtEnd,
+  promptOf,
+  statusItem,
+  typeAndAwaitRequest,
+  waitForDocument,
+  waitForGhostText,
+  waitForStatus,
+} from './completionsSupport';
 import { useWorkbench } from './e2eSupport';
 
 const DEBOUNCE_MS = 200;
@@ -37,7 +50,7 @@ describe('ghost-text completions', () => {
     this.timeout(30_000);
     // A request VS Code started at the end of the previous test (it asks again after an accept) must not count
     // in this one: wait until the server has been quiet for a while, then start afresh.
-    for (let seen = -1; seen !== server.requests.length; ) {
+    for (let seen = -1; seen !== server.requests.length;) {
       seen = server.requests.length;
       await new Promise((r) => setTimeout(r, QUIET_MS));
     }
@@ -74,7 +87,10 @@ describe('ghost-text completions', () => {
     const body = request.json as { model: string; stream: boolean };
     assert.equal(body.model, 'trinity-mini');
     assert.equal(body.stream, true);
-    assert.match(promptOf(request), /File: pause\.ts\nLanguage: typescript\n```typescript\nconst items = \[1, 2, 3\];\nconst total = <CURSOR>\n```$/);
+    assert.match(
+      promptOf(request),
+      /File: pause\.ts\nLanguage: typescript\n```typescript\nconst items = \[1, 2, 3\];\nconst total = <CURSOR>\n```$/,
+    );
   });
 
   it('Tab accepts the ghost text, and one Ctrl+Z restores the text before', async () => {
@@ -121,7 +137,11 @@ describe('ghost-text completions', () => {
   it('a different character while a request is in flight closes it and asks again', async () => {
     const wb = workbench();
     // The first answer never comes (the server sends the role chunk, then stalls); the second does.
-    server.enqueue(CHAT, sseReply(chunkedStream(['numbers.length;']), { stallAfterPieces: 1 }), sseReply(textStream('umbers.length;')));
+    server.enqueue(
+      CHAT,
+      sseReply(chunkedStream(['numbers.length;']), { stallAfterPieces: 1 }),
+      sseReply(textStream('umbers.length;')),
+    );
     await openAtEnd(wb, 'abort.ts', 'const count');
     const first = await typeAndAwaitRequest(wb, server, ' ', 1, DEBOUNCE_MS);
     await wb.page.keyboard.type('n');
@@ -136,7 +156,13 @@ describe('ghost-text completions', () => {
   it('in line mode, the request is closed as soon as the first line arrives', async () => {
     const wb = workbench();
     // Line 1 arrives in two pieces, then the server stalls in the middle of line 2.
-    server.enqueue(CHAT, sseReply(chunkedStream(['Math.max(', '...values);\n', 'console.log(', 'biggest);']), { stallAfterPieces: 4, pieceDelayMs: 20 }));
+    server.enqueue(
+      CHAT,
+      sseReply(chunkedStream(['Math.max(', '...values);\n', 'console.log(', 'biggest);']), {
+        stallAfterPieces: 4,
+        pieceDelayMs: 20,
+      }),
+    );
     await openAtEnd(wb, 'line.ts', 'const biggest');
     const request = await typeAndAwaitRequest(wb, server, ' ', 1, DEBOUNCE_MS);
     await closedWithin(request, 5_000, 'the line-mode request');
@@ -148,7 +174,13 @@ describe('ghost-text completions', () => {
   it('on a new line, a block suggestion shows its lines, the request is closed where the block ends, Tab inserts it', async () => {
     const wb = workbench();
     // The model closes the function and starts another one, then the server stalls.
-    const pieces = ['    let sum = 0;\n', '    for (const i of items) sum += i;\n', '    return sum;\n', '}\n', '\nexport function'];
+    const pieces = [
+      '    let sum = 0;\n',
+      '    for (const i of items) sum += i;\n',
+      '    return sum;\n',
+      '}\n',
+      '\nexport function',
+    ];
     server.enqueue(CHAT, sseReply(chunkedStream(pieces), { stallAfterPieces: 1 + pieces.length, pieceDelayMs: 20 }));
     await openAtEnd(wb, 'block.ts', 'export function');
     await wb.page.keyboard.press('ArrowUp');
@@ -199,7 +231,10 @@ describe('ghost-text completions', () => {
       await typeAndAwaitRequest(wb, server, ' ', 1, DEBOUNCE_MS);
       await waitForStatus(wb, 'warning', 'Completions paused');
       // The server's reason is in the item's tooltip (its accessible label).
-      assert.match((await statusItem(wb).locator('a').first().getAttribute('aria-label')) ?? '', new RegExp(`paused: .*${c.body.detail}`));
+      assert.match(
+        (await statusItem(wb).locator('a').first().getAttribute('aria-label')) ?? '',
+        new RegExp(`paused: .*${c.body.detail}`),
+      );
       // Several pauses in typing: still one request, no toast.
       for (const key of ['r', 'o', 'w']) {
         await wb.page.keyboard.type(key);
@@ -246,7 +281,10 @@ describe('ghost-text completions', () => {
     // VS Code shows the rest of the item, then the suggestion in its lighter preview style.
     await waitForGhostText(wb, 'uceTotal(items);');
     assert.equal(await ghostText(wb, 'preview'), '(items);');
-    assert.ok(server.requestsTo(CHAT).some((r) => afterItem.test(promptOf(r))), 'the model was asked to continue after the selected item');
+    assert.ok(
+      server.requestsTo(CHAT).some((r) => afterItem.test(promptOf(r))),
+      'the model was asked to continue after the selected item',
+    );
     await wb.screenshot('completions-suggest-widget');
     await waitForDocument(wb, ['reduceTotal sums the items.', 'const n = red']);
     const asked = server.requestsTo(CHAT).length;

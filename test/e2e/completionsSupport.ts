@@ -21,10 +21,14 @@ function editor(wb: Workbench): Locator {
  */
 export async function ghostText(wb: Workbench, only?: 'preview'): Promise<string> {
   return editor(wb).evaluate((root, onlyPreview) => {
-    const selector = onlyPreview ? '.view-lines .ghost-text-decoration-preview' : '.view-lines .ghost-text-decoration, .view-lines .ghost-text-decoration-preview';
+    const selector = onlyPreview
+      ? '.view-lines .ghost-text-decoration-preview'
+      : '.view-lines .ghost-text-decoration, .view-lines .ghost-text-decoration-preview';
     const inline = [...root.querySelectorAll(selector)].map((el) => el.textContent ?? '').join('');
     if (onlyPreview) return inline.replace(/\u00a0/g, ' ');
-    const zoneLines = [...root.querySelectorAll('.view-zones .suggest-preview-text .view-line')].map((el) => el.textContent ?? '');
+    const zoneLines = [...root.querySelectorAll('.view-zones .suggest-preview-text .view-line')].map(
+      (el) => el.textContent ?? '',
+    );
     return [inline, ...zoneLines].join('\n').replace(/\u00a0/g, ' ');
   }, only === 'preview');
 }
@@ -34,7 +38,8 @@ export async function waitForGhostText(wb: Workbench, expected: string, timeoutM
   const deadline = Date.now() + timeoutMs;
   let seen = await ghostText(wb);
   while (seen !== expected) {
-    if (Date.now() > deadline) assert.equal(seen, expected, `the ghost text did not become ${JSON.stringify(expected)} within ${timeoutMs} ms`);
+    if (Date.now() > deadline)
+      assert.equal(seen, expected, `the ghost text did not become ${JSON.stringify(expected)} within ${timeoutMs} ms`);
     await wb.page.waitForTimeout(50);
     seen = await ghostText(wb);
   }
@@ -43,7 +48,9 @@ export async function waitForGhostText(wb: Workbench, expected: string, timeoutM
 /** The document's lines as the editor renders them, without ghost text (lines are placed by `top`, not DOM order). */
 export async function documentLines(wb: Workbench): Promise<string[]> {
   return editor(wb).evaluate((root) => {
-    const lines = [...root.querySelectorAll<HTMLElement>('.view-lines > .view-line')].sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top));
+    const lines = [...root.querySelectorAll<HTMLElement>('.view-lines > .view-line')].sort(
+      (a, b) => parseFloat(a.style.top) - parseFloat(b.style.top),
+    );
     return lines.map((line) => {
       const copy = line.cloneNode(true) as HTMLElement;
       for (const ghost of copy.querySelectorAll('[class*="ghost-text"]')) ghost.remove();
@@ -57,7 +64,8 @@ export async function waitForDocument(wb: Workbench, expected: string[], timeout
   const deadline = Date.now() + timeoutMs;
   let seen = await documentLines(wb);
   while (JSON.stringify(seen) !== JSON.stringify(expected)) {
-    if (Date.now() > deadline) assert.deepEqual(seen, expected, `the document did not become what was expected within ${timeoutMs} ms`);
+    if (Date.now() > deadline)
+      assert.deepEqual(seen, expected, `the document did not become what was expected within ${timeoutMs} ms`);
     await wb.page.waitForTimeout(50);
     seen = await documentLines(wb);
   }
@@ -86,7 +94,13 @@ export async function waitForStatus(wb: Workbench, icon: string, text: string): 
  * Waits `ms` and checks that the fake server saw exactly `expected` completion requests meanwhile. Only for
  * proving that nothing is sent: callers wait at least three debounce periods.
  */
-export async function assertRequestsStay(wb: Workbench, server: FakeServer, expected: number, ms: number, why: string): Promise<void> {
+export async function assertRequestsStay(
+  wb: Workbench,
+  server: FakeServer,
+  expected: number,
+  ms: number,
+  why: string,
+): Promise<void> {
   await wb.page.waitForTimeout(ms);
   assert.equal(server.requestsTo(CHAT).length, expected, why);
 }
@@ -96,7 +110,13 @@ export async function assertRequestsStay(wb: Workbench, server: FakeServer, expe
  * the key: a pause in typing is what asks. (The time is measured from before the key until the request was seen,
  * which is never less than the real delay, so a working debounce cannot fail this.)
  */
-export async function typeAndAwaitRequest(wb: Workbench, server: FakeServer, key: string, count: number, debounceMs: number): Promise<RecordedRequest> {
+export async function typeAndAwaitRequest(
+  wb: Workbench,
+  server: FakeServer,
+  key: string,
+  count: number,
+  debounceMs: number,
+): Promise<RecordedRequest> {
   const typed = Date.now();
   await wb.page.keyboard.press(key);
   const requests = await server.waitForRequests(CHAT, count);
@@ -108,7 +128,10 @@ export async function typeAndAwaitRequest(wb: Workbench, server: FakeServer, key
 /** Resolves when the client closed the request's connection, or fails after `timeoutMs`. */
 export async function closedWithin(request: RecordedRequest, timeoutMs: number, what: string): Promise<void> {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: the server never saw the connection close`)), timeoutMs)));
+  const timeout = new Promise<never>(
+    (_, reject) =>
+      (timer = setTimeout(() => reject(new Error(`${what}: the server never saw the connection close`)), timeoutMs)),
+  );
   try {
     await Promise.race([request.closed, timeout]);
   } finally {

@@ -56,19 +56,22 @@ export class Workbench {
     const server = await startCodeServer({
       folder: workspace,
       // A kept profile has its settings from its first run, unless new ones are given.
-      userSettings: options.profileDir && !options.userSettings ? undefined : {
-        // What a first start shows and what would try the network; none of it is under test.
-        'workbench.startupEditor': 'none',
-        'workbench.tips.enabled': false,
-        'extensions.autoCheckUpdates': false,
-        'extensions.autoUpdate': false,
-        'update.mode': 'none',
-        'telemetry.telemetryLevel': 'off',
-        'chat.disableAIFeatures': true,
-        // Newer builds open an empty secondary side bar (Chat's home) that squeezes editors into inline diffs.
-        'workbench.secondarySideBar.defaultVisibility': 'hidden',
-        ...options.userSettings,
-      },
+      userSettings:
+        options.profileDir && !options.userSettings
+          ? undefined
+          : {
+              // What a first start shows and what would try the network; none of it is under test.
+              'workbench.startupEditor': 'none',
+              'workbench.tips.enabled': false,
+              'extensions.autoCheckUpdates': false,
+              'extensions.autoUpdate': false,
+              'update.mode': 'none',
+              'telemetry.telemetryLevel': 'off',
+              'chat.disableAIFeatures': true,
+              // Newer builds open an empty secondary side bar (Chat's home) that squeezes editors into inline diffs.
+              'workbench.secondarySideBar.defaultVisibility': 'hidden',
+              ...options.userSettings,
+            },
       env: options.env,
       profileDir: options.profileDir,
       port: options.port,
@@ -82,7 +85,9 @@ export class Workbench {
       context = await launchChromium({ profileDir: server.dirs.chromiumProfile, homeDir: server.dirs.root });
       context.setDefaultTimeout(DEFAULT_TIMEOUT_MS);
       const page = context.pages()[0] ?? (await context.newPage());
-      const url = server.workbenchUrl(vsix || unpacked ? { folder: workspace } : { folder: workspace, extensionDevelopmentPath: extensionPath });
+      const url = server.workbenchUrl(
+        vsix || unpacked ? { folder: workspace } : { folder: workspace, extensionDevelopmentPath: extensionPath },
+      );
       await page.goto(url, { timeout: 60_000 });
       await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
       // The status bar fills in once the workbench has restored; the palette is reliable from then on.
@@ -112,7 +117,10 @@ export class Workbench {
       } catch (error) {
         if (attempt >= 4) throw error;
         // Focus the workbench and try again.
-        await this.page.locator('.monaco-workbench').click({ position: { x: 640, y: 300 } }).catch(() => undefined);
+        await this.page
+          .locator('.monaco-workbench')
+          .click({ position: { x: 640, y: 300 } })
+          .catch(() => undefined);
       }
     }
   }
@@ -147,7 +155,13 @@ export class Workbench {
     const deadline = Date.now() + DEFAULT_TIMEOUT_MS;
     for (;;) {
       const texts = await rows.allInnerTexts();
-      const index = texts.findIndex((t) => t.replace(/\u00a0/g, ' ').split('\n')[0].trim() === title);
+      const index = texts.findIndex(
+        (t) =>
+          t
+            .replace(/\u00a0/g, ' ')
+            .split('\n')[0]
+            .trim() === title,
+      );
       if (index >= 0) {
         await rows.nth(index).click();
         return;

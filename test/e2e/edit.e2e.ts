@@ -39,9 +39,14 @@ describe('inline edits in the browser', () => {
     await server.close();
   });
   const workbench = useWorkbench(() => ({
-    userSettings: { 'arcee.baseUrl': server.baseUrl, 'arcee.model': 'trinity-mini', 'diffEditor.renderSideBySide': false },
+    userSettings: {
+      'arcee.baseUrl': server.baseUrl,
+      'arcee.model': 'trinity-mini',
+      'diffEditor.renderSideBySide': false,
+    },
     files: {
-      'calc.ts': 'export function total(items: number[]) {\n  let sum = 0;\n  for (const i of items) sum -= i;\n  return sum;\n}\n',
+      'calc.ts':
+        'export function total(items: number[]) {\n  let sum = 0;\n  for (const i of items) sum -= i;\n  return sum;\n}\n',
       'broken.ts': 'export const count: number = "three";\n',
     },
   }));
@@ -52,7 +57,15 @@ describe('inline edits in the browser', () => {
     const lines = wb.page.locator('.editor-instance .view-lines').first();
     await lines.click();
     await wb.page.keyboard.press('Control+A');
-    server.enqueue('/chat/completions', sseReply(textStream('Here you go:\n\n```ts\nexport function total(items: number[]) {\n  let sum = 0;\n  for (const i of items) sum += i;\n  return sum;\n}\n```\n'), { pieceDelayMs: 15 }));
+    server.enqueue(
+      '/chat/completions',
+      sseReply(
+        textStream(
+          'Here you go:\n\n```ts\nexport function total(items: number[]) {\n  let sum = 0;\n  for (const i of items) sum += i;\n  return sum;\n}\n```\n',
+        ),
+        { pieceDelayMs: 15 },
+      ),
+    );
 
     // The editor's context menu, driven by keyboard (the menu's rows shift while TypeScript adds its items).
     await wb.page.keyboard.press('Shift+F10');
@@ -84,7 +97,10 @@ describe('inline edits in the browser', () => {
     await diff.waitFor({ state: 'hidden' });
     await lines.getByText('sum += i').waitFor();
     const saved = await saveAndRead(wb, 'calc.ts', /sum \+= i/);
-    assert.equal(saved, 'export function total(items: number[]) {\n  let sum = 0;\n  for (const i of items) sum += i;\n  return sum;\n}\n');
+    assert.equal(
+      saved,
+      'export function total(items: number[]) {\n  let sum = 0;\n  for (const i of items) sum += i;\n  return sum;\n}\n',
+    );
     await wb.screenshot('edit-selection-accepted');
   });
 
@@ -96,7 +112,10 @@ describe('inline edits in the browser', () => {
     // The TypeScript server reports the error; put the cursor on it and wait for the lightbulb.
     await wb.page.locator('.editor-instance .squiggly-error').first().waitFor({ timeout: 60_000 });
     await wb.page.locator('.editor-instance .view-lines').first().getByText('count').first().click();
-    server.enqueue('/chat/completions', sseReply(textStream('```ts\nexport const count: number = 3;\n```'), { pieceDelayMs: 15 }));
+    server.enqueue(
+      '/chat/completions',
+      sseReply(textStream('```ts\nexport const count: number = 3;\n```'), { pieceDelayMs: 15 }),
+    );
     const bulb = wb.page.locator('.codicon[class*="codicon-lightbulb"], .codicon[class*="codicon-light-bulb"]').first();
     const fix = wb.page.locator('.action-widget .monaco-list-row', { hasText: 'Fix with Arcee' }).first();
     // The lightbulb follows the cursor after a debounce (and TypeScript's own answer): until it has caught up
@@ -120,21 +139,39 @@ describe('inline edits in the browser', () => {
     await wb.screenshot('fix-with-arcee-lightbulb');
     // The action list takes the keyboard (an overlay catches the pointer while it opens).
     const focusedRow = wb.page.locator('.action-widget .monaco-list-row.focused');
-    for (let i = 0; i < 10 && !/Fix with Arcee/.test((await focusedRow.count()) ? await focusedRow.first().innerText() : ''); i++) await wb.page.keyboard.press('ArrowDown');
+    for (
+      let i = 0;
+      i < 10 && !/Fix with Arcee/.test((await focusedRow.count()) ? await focusedRow.first().innerText() : '');
+      i++
+    )
+      await wb.page.keyboard.press('ArrowDown');
     await wb.page.keyboard.press('Enter');
 
     const diff = wb.page.locator('.monaco-diff-editor');
     await diff.locator('.view-lines', { hasText: 'count: number = 3' }).first().waitFor({ timeout: 20_000 });
     const [request] = server.requestsTo('/chat/completions').slice(-1);
-    assert.match((request.json as { messages: { content: string }[] }).messages[1].content, /Fix these problems reported in the selected code[\s\S]*- line 1, col \d+, error \(ts 2322\): Type 'string' is not assignable to type 'number'/);
-    await wb.page.locator('.editor-actions a.action-label[aria-label^="Accept Edit"]').first().waitFor({ state: 'visible' });
+    assert.match(
+      (request.json as { messages: { content: string }[] }).messages[1].content,
+      /Fix these problems reported in the selected code[\s\S]*- line 1, col \d+, error \(ts 2322\): Type 'string' is not assignable to type 'number'/,
+    );
+    await wb.page
+      .locator('.editor-actions a.action-label[aria-label^="Accept Edit"]')
+      .first()
+      .waitFor({ state: 'visible' });
     // The keybinding is off while the answer still streams (arcee.inlineEditStreaming), which can outlast the
     // Accept button's appearance on a loaded machine: press again until the diff closes (bounded). The diff has
     // the focus when it opens; a click is only needed when it has not (on 1.139 a click on its lines takes the
     // focus away from the editor instead).
     for (let attempt = 1; ; attempt++) {
-      const inDiff = await wb.page.evaluate(() => !!document.activeElement?.closest('.monaco-diff-editor .monaco-editor.focused'));
-      if (!inDiff) await diff.locator('.modified-in-monaco-diff-editor .view-lines, .editor.modified .view-lines').first().click().catch(() => diff.locator('.view-lines').last().click());
+      const inDiff = await wb.page.evaluate(
+        () => !!document.activeElement?.closest('.monaco-diff-editor .monaco-editor.focused'),
+      );
+      if (!inDiff)
+        await diff
+          .locator('.modified-in-monaco-diff-editor .view-lines, .editor.modified .view-lines')
+          .first()
+          .click()
+          .catch(() => diff.locator('.view-lines').last().click());
       await wb.page.keyboard.press('Control+Alt+Enter');
       try {
         await diff.waitFor({ state: 'hidden', timeout: 3_000 });

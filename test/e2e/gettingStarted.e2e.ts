@@ -22,7 +22,10 @@ function step(wb: Workbench, id: string): Locator {
 }
 
 async function waitChecked(wb: Workbench, id: string): Promise<void> {
-  await wb.page.locator(`button.getting-started-step[data-step-id$="${id}"][aria-checked="true"]`).first().waitFor({ state: 'attached', timeout: 15_000 });
+  await wb.page
+    .locator(`button.getting-started-step[data-step-id$="${id}"][aria-checked="true"]`)
+    .first()
+    .waitFor({ state: 'attached', timeout: 15_000 });
 }
 
 /**
@@ -60,7 +63,8 @@ describe('getting started', () => {
     const wb = workbench();
     await step(wb, 'connect').waitFor({ state: 'visible', timeout: 60_000 });
     await wb.page.getByText(TITLE).first().waitFor({ state: 'visible' });
-    for (const id of STEPS) assert.equal(await step(wb, id).getAttribute('aria-checked'), 'false', `${id} is done before anything happened`);
+    for (const id of STEPS)
+      assert.equal(await step(wb, id).getAttribute('aria-checked'), 'false', `${id} is done before anything happened`);
     await wb.screenshot('walkthrough-first-start');
   });
 
@@ -116,7 +120,9 @@ describe('getting started', () => {
     assert.ok(JSON.stringify(requests.at(-1)!.json).includes('return a + b;'), 'the selected code was not sent');
     // The answer shows in the chat view, which takes the focus when it opens: wait for it, or it can close the
     // palette that opens the walkthrough (seen on the newest VS Code).
-    await lastAssistant(await chatFrame(wb)).getByText('It adds two numbers.').waitFor();
+    await lastAssistant(await chatFrame(wb))
+      .getByText('It adds two numbers.')
+      .waitFor();
     await openWalkthrough(wb);
     await waitChecked(wb, 'selection');
     assert.equal(await step(wb, 'completions').getAttribute('aria-checked'), 'false');
@@ -140,7 +146,9 @@ describe('getting started', () => {
     await closeWalkthrough(wb);
     await reloadWindow(wb);
     // The extension is running again once its status bar item shows the chosen model.
-    await wb.page.locator('#workbench\\.parts\\.statusbar', { hasText: 'trinity-large-thinking' }).waitFor({ state: 'visible', timeout: 60_000 });
+    await wb.page
+      .locator('#workbench\\.parts\\.statusbar', { hasText: 'trinity-large-thinking' })
+      .waitFor({ state: 'visible', timeout: 60_000 });
     await wb.page.waitForTimeout(3_000);
     assert.equal(await step(wb, 'connect').count(), 0, 'the walkthrough opened again');
     await openWalkthrough(wb);
@@ -149,46 +157,80 @@ describe('getting started', () => {
 
   // The packaged README links its images at the repository (see test/package); the working tree's README keeps
   // them relative, so this runs where a VSIX was installed (the floor in CI).
-  (process.env.ARCEE_E2E_VSIX ? it : it.skip)("the extension's page in the Extensions view shows its icon and the README's images", async () => {
-    const wb = workbench();
-    // The last test left the walkthrough open: the palette over it can close again at once (see closeWalkthrough).
-    await closeWalkthrough(wb);
-    // Chromium has no internet here: the repository's raw files are served from the working tree.
-    const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot(), 'package.json'), 'utf8')) as { repository: { url: string } };
-    const raw = `${manifest.repository.url.replace(/\.git$/, '')}/raw/HEAD/`;
-    await wb.route(`${raw}**`, (route) => route.fulfill({ path: path.join(repoRoot(), new URL(route.request().url()).href.slice(raw.length)) }));
-    await wb.runCommand('Extensions: Show Installed Extensions');
-    const item = wb.page.locator('.extensions-viewlet .monaco-list-row', { hasText: 'Arcee' }).first();
-    await item.waitFor({ state: 'visible', timeout: 30_000 });
-    await item.click();
-    const header = wb.page.locator('.extension-editor .header');
-    await header.waitFor({ state: 'visible' });
-    const icon = header.locator('img.icon').first();
-    await icon.waitFor({ state: 'visible' });
-    await wb.page.waitForFunction((el) => el instanceof HTMLImageElement && el.complete && el.naturalWidth >= 128, await icon.elementHandle(), { timeout: 15_000 });
-    // The README renders in a webview (two nested iframes); its images load from the installed package.
-    const deadline = Date.now() + 30_000;
-    let loaded: string[] = [];
-    let seen: string[] = [];
-    while (Date.now() < deadline) {
-      loaded = [];
-      seen = [];
-      for (const frame of wb.page.frames()) {
-        if (frame.isDetached()) continue;
-        const srcs = await frame
-          .evaluate(() => [...document.querySelectorAll('img')].filter((img) => img.complete && img.naturalWidth > 0).map((img) => img.getAttribute('src') ?? ''))
-          .catch(() => [] as string[]);
-        seen.push(...(await frame.evaluate(() => [...document.querySelectorAll('img')].map((img) => `${img.getAttribute('src')} ${img.complete} ${img.naturalWidth}`)).catch(() => [] as string[])));
-        loaded.push(...srcs.filter((src) => /(logprobs|vscode-chat)\.png/.test(src)));
+  (process.env.ARCEE_E2E_VSIX ? it : it.skip)(
+    "the extension's page in the Extensions view shows its icon and the README's images",
+    async () => {
+      const wb = workbench();
+      // The last test left the walkthrough open: the palette over it can close again at once (see closeWalkthrough).
+      await closeWalkthrough(wb);
+      // Chromium has no internet here: the repository's raw files are served from the working tree.
+      const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot(), 'package.json'), 'utf8')) as {
+        repository: { url: string };
+      };
+      const raw = `${manifest.repository.url.replace(/\.git$/, '')}/raw/HEAD/`;
+      await wb.route(`${raw}**`, (route) =>
+        route.fulfill({ path: path.join(repoRoot(), new URL(route.request().url()).href.slice(raw.length)) }),
+      );
+      await wb.runCommand('Extensions: Show Installed Extensions');
+      const item = wb.page.locator('.extensions-viewlet .monaco-list-row', { hasText: 'Arcee' }).first();
+      await item.waitFor({ state: 'visible', timeout: 30_000 });
+      await item.click();
+      const header = wb.page.locator('.extension-editor .header');
+      await header.waitFor({ state: 'visible' });
+      const icon = header.locator('img.icon').first();
+      await icon.waitFor({ state: 'visible' });
+      await wb.page.waitForFunction(
+        (el) => el instanceof HTMLImageElement && el.complete && el.naturalWidth >= 128,
+        await icon.elementHandle(),
+        { timeout: 15_000 },
+      );
+      // The README renders in a webview (two nested iframes); its images load from the installed package.
+      const deadline = Date.now() + 30_000;
+      let loaded: string[] = [];
+      let seen: string[] = [];
+      while (Date.now() < deadline) {
+        loaded = [];
+        seen = [];
+        for (const frame of wb.page.frames()) {
+          if (frame.isDetached()) continue;
+          const srcs = await frame
+            .evaluate(() =>
+              [...document.querySelectorAll('img')]
+                .filter((img) => img.complete && img.naturalWidth > 0)
+                .map((img) => img.getAttribute('src') ?? ''),
+            )
+            .catch(() => [] as string[]);
+          seen.push(
+            ...(await frame
+              .evaluate(() =>
+                [...document.querySelectorAll('img')].map(
+                  (img) => `${img.getAttribute('src')} ${img.complete} ${img.naturalWidth}`,
+                ),
+              )
+              .catch(() => [] as string[])),
+          );
+          loaded.push(...srcs.filter((src) => /(logprobs|vscode-chat)\.png/.test(src)));
+        }
+        if (loaded.length >= 2) break;
+        await wb.page.waitForTimeout(500);
       }
-      if (loaded.length >= 2) break;
-      await wb.page.waitForTimeout(500);
-    }
-    assert.ok(loaded.length >= 2, `the README's images did not load: ${loaded.join(', ') || 'none'}; images: ${seen.join(' | ')}`);
-    await wb.page.locator('.extension-editor').getByText(/explain, fix, test or document selected code/i).first().waitFor();
-    for (const frame of wb.page.frames()) {
-      await frame.locator('img[src*="logprobs.png"]').first().scrollIntoViewIfNeeded({ timeout: 1_000 }).catch(() => undefined);
-    }
-    await wb.screenshot('extension-page');
-  });
+      assert.ok(
+        loaded.length >= 2,
+        `the README's images did not load: ${loaded.join(', ') || 'none'}; images: ${seen.join(' | ')}`,
+      );
+      await wb.page
+        .locator('.extension-editor')
+        .getByText(/explain, fix, test or document selected code/i)
+        .first()
+        .waitFor();
+      for (const frame of wb.page.frames()) {
+        await frame
+          .locator('img[src*="logprobs.png"]')
+          .first()
+          .scrollIntoViewIfNeeded({ timeout: 1_000 })
+          .catch(() => undefined);
+      }
+      await wb.screenshot('extension-page');
+    },
+  );
 });

@@ -14,14 +14,19 @@ describe('command palette', () => {
   after(async () => {
     await server.close();
   });
-  const workbench = useWorkbench(() => ({ userSettings: { 'arcee.baseUrl': server.baseUrl, 'arcee.model': 'trinity-mini' } }));
+  const workbench = useWorkbench(() => ({
+    userSettings: { 'arcee.baseUrl': server.baseUrl, 'arcee.model': 'trinity-mini' },
+  }));
 
   it('lists the Arcee commands', async () => {
     const wb = workbench();
     const rows = await wb.searchPalette('Arcee:', 'Arcee: Set API Key');
     const labels = await rows.allInnerTexts();
     for (const title of ['Set API Key', 'Clear API Key', 'Select Model', 'Test Connection', 'Show Log']) {
-      assert.ok(labels.some((l) => l.includes(`Arcee: ${title}`)), `"Arcee: ${title}" is not in the palette: ${labels.join(' | ')}`);
+      assert.ok(
+        labels.some((l) => l.includes(`Arcee: ${title}`)),
+        `"Arcee: ${title}" is not in the palette: ${labels.join(' | ')}`,
+      );
     }
     await wb.screenshot('palette-arcee-commands');
     await wb.page.keyboard.press('Escape');
@@ -61,7 +66,9 @@ describe('command palette', () => {
     assert.match((await row.innerText()).replace(/\u00a0/g, ' '), /262k context/);
     await wb.screenshot('select-model-quick-pick');
     await row.click();
-    await wb.page.locator('#workbench\\.parts\\.statusbar', { hasText: 'trinity-large-thinking' }).waitFor({ state: 'visible' });
+    await wb.page
+      .locator('#workbench\\.parts\\.statusbar', { hasText: 'trinity-large-thinking' })
+      .waitFor({ state: 'visible' });
     server.enqueue('/chat/completions', sseReply(textStream('OK')));
     const before = server.requestsTo('/chat/completions').length;
     await wb.runCommand('Arcee: Test Connection');

@@ -52,7 +52,11 @@ describe('npm start: a kept profile, and the key from ARCEE_API_KEY', () => {
     fs.writeFileSync(keyFile, KEY, { mode: 0o600 });
     // A key-checking base URL (an arcee.ai host) would need the network; any URL works for the bearer header.
     const settings = { 'arcee.baseUrl': server.baseUrl, 'arcee.model': 'trinity-mini', 'arcee.maxRetries': 0 };
-    let wb = await Workbench.open({ profileDir: profile, userSettings: settings, env: { ARCEE_START_KEY_FILE: keyFile } });
+    let wb = await Workbench.open({
+      profileDir: profile,
+      userSettings: settings,
+      env: { ARCEE_START_KEY_FILE: keyFile },
+    });
     const port = wb.server.port;
     try {
       assert.equal(await testConnection(wb), `Bearer ${KEY}`);
@@ -70,8 +74,14 @@ describe('npm start: a kept profile, and the key from ARCEE_API_KEY', () => {
       await wb.close();
     }
     // SecretStorage has a store of its own; what a person opens is the settings and the logs (the Arcee log too).
-    const readable = [path.join(profile, 'user', 'User', 'settings.json'), ...filesUnder(path.join(profile, 'user', 'logs'), ['.log', '.txt'])];
-    assert.ok(readable.some((f) => /Arcee/.test(path.basename(f))), `no Arcee log among ${readable.length} files`);
+    const readable = [
+      path.join(profile, 'user', 'User', 'settings.json'),
+      ...filesUnder(path.join(profile, 'user', 'logs'), ['.log', '.txt']),
+    ];
+    assert.ok(
+      readable.some((f) => /Arcee/.test(path.basename(f))),
+      `no Arcee log among ${readable.length} files`,
+    );
     for (const file of readable) {
       assert.ok(!fs.readFileSync(file, 'utf8').includes(KEY), `the key is in ${path.relative(profile, file)}`);
     }

@@ -5,7 +5,10 @@ import { DENIED_RESULT, STOPPED_RESULT } from '../../src/chat/toolTurn';
 import { sseReply, textStream, toolCallStream } from '../support/fakeServer';
 import { openSidebarChat, send, useChatWorkbench } from './chatSupport';
 
-type Body = { tools?: unknown[]; messages: { role: string; content?: unknown; tool_call_id?: string; reasoning?: string; tool_calls?: unknown[] }[] };
+type Body = {
+  tools?: unknown[];
+  messages: { role: string; content?: unknown; tool_call_id?: string; reasoning?: string; tool_calls?: unknown[] }[];
+};
 
 describe('chat tools (sidebar)', function () {
   this.timeout(120_000);
@@ -13,7 +16,11 @@ describe('chat tools (sidebar)', function () {
   const workbench = chat.workbench;
 
   const readConfig = (): ReturnType<typeof sseReply> =>
-    sseReply(toolCallStream([{ name: 'read_file', arguments: '{"path":"src/config.ts"}' }], { reasoning: 'The port must be in the config.' }));
+    sseReply(
+      toolCallStream([{ name: 'read_file', arguments: '{"path":"src/config.ts"}' }], {
+        reasoning: 'The port must be in the config.',
+      }),
+    );
 
   it('shows the call, waits for Allow, runs it, and the model answers from its result', async () => {
     const wb = workbench();
@@ -25,7 +32,11 @@ describe('chat tools (sidebar)', function () {
     assert.match(await card.innerText(), /Read src\/config\.ts/);
     assert.match(await card.innerText(), /waiting for you/);
     await frame.locator('[data-testid="chat-stop"]').waitFor({ state: 'visible' });
-    assert.equal(chat.server.requestsTo('/chat/completions').length, 1, 'nothing more is asked before the user allows the call');
+    assert.equal(
+      chat.server.requestsTo('/chat/completions').length,
+      1,
+      'nothing more is asked before the user allows the call',
+    );
     await wb.screenshot('tool-call-waiting');
 
     await card.locator('[data-testid="tool-allow"]').click();
@@ -84,7 +95,13 @@ describe('chat tools (sidebar)', function () {
   it('"Always allow read-only tools" runs this call and later ones without asking', async () => {
     const wb = workbench();
     const frame = await openSidebarChat(wb);
-    chat.server.enqueue('/chat/completions', readConfig(), sseReply(textStream('Port 8123.')), readConfig(), sseReply(textStream('Still 8123.')));
+    chat.server.enqueue(
+      '/chat/completions',
+      readConfig(),
+      sseReply(textStream('Port 8123.')),
+      readConfig(),
+      sseReply(textStream('Still 8123.')),
+    );
     const first = await send(frame, 'Port, once more?');
     await first.locator('[data-testid="tool-always"]').click();
     await first.locator('[data-testid="chat-tool-call"][data-status="done"]').waitFor();
@@ -94,9 +111,11 @@ describe('chat tools (sidebar)', function () {
     const card = second.locator('[data-testid="chat-tool-call"]');
     await card.and(frame.locator('[data-status="done"]')).waitFor({ timeout: 30_000 });
     const answer = frame.locator('[data-testid="chat-message"][data-role="assistant"]').last();
-    await answer.and(frame.locator('[data-state="done"]')).filter({ hasText: 'Still 8123.' }).waitFor({ timeout: 30_000 });
+    await answer
+      .and(frame.locator('[data-state="done"]'))
+      .filter({ hasText: 'Still 8123.' })
+      .waitFor({ timeout: 30_000 });
     assert.equal(chat.server.requestsTo('/chat/completions').length, 4);
     assert.equal(await frame.locator('[data-testid="tool-allow"]').count(), 0, 'nothing asked the second time');
   });
 });
-

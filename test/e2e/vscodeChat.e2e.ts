@@ -26,7 +26,12 @@ const SOURCE = 'export const limit = 1;\n\nexport function twice(n: number): num
   });
   const workbench = useWorkbench(() => ({
     // A user who turned nothing on: AI features are on by default in VS Code; only the server is configured.
-    userSettings: { 'arcee.baseUrl': server!.baseUrl, 'arcee.model': 'trinity-mini', 'arcee.maxRetries': 0, 'chat.disableAIFeatures': false },
+    userSettings: {
+      'arcee.baseUrl': server!.baseUrl,
+      'arcee.model': 'trinity-mini',
+      'arcee.maxRetries': 0,
+      'chat.disableAIFeatures': false,
+    },
     files: { 'src/limits.ts': SOURCE },
   }));
 
@@ -53,7 +58,10 @@ const SOURCE = 'export const limit = 1;\n\nexport function twice(n: number): num
       if (Date.now() > deadline) throw new Error(`the picker still shows ${JSON.stringify(label)}`);
       await wb.page.waitForTimeout(250);
     }
-    await chat.input.locator('.chat-input-picker-label', { hasText: /Trinity|Spotlight/ }).first().click();
+    await chat.input
+      .locator('.chat-input-picker-label', { hasText: /Trinity|Spotlight/ })
+      .first()
+      .click();
     const list = wb.page.locator('.action-widget').first();
     await list.waitFor({ state: 'visible' });
     try {
@@ -77,18 +85,33 @@ const SOURCE = 'export const limit = 1;\n\nexport function twice(n: number): num
     const file = path.join(wb.workspace, 'src', 'limits.ts');
     router.script(
       toolCallReply('read_file', { filePath: file, startLine: 1, endLine: 20 }, 'call_read1'),
-      toolCallReply('replace_string_in_file', { filePath: file, oldString: 'export const limit = 1;', newString: 'export const limit = 2;' }, 'call_edit1'),
+      toolCallReply(
+        'replace_string_in_file',
+        { filePath: file, oldString: 'export const limit = 1;', newString: 'export const limit = 2;' },
+        'call_edit1',
+      ),
       // The last answer says what it did; its usage feeds the context indicator.
-      reasoningReply('', 'I raised the limit to 2.', { prompt_tokens: 18_000, completion_tokens: 9, total_tokens: 18_009 }),
+      reasoningReply('', 'I raised the limit to 2.', {
+        prompt_tokens: 18_000,
+        completion_tokens: 9,
+        total_tokens: 18_009,
+      }),
     );
     await chat.send('Raise the limit in src/limits.ts to 2');
     const turns = await router.waitForAgentTurns(3);
     const offered = (bodyOf(turns[0]).tools ?? []).map((t) => t.function.name);
-    assert.ok(offered.includes('read_file') && offered.includes('replace_string_in_file'), `VS Code's tools are offered: ${offered.join(', ')}`);
+    assert.ok(
+      offered.includes('read_file') && offered.includes('replace_string_in_file'),
+      `VS Code's tools are offered: ${offered.join(', ')}`,
+    );
     assert.ok(offered.length >= 20, `the whole tool list passes through (${offered.length})`);
     const second = bodyOf(turns[1]).messages;
     const toolResult = second.find((m) => m.role === 'tool');
-    assert.match(JSON.stringify(toolResult?.content), /export const limit = 1;/, 'the file VS Code read goes back as a tool message');
+    assert.match(
+      JSON.stringify(toolResult?.content),
+      /export const limit = 1;/,
+      'the file VS Code read goes back as a tool message',
+    );
     const assistant = second.find((m) => m.role === 'assistant' && m.tool_calls);
     assert.ok(assistant, 'the assistant turn with its tool call goes back');
     assert.equal((assistant as { content: unknown }).content, '', 'content "" (not null) on tool-call turns');
@@ -124,7 +147,8 @@ const SOURCE = 'export const limit = 1;\n\nexport function twice(n: number): num
     await recommended.click();
     const settingsFile = path.join(wb.server.dirs.userDataDir, 'User', 'settings.json');
     const deadline = Date.now() + 10_000;
-    while (!/"chat\.utilitySmallModel"/.test(fs.readFileSync(settingsFile, 'utf8')) && Date.now() < deadline) await wb.page.waitForTimeout(200);
+    while (!/"chat\.utilitySmallModel"/.test(fs.readFileSync(settingsFile, 'utf8')) && Date.now() < deadline)
+      await wb.page.waitForTimeout(200);
     const settings = JSON.parse(fs.readFileSync(settingsFile, 'utf8')) as Record<string, unknown>;
     assert.equal(settings['chat.utilityModel'], 'arcee/trinity-mini');
     assert.equal(settings['chat.utilitySmallModel'], 'arcee/trinity-mini');
@@ -134,15 +158,25 @@ const SOURCE = 'export const limit = 1;\n\nexport function twice(n: number): num
     const wb = workbench();
     const chat = await agentReady();
     await chat.newChat();
-    router.script(reasoningReply('SECRET-PLAN: first I will think about blue skies. ', 'Rayleigh scattering makes the sky blue.'));
+    router.script(
+      reasoningReply('SECRET-PLAN: first I will think about blue skies. ', 'Rayleigh scattering makes the sky blue.'),
+    );
     await chat.send('Why is the sky blue?');
     await chat.waitForResponse(/Rayleigh scattering makes the sky blue\./);
     const markdown = (await chat.lastResponse().locator('.chat-markdown-part').allInnerTexts()).join('\n');
     assert.match(markdown, /Rayleigh scattering/);
     assert.doesNotMatch(markdown, /SECRET-PLAN/, 'the reasoning is not part of the answer text');
     // It is shown as thinking instead: collapsed ("Completed … steps"), with the reasoning inside.
-    await chat.lastResponse().getByText(/^Completed \d+ steps?/).first().click();
-    await chat.lastResponse().getByText(/^Finished with \d+ steps?/).first().click();
+    await chat
+      .lastResponse()
+      .getByText(/^Completed \d+ steps?/)
+      .first()
+      .click();
+    await chat
+      .lastResponse()
+      .getByText(/^Finished with \d+ steps?/)
+      .first()
+      .click();
     await chat.waitForResponse(/SECRET-PLAN: first I will think about blue skies/, 10_000);
     await wb.screenshot('vscode-chat-reasoning');
   });
@@ -154,7 +188,11 @@ const SOURCE = 'export const limit = 1;\n\nexport function twice(n: number): num
     router.script(jsonReply(402, { detail: 'Insufficient credits. Add credits at chat.arcee.ai to continue.' }));
     await chat.send('Explain closures');
     const text = await chat.waitForResponse(/credit/i);
-    assert.doesNotMatch(text, /\bat [\w.$<>]+ \(|extension\.js|extensionHostProcess|ArceeError|LanguageModelError/, `no stack: ${text}`);
+    assert.doesNotMatch(
+      text,
+      /\bat [\w.$<>]+ \(|extension\.js|extensionHostProcess|ArceeError|LanguageModelError/,
+      `no stack: ${text}`,
+    );
     await wb.screenshot('vscode-chat-error');
   });
 

@@ -3,7 +3,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Locator } from 'playwright-core';
-import { FakeServer, sseReply, textStream, type RecordedRequest, type Responder, type ScriptedReply } from '../support/fakeServer';
+import {
+  FakeServer,
+  sseReply,
+  textStream,
+  type RecordedRequest,
+  type Responder,
+  type ScriptedReply,
+} from '../support/fakeServer';
 import type { Workbench } from './e2eSupport';
 
 interface ChatBody {
@@ -45,7 +52,10 @@ export class ChatRouter {
   async waitForAgentTurns(count: number, timeoutMs = 60_000): Promise<RecordedRequest[]> {
     const deadline = Date.now() + timeoutMs;
     while (this.agentTurns().length < count) {
-      if (Date.now() > deadline) throw new Error(`${count} agent turn(s) did not reach the fake server within ${timeoutMs} ms (got ${this.agentTurns().length})`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `${count} agent turn(s) did not reach the fake server within ${timeoutMs} ms (got ${this.agentTurns().length})`,
+        );
       await new Promise((r) => setTimeout(r, 50));
     }
     return this.agentTurns();
@@ -108,8 +118,14 @@ export class ChatView {
   /** Types into the chat input (a Monaco editor) and sends with Enter. */
   /** Closes the toasts (an earlier failure's fix, the utility-model offer): they may cover the input. */
   async dismissToasts(): Promise<void> {
-    const toasts = this.wb.page.locator('.notifications-toasts .notification-toast a.action-label[aria-label^="Clear Notification"]');
-    for (let i = 0; i < 5 && (await toasts.count()) > 0; i++) await toasts.first().click({ force: true }).catch(() => undefined);
+    const toasts = this.wb.page.locator(
+      '.notifications-toasts .notification-toast a.action-label[aria-label^="Clear Notification"]',
+    );
+    for (let i = 0; i < 5 && (await toasts.count()) > 0; i++)
+      await toasts
+        .first()
+        .click({ force: true })
+        .catch(() => undefined);
   }
 
   async send(text: string): Promise<void> {
@@ -125,9 +141,14 @@ export class ChatView {
     const deadline = Date.now() + timeoutMs;
     let text = '';
     for (;;) {
-      text = (await this.lastResponse().innerText().catch(() => '')).replace(/\u00a0/g, ' ');
+      text = (
+        await this.lastResponse()
+          .innerText()
+          .catch(() => '')
+      ).replace(/\u00a0/g, ' ');
       if (pattern.test(text)) return text;
-      if (Date.now() > deadline) throw new Error(`the last chat response did not match ${pattern}: ${JSON.stringify(text.slice(0, 400))}`);
+      if (Date.now() > deadline)
+        throw new Error(`the last chat response did not match ${pattern}: ${JSON.stringify(text.slice(0, 400))}`);
       await this.wb.page.waitForTimeout(200);
     }
   }

@@ -30,9 +30,19 @@ describe('Arcee extension against a fake server', function () {
     const runRoot = path.resolve(process.env.XDG_CONFIG_HOME ?? '', '..', '..');
     const logFiles = (dir: string): string[] =>
       fs.existsSync(dir)
-        ? fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? logFiles(path.join(dir, e.name)) : /Arcee\.log$/.test(e.name) ? [path.join(dir, e.name)] : []))
+        ? fs
+            .readdirSync(dir, { withFileTypes: true })
+            .flatMap((e) =>
+              e.isDirectory()
+                ? logFiles(path.join(dir, e.name))
+                : /Arcee\.log$/.test(e.name)
+                  ? [path.join(dir, e.name)]
+                  : [],
+            )
         : [];
-    return logFiles(path.join(runRoot, 'user')).map((f) => fs.readFileSync(f, 'utf8')).join('\n');
+    return logFiles(path.join(runRoot, 'user'))
+      .map((f) => fs.readFileSync(f, 'utf8'))
+      .join('\n');
   }
 
   it('sets the key, uses it as a bearer token, and clears it again', async () => {
@@ -54,7 +64,9 @@ describe('Arcee extension against a fake server', function () {
     assert.equal(result.ok, true);
     assert.equal(result.text, 'OK');
     assert.equal(result.model, 'trinity-large-preview');
-    assert.ok(result.firstTokenMs !== undefined && result.totalMs !== undefined && result.firstTokenMs <= result.totalMs);
+    assert.ok(
+      result.firstTokenMs !== undefined && result.totalMs !== undefined && result.firstTokenMs <= result.totalMs,
+    );
     const body = server.requestsTo('/chat/completions')[0].json as Record<string, unknown>;
     assert.equal(body.model, 'trinity-mini');
     assert.equal(body.temperature, 0.15);
@@ -84,7 +96,10 @@ describe('Arcee extension against a fake server', function () {
       const result = await vscode.commands.executeCommand<ConnectionResult>('arcee.testConnection');
       assert.deepEqual(result, { ok: false, errorKind: 'timeout' });
       const line = await until('the Arcee log to show the timeout', () => arceeLog().match(/timeout: .*/)?.[0]);
-      assert.match(line, /has not started to answer within 1 s\. Try again, or raise the arcee\.firstByteTimeoutMs setting\./);
+      assert.match(
+        line,
+        /has not started to answer within 1 s\. Try again, or raise the arcee\.firstByteTimeoutMs setting\./,
+      );
     } finally {
       await setConfig({ firstByteTimeoutMs: undefined });
     }
@@ -118,7 +133,10 @@ describe('Arcee extension against a fake server', function () {
 
   it('switches model directly when given an id (keybinding argument)', async () => {
     assert.equal(await vscode.commands.executeCommand('arcee.selectModel', 'spotlight'), 'spotlight');
-    await until('the setting', () => vscode.workspace.getConfiguration('arcee').get('model') === 'spotlight' || undefined);
+    await until(
+      'the setting',
+      () => vscode.workspace.getConfiguration('arcee').get('model') === 'spotlight' || undefined,
+    );
   });
 
   it('refetches models after the base URL changes', async () => {
@@ -148,15 +166,26 @@ describe('chat commands', function () {
     const editor = await vscode.window.showTextDocument(file);
     // Lines 2-3, ending at column 0 of line 4: line 4 is not part of the selection.
     editor.selection = new vscode.Selection(1, 0, 3, 0);
-    const chip = await vscode.commands.executeCommand<{ path: string; startLine: number; endLine: number; language: string; text: string }>('arcee.addSelectionToChat');
+    const chip = await vscode.commands.executeCommand<{
+      path: string;
+      startLine: number;
+      endLine: number;
+      language: string;
+      text: string;
+    }>('arcee.addSelectionToChat');
     assert.ok(chip);
-    assert.deepEqual([chip.path, chip.startLine, chip.endLine, chip.language, chip.text], ['chip.ts', 2, 3, 'typescript', 'const a = 1;\nconst b = 2;\n']);
+    assert.deepEqual(
+      [chip.path, chip.startLine, chip.endLine, chip.language, chip.text],
+      ['chip.ts', 2, 3, 'typescript', 'const a = 1;\nconst b = 2;\n'],
+    );
   });
 
   it('Open Chat in Editor opens the chat as an editor tab', async () => {
     await vscode.commands.executeCommand('arcee.openChatInEditor');
     const tab = await until('the chat tab', () =>
-      vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && t.label === 'Arcee Chat'),
+      vscode.window.tabGroups.all
+        .flatMap((g) => g.tabs)
+        .find((t) => t.input instanceof vscode.TabInputWebview && t.label === 'Arcee Chat'),
     );
     assert.ok(tab);
     await vscode.window.tabGroups.close(tab);

@@ -15,7 +15,9 @@ describe('chat Apply through the inline edit diff', function () {
 
   before(async () => {
     // Run alone (ARCEE_TEST_GREP), this suite may start before the host has registered the extension.
-    await (await until('the extension', () => vscode.extensions.getExtension('arcee-community.arcee-vscode'), 20_000)).activate();
+    await (
+      await until('the extension', () => vscode.extensions.getExtension('arcee-community.arcee-vscode'), 20_000)
+    ).activate();
   });
   afterEach(async () => {
     await vscode.commands.executeCommand('arcee.inlineEdit.reject');
@@ -84,7 +86,11 @@ describe('chat Apply through the inline edit diff', function () {
     const editor = await openFile('apply-conflict.ts', 'const keep = 1;\nconst target = 2;\n');
     editor.selection = new vscode.Selection(1, 0, 1, 17);
     assert.equal((await apply('const target = 3;'))?.state, 'review');
-    assert.equal(await vscode.commands.executeCommand('arcee.inlineEdit.retry'), undefined, 'Retry is a no-op for a proposal');
+    assert.equal(
+      await vscode.commands.executeCommand('arcee.inlineEdit.retry'),
+      undefined,
+      'Retry is a no-op for a proposal',
+    );
     assert.equal(diffTabs().length, 1, 'the proposal is still there after Retry');
 
     const userEdit = new vscode.WorkspaceEdit();

@@ -25,7 +25,8 @@ function choicesStream(texts: string[], finish: string | null = 'stop', pieceSiz
   const longest = Math.max(...pieces.map((p) => p.length));
   for (let i = 0; i < longest; i++) {
     pieces.forEach((p, index) => {
-      if (i < p.length) events.push(chunk(index, i === 0 ? { role: 'assistant', content: p[i] } : { content: p[i] }, null));
+      if (i < p.length)
+        events.push(chunk(index, i === 0 ? { role: 'assistant', content: p[i] } : { content: p[i] }, null));
     });
   }
   if (finish !== null) {
@@ -35,29 +36,54 @@ function choicesStream(texts: string[], finish: string | null = 'stop', pieceSiz
   return events;
 }
 
-const fence = (code: string, lang = 'ts'): string => `Here is the edited code:\n\n\`\`\`${lang}\n${code}\n\`\`\`\n\nI renamed it.`;
+const fence = (code: string, lang = 'ts'): string =>
+  `Here is the edited code:\n\n\`\`\`${lang}\n${code}\n\`\`\`\n\nI renamed it.`;
 
 const body = (r: RecordedRequest): Body => r.json as Body;
 
 function editOf(editor: vscode.TextEditor, instruction = 'rename x to count'): Thenable<EditOutcome> {
-  return vscode.commands.executeCommand<EditOutcome>('arcee.editSelection', { uri: editor.document.uri, range: editor.selection, instruction });
+  return vscode.commands.executeCommand<EditOutcome>('arcee.editSelection', {
+    uri: editor.document.uri,
+    range: editor.selection,
+    instruction,
+  });
 }
 
 describe('selection commands and inline edits', function () {
   this.timeout(60_000);
   let server: FakeServer;
-  const TINY = { id: 'tiny-context', name: 'Tiny', context_length: 300, input_modalities: ['text'], output_modalities: ['text'] };
+  const TINY = {
+    id: 'tiny-context',
+    name: 'Tiny',
+    context_length: 300,
+    input_modalities: ['text'],
+    output_modalities: ['text'],
+  };
   const models = (): ReturnType<typeof jsonReply> => jsonReply(200, { data: [...DEFAULT_MODELS.data, TINY] });
 
   before(async () => {
     server = await FakeServer.start();
     server.setDefault('/models', models());
     // Run alone (ARCEE_TEST_GREP), this suite may start before the host has registered the extension.
-    await (await until('the extension', () => vscode.extensions.getExtension('arcee-community.arcee-vscode'), 20_000)).activate();
-    await setConfig({ baseUrl: server.baseUrl, model: 'trinity-mini', temperature: 0.2, editAlternatives: undefined, chatTarget: undefined });
+    await (
+      await until('the extension', () => vscode.extensions.getExtension('arcee-community.arcee-vscode'), 20_000)
+    ).activate();
+    await setConfig({
+      baseUrl: server.baseUrl,
+      model: 'trinity-mini',
+      temperature: 0.2,
+      editAlternatives: undefined,
+      chatTarget: undefined,
+    });
   });
   after(async () => {
-    await setConfig({ baseUrl: undefined, model: undefined, temperature: undefined, editAlternatives: undefined, chatTarget: undefined });
+    await setConfig({
+      baseUrl: undefined,
+      model: undefined,
+      temperature: undefined,
+      editAlternatives: undefined,
+      chatTarget: undefined,
+    });
     await server.close();
   });
   beforeEach(() => {
@@ -87,8 +113,14 @@ describe('selection commands and inline edits', function () {
     assert.match(b.messages[0].content, /ONE fenced code block/);
     const user = b.messages[1].content;
     assert.match(user, /^File: edit-accept\.ts\nLanguage: typescript\n/);
-    assert.match(user, /Selected code \(lines 2-3\), to be replaced by your reply:\n```typescript\n {2}const x = 1;\n {2}return x \+ 1;\n```/);
-    assert.match(user, /Code before the selection \(context only, do not repeat it\):\n```typescript\nexport function f\(\) \{\n```/);
+    assert.match(
+      user,
+      /Selected code \(lines 2-3\), to be replaced by your reply:\n```typescript\n {2}const x = 1;\n {2}return x \+ 1;\n```/,
+    );
+    assert.match(
+      user,
+      /Code before the selection \(context only, do not repeat it\):\n```typescript\nexport function f\(\) \{\n```/,
+    );
     assert.match(user, /Instruction: rename x to count/);
 
     // The preview has the answer, re-indented; the file itself is untouched until Accept.
@@ -122,7 +154,10 @@ describe('selection commands and inline edits', function () {
     const original = 'const v = 1;\n';
     const editor = await openFile('edit-cancel.ts', original);
     editor.selection = new vscode.Selection(0, 0, 0, 12);
-    server.enqueue('/chat/completions', sseReply(choicesStream([fence('const v = 2; // a long answer that never ends')]), { stallAfterPieces: 3 }));
+    server.enqueue(
+      '/chat/completions',
+      sseReply(choicesStream([fence('const v = 2; // a long answer that never ends')]), { stallAfterPieces: 3 }),
+    );
     const outcome = editOf(editor);
     const [request] = await server.waitForRequests('/chat/completions');
     await until('some streamed text in the preview', async () => (await proposedText()).includes('Here') || undefined);
@@ -139,7 +174,10 @@ describe('selection commands and inline edits', function () {
     const editor = await openFile('edit-crlf.ts', original);
     assert.equal(editor.document.eol, vscode.EndOfLine.CRLF);
     editor.selection = new vscode.Selection(0, 0, 3, 0);
-    server.enqueue('/chat/completions', sseReply(choicesStream([fence('function g() {\n    // one\n    return 1;\n}')])));
+    server.enqueue(
+      '/chat/completions',
+      sseReply(choicesStream([fence('function g() {\n    // one\n    return 1;\n}')])),
+    );
     assert.equal((await editOf(editor, 'comment')).state, 'review');
     assert.equal(await vscode.commands.executeCommand('arcee.inlineEdit.accept'), true);
     const text = editor.document.getText();
@@ -161,7 +199,10 @@ describe('selection commands and inline edits', function () {
     const original = 'const keep = 1;\nconst target = 2;\n';
     const editor = await openFile('edit-conflict.ts', original);
     editor.selection = new vscode.Selection(1, 0, 1, 17);
-    server.enqueue('/chat/completions', sseReply(choicesStream([fence('const target = 3; // from the model')]), { pieceDelayMs: 40 }));
+    server.enqueue(
+      '/chat/completions',
+      sseReply(choicesStream([fence('const target = 3; // from the model')]), { pieceDelayMs: 40 }),
+    );
     const outcome = editOf(editor);
     await server.waitForRequests('/chat/completions');
     const userEdit = new vscode.WorkspaceEdit();
@@ -204,13 +245,19 @@ describe('selection commands and inline edits', function () {
     const original = 'const r = 1;\n';
     const editor = await openFile('edit-cut.ts', original);
     editor.selection = new vscode.Selection(0, 0, 0, 12);
-    server.enqueue('/chat/completions', sseReply(choicesStream([fence('const r = 2;')]), { cutAfterPieces: 4, pieceDelayMs: 30 }));
+    server.enqueue(
+      '/chat/completions',
+      sseReply(choicesStream([fence('const r = 2;')]), { cutAfterPieces: 4, pieceDelayMs: 30 }),
+    );
     assert.equal((await editOf(editor)).state, 'truncated');
     assert.equal(editor.document.getText(), original);
     server.enqueue('/chat/completions', sseReply(choicesStream([fence('const r = 3;')])));
     const retried = await vscode.commands.executeCommand<EditOutcome>('arcee.inlineEdit.retry');
     assert.equal(retried.state, 'review');
-    assert.deepEqual(body(server.requestsTo('/chat/completions')[1]).messages, body(server.requestsTo('/chat/completions')[0]).messages);
+    assert.deepEqual(
+      body(server.requestsTo('/chat/completions')[1]).messages,
+      body(server.requestsTo('/chat/completions')[0]).messages,
+    );
     assert.equal(await vscode.commands.executeCommand('arcee.inlineEdit.accept'), true);
     assert.equal(editor.document.getText(), 'const r = 3;\n');
   });
@@ -220,7 +267,10 @@ describe('selection commands and inline edits', function () {
     try {
       const editor = await openFile('edit-alts.ts', 'let s = 0;\n');
       editor.selection = new vscode.Selection(0, 0, 0, 10);
-      server.enqueue('/chat/completions', sseReply(choicesStream([fence('let s = 1;'), fence('let s = 2;'), fence('let s = 3;')])));
+      server.enqueue(
+        '/chat/completions',
+        sseReply(choicesStream([fence('let s = 1;'), fence('let s = 2;'), fence('let s = 3;')])),
+      );
       assert.deepEqual(await editOf(editor), { state: 'review', candidates: 3 });
       assert.equal(body(server.requestsTo('/chat/completions')[0]).n, 3);
       await waitForPreview('let s = 1;\n');
@@ -242,19 +292,36 @@ describe('selection commands and inline edits', function () {
     const diagnostics = vscode.languages.createDiagnosticCollection('arcee-test');
     try {
       diagnostics.set(editor.document.uri, [
-        Object.assign(new vscode.Diagnostic(new vscode.Range(0, 6, 0, 7), "Type 'string' is not assignable to type 'number'.", vscode.DiagnosticSeverity.Error), { source: 'ts', code: 2322 }),
+        Object.assign(
+          new vscode.Diagnostic(
+            new vscode.Range(0, 6, 0, 7),
+            "Type 'string' is not assignable to type 'number'.",
+            vscode.DiagnosticSeverity.Error,
+          ),
+          { source: 'ts', code: 2322 },
+        ),
         new vscode.Diagnostic(new vscode.Range(2, 6, 2, 9), 'far is unused', vscode.DiagnosticSeverity.Warning),
       ]);
-      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', editor.document.uri, new vscode.Range(0, 6, 0, 6));
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+        'vscode.executeCodeActionProvider',
+        editor.document.uri,
+        new vscode.Range(0, 6, 0, 6),
+      );
       const fix = actions.find((a) => a.title === 'Fix with Arcee');
       assert.ok(fix?.command, `no Fix with Arcee in ${actions.map((a) => a.title).join(', ')}`);
       assert.equal(fix.kind?.value, vscode.CodeActionKind.QuickFix.value);
 
       server.enqueue('/chat/completions', sseReply(choicesStream([fence('const n: number = 1;')])));
-      const outcome = await vscode.commands.executeCommand<EditOutcome>(fix.command.command, ...((fix.command.arguments ?? []) as unknown[]));
+      const outcome = await vscode.commands.executeCommand<EditOutcome>(
+        fix.command.command,
+        ...((fix.command.arguments ?? []) as unknown[]),
+      );
       assert.equal(outcome.state, 'review');
       const user = body(server.requestsTo('/chat/completions')[0]).messages[1].content;
-      assert.match(user, /Fix these problems reported in the selected code, and change nothing else:\n- line 1, col 7, error \(ts 2322\): Type 'string' is not assignable to type 'number'\./);
+      assert.match(
+        user,
+        /Fix these problems reported in the selected code, and change nothing else:\n- line 1, col 7, error \(ts 2322\): Type 'string' is not assignable to type 'number'\./,
+      );
       assert.doesNotMatch(user, /far is unused/);
       assert.match(user, /Selected code \(line 1\)/);
       assert.equal(await vscode.commands.executeCommand('arcee.inlineEdit.accept'), true);
@@ -266,26 +333,51 @@ describe('selection commands and inline edits', function () {
 
   it('the refactor lightbulb offers Edit with Arcee… and Explain with Arcee on a selection', async () => {
     const editor = await openFile('edit-actions.ts', 'const x = 1;\n');
-    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', editor.document.uri, new vscode.Range(0, 0, 0, 12), vscode.CodeActionKind.RefactorRewrite.value);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+      'vscode.executeCodeActionProvider',
+      editor.document.uri,
+      new vscode.Range(0, 0, 0, 12),
+      vscode.CodeActionKind.RefactorRewrite.value,
+    );
     const titles = actions.map((a) => a.title);
     assert.ok(titles.includes('Edit with Arcee…') && titles.includes('Explain with Arcee'), titles.join(', '));
   });
 
   it('Add Docs to Selection asks for comments only, and with no selection takes the function around the cursor', async () => {
-    const editor = await openFile('edit-docs.ts', 'const before = 0;\n\nfunction twice(v: number) {\n  return v * 2;\n}\n');
-    const symbols = vscode.languages.registerDocumentSymbolProvider({ pattern: '**/edit-docs.ts' }, {
-      provideDocumentSymbols: () => [new vscode.DocumentSymbol('twice', '', vscode.SymbolKind.Function, new vscode.Range(2, 0, 4, 1), new vscode.Range(2, 9, 2, 14))],
-    });
+    const editor = await openFile(
+      'edit-docs.ts',
+      'const before = 0;\n\nfunction twice(v: number) {\n  return v * 2;\n}\n',
+    );
+    const symbols = vscode.languages.registerDocumentSymbolProvider(
+      { pattern: '**/edit-docs.ts' },
+      {
+        provideDocumentSymbols: () => [
+          new vscode.DocumentSymbol(
+            'twice',
+            '',
+            vscode.SymbolKind.Function,
+            new vscode.Range(2, 0, 4, 1),
+            new vscode.Range(2, 9, 2, 14),
+          ),
+        ],
+      },
+    );
     try {
       editor.selection = new vscode.Selection(3, 4, 3, 4);
-      server.enqueue('/chat/completions', sseReply(choicesStream([fence('/** Doubles v. */\nfunction twice(v: number) {\n  return v * 2;\n}')])));
+      server.enqueue(
+        '/chat/completions',
+        sseReply(choicesStream([fence('/** Doubles v. */\nfunction twice(v: number) {\n  return v * 2;\n}')])),
+      );
       const outcome = await vscode.commands.executeCommand<EditOutcome>('arcee.addDocsToSelection');
       assert.equal(outcome.state, 'review');
       const user = body(server.requestsTo('/chat/completions')[0]).messages[1].content;
       assert.match(user, /Selected code \(lines 3-5\)/);
       assert.match(user, /Add documentation comments/);
       assert.equal(await vscode.commands.executeCommand('arcee.inlineEdit.accept'), true);
-      assert.equal(editor.document.getText(), 'const before = 0;\n\n/** Doubles v. */\nfunction twice(v: number) {\n  return v * 2;\n}\n');
+      assert.equal(
+        editor.document.getText(),
+        'const before = 0;\n\n/** Doubles v. */\nfunction twice(v: number) {\n  return v * 2;\n}\n',
+      );
 
       // Outside any function: nothing is sent.
       // Accept showed the document again, in a new TextEditor.
@@ -315,15 +407,30 @@ describe('selection commands and inline edits', function () {
   it('Write Tests for Selection streams code only into a new untitled editor in the same language', async () => {
     const editor = await openFile('edit-tests.py', 'def add(a, b):\n    return a + b\n');
     editor.selection = new vscode.Selection(0, 0, 2, 0);
-    server.enqueue('/chat/completions', sseReply(choicesStream(['<think>pytest is usual</think>Sure!\n```python\nfrom edit_tests import add\n\ndef test_add():\n    assert add(1, 2) == 3\n```\nRun with pytest.'])));
-    const result = await vscode.commands.executeCommand<{ document: vscode.TextDocument; state: string }>('arcee.writeTestsForSelection');
+    server.enqueue(
+      '/chat/completions',
+      sseReply(
+        choicesStream([
+          '<think>pytest is usual</think>Sure!\n```python\nfrom edit_tests import add\n\ndef test_add():\n    assert add(1, 2) == 3\n```\nRun with pytest.',
+        ]),
+      ),
+    );
+    const result = await vscode.commands.executeCommand<{ document: vscode.TextDocument; state: string }>(
+      'arcee.writeTestsForSelection',
+    );
     assert.equal(result.state, 'done');
     assert.equal(result.document.isUntitled, true);
     assert.equal(result.document.languageId, 'python');
-    assert.equal(result.document.getText(), 'from edit_tests import add\n\ndef test_add():\n    assert add(1, 2) == 3\n');
+    assert.equal(
+      result.document.getText(),
+      'from edit_tests import add\n\ndef test_add():\n    assert add(1, 2) == 3\n',
+    );
     const b = body(server.requestsTo('/chat/completions')[0]);
     assert.match(b.messages[0].content, /complete, runnable test file/);
-    assert.match(b.messages[1].content, /^Write unit tests for this code from edit-tests\.py \(python, lines 1-2\):\n```python\ndef add/);
+    assert.match(
+      b.messages[1].content,
+      /^Write unit tests for this code from edit-tests\.py \(python, lines 1-2\):\n```python\ndef add/,
+    );
   });
 
   it('Explain Selection and Ask About Selection stream into the chat with the code as context', async () => {
@@ -333,7 +440,10 @@ describe('selection commands and inline edits', function () {
     assert.equal(await vscode.commands.executeCommand('arcee.explainSelection'), true);
     const explain = body(server.requestsTo('/chat/completions')[0]);
     const last = explain.messages.at(-1)!.content;
-    assert.match(last, /^edit-explain\.ts \(line 1\):\n```typescript\nconst z = \[1, 2\]\.map\(\(v\) => v \* 2\);\n```\n\n/);
+    assert.match(
+      last,
+      /^edit-explain\.ts \(line 1\):\n```typescript\nconst z = \[1, 2\]\.map\(\(v\) => v \* 2\);\n```\n\n/,
+    );
     assert.match(last, /Explain the selected code from edit-explain\.ts \(typescript, line 1\)/);
     assert.equal(explain.model, 'trinity-mini');
 
@@ -341,10 +451,22 @@ describe('selection commands and inline edits', function () {
     try {
       server.enqueue('/chat/completions', sseReply(choicesStream(['Because map returns a new array.'])));
       await vscode.window.showTextDocument(editor.document);
-      assert.equal(await vscode.commands.executeCommand('arcee.askAboutSelection', { uri: editor.document.uri, range: new vscode.Range(0, 0, 0, 35), question: 'Why const?' }), true);
+      assert.equal(
+        await vscode.commands.executeCommand('arcee.askAboutSelection', {
+          uri: editor.document.uri,
+          range: new vscode.Range(0, 0, 0, 35),
+          question: 'Why const?',
+        }),
+        true,
+      );
       const ask = body(server.requestsTo('/chat/completions')[1]);
-      assert.match(ask.messages.at(-1)!.content, /About the selected code from edit-explain\.ts \(typescript, line 1\): Why const\?$/);
-      const panel = vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && t.label === 'Arcee Chat');
+      assert.match(
+        ask.messages.at(-1)!.content,
+        /About the selected code from edit-explain\.ts \(typescript, line 1\): Why const\?$/,
+      );
+      const panel = vscode.window.tabGroups.all
+        .flatMap((g) => g.tabs)
+        .find((t) => t.input instanceof vscode.TabInputWebview && t.label === 'Arcee Chat');
       assert.ok(panel, 'the answer went to the chat panel');
     } finally {
       await setConfig({ chatTarget: undefined });

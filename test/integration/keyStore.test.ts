@@ -33,7 +33,14 @@ describe('KeyStore', () => {
   it('says what to do when the OS keyring is missing', async () => {
     const keys = new KeyStore(brokenSecrets());
     for (const op of [() => keys.set('rcai-x'), () => keys.get(), () => keys.clear()]) {
-      await assert.rejects(op(), (e: unknown) => e instanceof KeyringError && /OS keyring/.test(e.message) && /--password-store=basic/.test(e.message) && /locked collection/.test(e.message));
+      await assert.rejects(
+        op(),
+        (e: unknown) =>
+          e instanceof KeyringError &&
+          /OS keyring/.test(e.message) &&
+          /--password-store=basic/.test(e.message) &&
+          /locked collection/.test(e.message),
+      );
     }
     keys.dispose();
   });

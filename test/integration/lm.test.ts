@@ -8,7 +8,10 @@ import { setConfig } from '../support/hostTest';
 import { sseFixture } from '../support/paths';
 
 function within<T>(what: string, p: PromiseLike<T>, ms = 10_000): Promise<T> {
-  return Promise.race([Promise.resolve(p), new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms))]);
+  return Promise.race([
+    Promise.resolve(p),
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms)),
+  ]);
 }
 
 async function arceeModel(id: string): Promise<vscode.LanguageModelChat> {
@@ -20,7 +23,11 @@ async function arceeModel(id: string): Promise<vscode.LanguageModelChat> {
 /** The fake catalogue, with tool support declared for trinity-mini and a parameter list without tools for spotlight. */
 const CATALOGUE = {
   data: DEFAULT_MODELS.data.map((m) =>
-    m.id === 'trinity-mini' ? { ...m, supported_parameters: ['tools', 'tool_choice', 'temperature'] } : m.id === 'spotlight' ? { ...m, supported_parameters: ['temperature', 'max_tokens'] } : m,
+    m.id === 'trinity-mini'
+      ? { ...m, supported_parameters: ['tools', 'tool_choice', 'temperature'] }
+      : m.id === 'spotlight'
+        ? { ...m, supported_parameters: ['temperature', 'max_tokens'] }
+        : m,
   ),
 };
 
@@ -56,7 +63,8 @@ describe('vscode.lm: Arcee as a language model chat provider', function () {
     // Capabilities are not in the stable typings of LanguageModelChat, but VS Code exposes them.
     // Newer VS Codes add fields of their own (editToolsHint); these two are ours.
     const caps = (m: vscode.LanguageModelChat): unknown => {
-      const c = (m as unknown as { capabilities?: { supportsImageToText?: boolean; supportsToolCalling?: boolean } }).capabilities;
+      const c = (m as unknown as { capabilities?: { supportsImageToText?: boolean; supportsToolCalling?: boolean } })
+        .capabilities;
       return c && { supportsImageToText: c.supportsImageToText, supportsToolCalling: c.supportsToolCalling };
     };
     assert.deepEqual(caps(models[0]), { supportsImageToText: false, supportsToolCalling: true });
@@ -67,7 +75,11 @@ describe('vscode.lm: Arcee as a language model chat provider', function () {
   it('sendRequest streams text from the server, with the model id and mapped messages', async () => {
     server.enqueue('/chat/completions', sseReply(textStream('Hello from Arcee inside VS Code.'), { pieceDelayMs: 5 }));
     const model = await arceeModel('trinity-mini');
-    const response = await model.sendRequest([vscode.LanguageModelChatMessage.User('Say hello')], {}, new vscode.CancellationTokenSource().token);
+    const response = await model.sendRequest(
+      [vscode.LanguageModelChatMessage.User('Say hello')],
+      {},
+      new vscode.CancellationTokenSource().token,
+    );
     const pieces: string[] = [];
     for await (const piece of response.text) pieces.push(piece);
     assert.equal(pieces.join(''), 'Hello from Arcee inside VS Code.');
@@ -80,7 +92,11 @@ describe('vscode.lm: Arcee as a language model chat provider', function () {
 
   it('a tool-call round trip: tool calls assembled from deltas, results sent back as tool messages', async () => {
     const tools: vscode.LanguageModelChatTool[] = [
-      { name: 'read_file', description: 'Read a file', inputSchema: { type: 'object', properties: { path: { type: 'string' } }, required: ['path'] } },
+      {
+        name: 'read_file',
+        description: 'Read a file',
+        inputSchema: { type: 'object', properties: { path: { type: 'string' } }, required: ['path'] },
+      },
       { name: 'list_files', description: 'List files', inputSchema: { type: 'object', properties: {} } },
     ];
     server.enqueue('/chat/completions', sseReply(sseFixture('tool-calls'), { randomSplit: { seed: 5, maxPiece: 24 } }));
@@ -101,8 +117,14 @@ describe('vscode.lm: Arcee as a language model chat provider', function () {
     const firstBody = server.requestsTo('/chat/completions')[0].json as Record<string, unknown>;
     assert.equal(firstBody.tool_choice, 'auto');
     assert.deepEqual(firstBody.tools, [
-      { type: 'function', function: { name: 'read_file', description: 'Read a file', parameters: tools[0].inputSchema } },
-      { type: 'function', function: { name: 'list_files', description: 'List files', parameters: tools[1].inputSchema } },
+      {
+        type: 'function',
+        function: { name: 'read_file', description: 'Read a file', parameters: tools[0].inputSchema },
+      },
+      {
+        type: 'function',
+        function: { name: 'list_files', description: 'List files', parameters: tools[1].inputSchema },
+      },
     ]);
 
     const second = await model.sendRequest(
@@ -145,7 +167,15 @@ describe('vscode.lm: Arcee as a language model chat provider', function () {
     const provider = new ArceeChatProvider(backend);
     const pieces = textStream('one two three four five six').split(/(?<=\n\n)/);
     server.enqueue('/chat/completions', sseReply(pieces, { stallAfterPieces: 2 }));
-    const info: vscode.LanguageModelChatInformation = { id: 'trinity-mini', name: 'Trinity Mini', family: 'trinity-mini', version: '1', maxInputTokens: 1000, maxOutputTokens: 100, capabilities: {} };
+    const info: vscode.LanguageModelChatInformation = {
+      id: 'trinity-mini',
+      name: 'Trinity Mini',
+      family: 'trinity-mini',
+      version: '1',
+      maxInputTokens: 1000,
+      maxOutputTokens: 100,
+      capabilities: {},
+    };
     const cts = new vscode.CancellationTokenSource();
     const parts: unknown[] = [];
     let firstPart: () => void = () => undefined;
@@ -171,7 +201,9 @@ describe('vscode.lm: Arcee as a language model chat provider', function () {
     await within('the provider to return quietly', answered);
     assert.equal((request.json as { model: string }).model, 'trinity-mini');
     assert.ok(
-      logged.some((l) => /^info: VS Code Chat cancelled the request to trinity-mini after \d+ ms; the connection is closed\.$/.test(l)),
+      logged.some((l) =>
+        /^info: VS Code Chat cancelled the request to trinity-mini after \d+ ms; the connection is closed\.$/.test(l),
+      ),
       `the log records the cancel: ${logged.join(' | ')}`,
     );
     provider.dispose();

@@ -31,7 +31,13 @@ describe('smoke', () => {
     assert.ok(extension);
     const manifest = extension.packageJSON as { contributes?: { commands?: { command: string }[] } };
     const declared = (manifest.contributes?.commands ?? []).map((c) => c.command);
-    for (const id of ['arcee.setApiKey', 'arcee.clearApiKey', 'arcee.selectModel', 'arcee.testConnection', 'arcee.showLog']) {
+    for (const id of [
+      'arcee.setApiKey',
+      'arcee.clearApiKey',
+      'arcee.selectModel',
+      'arcee.testConnection',
+      'arcee.showLog',
+    ]) {
       assert.ok(declared.includes(id), `${id} is not declared`);
     }
   });

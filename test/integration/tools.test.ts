@@ -7,15 +7,21 @@ import { FakeServer, sseReply, textStream, toolCallStream } from '../support/fak
 import { openFile, setConfig, until, workspaceUri } from '../support/hostTest';
 
 const write = (rel: string, content: string | Uint8Array): Thenable<void> =>
-  vscode.workspace.fs.writeFile(vscode.Uri.joinPath(workspaceUri(), rel), typeof content === 'string' ? Buffer.from(content, 'utf8') : content);
+  vscode.workspace.fs.writeFile(
+    vscode.Uri.joinPath(workspaceUri(), rel),
+    typeof content === 'string' ? Buffer.from(content, 'utf8') : content,
+  );
 
-const tool = (name: string, args: unknown): Promise<string> => runWorkspaceTool(name, JSON.stringify(args), new AbortController().signal);
+const tool = (name: string, args: unknown): Promise<string> =>
+  runWorkspaceTool(name, JSON.stringify(args), new AbortController().signal);
 
 describe('workspace tools against the real workspace', function () {
   this.timeout(60_000);
 
   before(async () => {
-    await (await until('the extension', () => vscode.extensions.getExtension('arcee-community.arcee-vscode'), 20_000)).activate();
+    await (
+      await until('the extension', () => vscode.extensions.getExtension('arcee-community.arcee-vscode'), 20_000)
+    ).activate();
     await write('tooltest/src/alpha.ts', 'export function alpha() {\n  return "needle-one";\n}\n');
     await write('tooltest/docs/notes.md', '# Notes\nNothing to see.\nNEEDLE-ONE in caps\n');
     await write('tooltest/node_modules/dep/index.js', 'module.exports = "needle-one";\n');
@@ -27,8 +33,14 @@ describe('workspace tools against the real workspace', function () {
   });
 
   it('read_file: numbered lines, a line range, and the editor’s unsaved text', async () => {
-    assert.equal(await tool('read_file', { path: 'tooltest/src/alpha.ts' }), 'tooltest/src/alpha.ts:\n1  export function alpha() {\n2    return "needle-one";\n3  }');
-    assert.equal(await tool('read_file', { path: './tooltest/src/alpha.ts', startLine: 2, endLine: 2 }), 'tooltest/src/alpha.ts:\n2    return "needle-one";');
+    assert.equal(
+      await tool('read_file', { path: 'tooltest/src/alpha.ts' }),
+      'tooltest/src/alpha.ts:\n1  export function alpha() {\n2    return "needle-one";\n3  }',
+    );
+    assert.equal(
+      await tool('read_file', { path: './tooltest/src/alpha.ts', startLine: 2, endLine: 2 }),
+      'tooltest/src/alpha.ts:\n2    return "needle-one";',
+    );
     const editor = await openFile('tooltest/unsaved.ts', 'saved\n');
     await editor.edit((e) => e.insert(new vscode.Position(0, 0), 'typed '));
     assert.equal(editor.document.isDirty, true);
@@ -45,7 +57,10 @@ describe('workspace tools against the real workspace', function () {
 
   it('list_files: matches the glob, sorted, without node_modules (search.exclude)', async () => {
     const out = await tool('list_files', { glob: 'tooltest/**' });
-    assert.deepEqual(out.split('\n').filter((l) => !l.includes('unsaved')), ['tooltest/blob.bin', 'tooltest/docs/notes.md', 'tooltest/src/alpha.ts']);
+    assert.deepEqual(
+      out.split('\n').filter((l) => !l.includes('unsaved')),
+      ['tooltest/blob.bin', 'tooltest/docs/notes.md', 'tooltest/src/alpha.ts'],
+    );
     assert.equal(await tool('list_files', { glob: 'tooltest/**/*.py' }), 'No files match tooltest/**/*.py.');
     const capped = await tool('list_files', { glob: 'tooltest/**', maxResults: 1 });
     assert.match(capped, /^tooltest\/blob\.bin\n… \(more files match; narrow the glob\)$/);
@@ -53,9 +68,19 @@ describe('workspace tools against the real workspace', function () {
 
   it('search_text: path:line: text, case-insensitive, binaries and node_modules skipped; regex on request', async () => {
     const out = await tool('search_text', { query: 'needle-one', glob: 'tooltest/**' });
-    assert.deepEqual(out.split('\n'), ['tooltest/docs/notes.md:3: NEEDLE-ONE in caps', 'tooltest/src/alpha.ts:2: return "needle-one";', '(1 binary or very large files skipped, or past 50 M characters in all)']);
-    assert.equal(await tool('search_text', { query: '^export \\w+', isRegex: true, glob: 'tooltest/**/*.ts' }), 'tooltest/src/alpha.ts:1: export function alpha() {');
-    assert.match(await tool('search_text', { query: 'zzz-absent', glob: 'tooltest/**/*.md' }), /^No matches for "zzz-absent" in 1 files\.$/);
+    assert.deepEqual(out.split('\n'), [
+      'tooltest/docs/notes.md:3: NEEDLE-ONE in caps',
+      'tooltest/src/alpha.ts:2: return "needle-one";',
+      '(1 binary or very large files skipped, or past 50 M characters in all)',
+    ]);
+    assert.equal(
+      await tool('search_text', { query: '^export \\w+', isRegex: true, glob: 'tooltest/**/*.ts' }),
+      'tooltest/src/alpha.ts:1: export function alpha() {',
+    );
+    assert.match(
+      await tool('search_text', { query: 'zzz-absent', glob: 'tooltest/**/*.md' }),
+      /^No matches for "zzz-absent" in 1 files\.$/,
+    );
   });
 
   it('search_text: a backtracking regex is stopped in its worker with advice, and the host stays responsive', async () => {
@@ -64,7 +89,10 @@ describe('workspace tools against the real workspace', function () {
     const ticker = setInterval(() => ticks++, 50);
     const started = Date.now();
     try {
-      await assert.rejects(tool('search_text', { query: '^(a+)+$', isRegex: true, glob: 'tooltest/redos.txt' }), /took longer than 5 s and was stopped; simplify it/);
+      await assert.rejects(
+        tool('search_text', { query: '^(a+)+$', isRegex: true, glob: 'tooltest/redos.txt' }),
+        /took longer than 5 s and was stopped; simplify it/,
+      );
     } finally {
       clearInterval(ticker);
     }
@@ -77,14 +105,27 @@ describe('workspace tools against the real workspace', function () {
     const uri = vscode.Uri.joinPath(workspaceUri(), 'tooltest/src/alpha.ts');
     const collection = vscode.languages.createDiagnosticCollection('tooltest');
     try {
-      const d = new vscode.Diagnostic(new vscode.Range(1, 2, 1, 8), 'Unexpected return', vscode.DiagnosticSeverity.Warning);
+      const d = new vscode.Diagnostic(
+        new vscode.Range(1, 2, 1, 8),
+        'Unexpected return',
+        vscode.DiagnosticSeverity.Warning,
+      );
       d.source = 'lint';
       collection.set(uri, [d]);
-      assert.equal(await tool('get_diagnostics', { path: 'tooltest/src/alpha.ts' }), 'tooltest/src/alpha.ts:2:3: warning: Unexpected return [lint]');
+      assert.equal(
+        await tool('get_diagnostics', { path: 'tooltest/src/alpha.ts' }),
+        'tooltest/src/alpha.ts:2:3: warning: Unexpected return [lint]',
+      );
       // Workspace-wide, other test files' TypeScript errors may run past the limit: then each file is counted.
-      assert.match(await tool('get_diagnostics', {}), /tooltest\/src\/alpha\.ts(:2:3: warning: Unexpected return \[lint\]|: 1 warning)(\n|$)/);
+      assert.match(
+        await tool('get_diagnostics', {}),
+        /tooltest\/src\/alpha\.ts(:2:3: warning: Unexpected return \[lint\]|: 1 warning)(\n|$)/,
+      );
       collection.clear();
-      assert.equal(await tool('get_diagnostics', { path: 'tooltest/src/alpha.ts' }), 'No problems reported for tooltest/src/alpha.ts.');
+      assert.equal(
+        await tool('get_diagnostics', { path: 'tooltest/src/alpha.ts' }),
+        'No problems reported for tooltest/src/alpha.ts.',
+      );
     } finally {
       collection.dispose();
     }
@@ -97,12 +138,25 @@ describe('the chat’s tool loop against a fake server', function () {
 
   before(async () => {
     server = await FakeServer.start();
-    await (await until('the extension', () => vscode.extensions.getExtension('arcee-community.arcee-vscode'), 20_000)).activate();
-    await setConfig({ baseUrl: server.baseUrl, model: 'trinity-mini', 'chatTools.autoApprove': true, chatTarget: 'panel' });
+    await (
+      await until('the extension', () => vscode.extensions.getExtension('arcee-community.arcee-vscode'), 20_000)
+    ).activate();
+    await setConfig({
+      baseUrl: server.baseUrl,
+      model: 'trinity-mini',
+      'chatTools.autoApprove': true,
+      chatTarget: 'panel',
+    });
     await write('loop/data.txt', 'the secret word is pineapple\n');
   });
   after(async () => {
-    await setConfig({ baseUrl: undefined, model: undefined, 'chatTools.autoApprove': undefined, 'chatTools.maxRounds': undefined, chatTarget: undefined });
+    await setConfig({
+      baseUrl: undefined,
+      model: undefined,
+      'chatTools.autoApprove': undefined,
+      'chatTools.maxRounds': undefined,
+      chatTarget: undefined,
+    });
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await vscode.workspace.fs.delete(vscode.Uri.joinPath(workspaceUri(), 'loop'), { recursive: true });
     await server.close();
@@ -118,17 +172,41 @@ describe('the chat’s tool loop against a fake server', function () {
   it('offers the tools, runs the call, and sends back content "", the reasoning, tool_calls and the tool result', async () => {
     server.enqueue(
       '/chat/completions',
-      sseReply(toolCallStream([{ name: 'read_file', arguments: '{"path":"loop/data.txt"}' }, { name: 'read_file', arguments: '{"path":"../outside.txt"}', id: 'call_given' }], { reasoning: 'I need the data file.' })),
+      sseReply(
+        toolCallStream(
+          [
+            { name: 'read_file', arguments: '{"path":"loop/data.txt"}' },
+            { name: 'read_file', arguments: '{"path":"../outside.txt"}', id: 'call_given' },
+          ],
+          { reasoning: 'I need the data file.' },
+        ),
+      ),
       sseReply(textStream('The word is pineapple.')),
     );
     await ask('What is the secret word?');
-    const bodies = server.requestsTo('/chat/completions').map((r) => r.json as { tools?: { function: { name: string } }[]; tool_choice?: string; messages: Record<string, unknown>[] });
+    const bodies = server.requestsTo('/chat/completions').map(
+      (r) =>
+        r.json as {
+          tools?: { function: { name: string } }[];
+          tool_choice?: string;
+          messages: Record<string, unknown>[];
+        },
+    );
     assert.equal(bodies.length, 2);
-    assert.deepEqual(bodies[0].tools?.map((t) => t.function.name), ['read_file', 'list_files', 'search_text', 'get_diagnostics']);
+    assert.deepEqual(
+      bodies[0].tools?.map((t) => t.function.name),
+      ['read_file', 'list_files', 'search_text', 'get_diagnostics'],
+    );
     assert.equal(bodies[0].tool_choice, undefined);
     const tail = bodies[1].messages.slice(-3);
     const [assistant, first, second] = tail as [
-      { role: string; content: unknown; reasoning?: string; reasoning_content?: string; tool_calls: { id: string; function: { name: string; arguments: string } }[] },
+      {
+        role: string;
+        content: unknown;
+        reasoning?: string;
+        reasoning_content?: string;
+        tool_calls: { id: string; function: { name: string; arguments: string } }[];
+      },
       { role: string; tool_call_id: string; content: string },
       { role: string; tool_call_id: string; content: string },
     ];
@@ -145,7 +223,10 @@ describe('the chat’s tool loop against a fake server', function () {
     );
     assert.match(assistant.tool_calls[0].id, /^call_/, 'an id is made up when the server sent none');
     assert.equal(assistant.tool_calls[1].id, 'call_given');
-    assert.deepEqual([first.role, first.tool_call_id, first.content], ['tool', assistant.tool_calls[0].id, 'loop/data.txt:\n1  the secret word is pineapple']);
+    assert.deepEqual(
+      [first.role, first.tool_call_id, first.content],
+      ['tool', assistant.tool_calls[0].id, 'loop/data.txt:\n1  the secret word is pineapple'],
+    );
     assert.deepEqual([second.role, second.tool_call_id], ['tool', 'call_given']);
     assert.match(second.content, /^Error: "\.\.\/outside\.txt" leaves the workspace\.$/);
   });
@@ -156,11 +237,15 @@ describe('the chat’s tool loop against a fake server', function () {
       server.enqueue(
         '/chat/completions',
         sseReply(toolCallStream([{ name: 'list_files', arguments: '{"glob":"loop/**"}' }])),
-        sseReply(toolCallStream([{ name: 'read_file', arguments: '{"path":"loop/data.txt"}' }], { content: 'Still looking.' })),
+        sseReply(
+          toolCallStream([{ name: 'read_file', arguments: '{"path":"loop/data.txt"}' }], { content: 'Still looking.' }),
+        ),
         sseReply(textStream('never asked for')),
       );
       await ask('Keep calling tools');
-      const bodies = server.requestsTo('/chat/completions').map((r) => r.json as { tool_choice?: string; messages: Record<string, unknown>[] });
+      const bodies = server
+        .requestsTo('/chat/completions')
+        .map((r) => r.json as { tool_choice?: string; messages: Record<string, unknown>[] });
       assert.equal(bodies.length, 2, 'two rounds, no third request');
       assert.equal(bodies[0].tool_choice, undefined);
       assert.equal(bodies[1].tool_choice, 'none', 'the last round may not call tools');
@@ -187,7 +272,11 @@ describe('the chat’s tool loop against a fake server', function () {
   it('another 400/422 (not about tools) is not retried: the error stands and the tools stay on', async () => {
     server.enqueue(
       '/chat/completions',
-      { status: 422, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ detail: [{ loc: ['body', 'temperature'], msg: 'too hot', type: 'x' }] }) },
+      {
+        status: 422,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ detail: [{ loc: ['body', 'temperature'], msg: 'too hot', type: 'x' }] }),
+      },
       sseReply(textStream('Fine now.')),
     );
     await ask('Too hot');
@@ -201,7 +290,16 @@ describe('the chat’s tool loop against a fake server', function () {
   });
 
   it('a server that refuses tools (400) is asked again without them, once per model', async () => {
-    server.enqueue('/chat/completions', { status: 400, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ detail: 'tools are not supported by this model' }) }, sseReply(textStream('Answer without tools.')), sseReply(textStream('Second answer.')));
+    server.enqueue(
+      '/chat/completions',
+      {
+        status: 400,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ detail: 'tools are not supported by this model' }),
+      },
+      sseReply(textStream('Answer without tools.')),
+      sseReply(textStream('Second answer.')),
+    );
     await ask('First question');
     await ask('Second question');
     const bodies = server.requestsTo('/chat/completions').map((r) => r.json as Record<string, unknown>);

@@ -13,7 +13,11 @@ const VSIX = path.join(repoRoot, 'dist', 'arcee-vscode.vsix');
 const MAX_BYTES = 600 * 1024;
 
 /** vsce's names inside the package for the files it renames. */
-const PACKAGED_NAME: Record<string, string> = { 'README.md': 'readme.md', 'CHANGELOG.md': 'changelog.md', LICENSE: 'LICENSE.txt' };
+const PACKAGED_NAME: Record<string, string> = {
+  'README.md': 'readme.md',
+  'CHANGELOG.md': 'changelog.md',
+  LICENSE: 'LICENSE.txt',
+};
 
 /** The files git tracks: what the repository's raw URLs serve once pushed. */
 function trackedFiles(): Set<string> {
@@ -59,10 +63,18 @@ describe('the packaged VSIX', () => {
       .sort();
     const actual = [...files.keys()].filter((name) => name.startsWith('extension/')).sort();
     assert.deepEqual(actual, expected);
-    for (const needed of ['extension/dist/extension.js', 'extension/dist/webview.js', 'extension/dist/searchWorker.js', 'extension/media/chat.css']) {
+    for (const needed of [
+      'extension/dist/extension.js',
+      'extension/dist/webview.js',
+      'extension/dist/searchWorker.js',
+      'extension/media/chat.css',
+    ]) {
       assert.ok(files.has(needed), `${needed} is not shipped`);
     }
-    assert.ok(![...files.keys()].some((name) => /\.(map|ts)$|node_modules|test-artifacts|\.cache/.test(name)), 'sources, maps or caches are shipped');
+    assert.ok(
+      ![...files.keys()].some((name) => /\.(map|ts)$|node_modules|test-artifacts|\.cache/.test(name)),
+      'sources, maps or caches are shipped',
+    );
   });
 
   it('has a PNG icon of at least 128×128 from the package', () => {
@@ -73,7 +85,10 @@ describe('the packaged VSIX', () => {
     const { width, height } = pngSize(icon);
     assert.ok(width >= 128 && height >= 128 && width === height, `the icon is ${width}×${height}`);
     const vsixManifest = files.get('extension.vsixmanifest')?.toString('utf8') ?? '';
-    assert.match(vsixManifest, new RegExp(`Microsoft\\.VisualStudio\\.Services\\.Icons\\.Default" Path="extension/${manifest.icon}"`));
+    assert.match(
+      vsixManifest,
+      new RegExp(`Microsoft\\.VisualStudio\\.Services\\.Icons\\.Default" Path="extension/${manifest.icon}"`),
+    );
   });
 
   it('names its repository, issue tracker, home page and gallery banner, as the stores show them', () => {
@@ -84,12 +99,23 @@ describe('the packaged VSIX', () => {
     assert.match(manifest.galleryBanner?.color ?? '', /^#[0-9a-f]{6}$/i);
     assert.ok(manifest.galleryBanner?.theme === 'dark' || manifest.galleryBanner?.theme === 'light');
     const vsixManifest = files.get('extension.vsixmanifest')?.toString('utf8') ?? '';
-    assert.ok(vsixManifest.includes(`Id="Microsoft.VisualStudio.Services.Branding.Color" Value="${manifest.galleryBanner?.color}"`), 'the banner colour is not in the VSIX manifest');
-    assert.ok(vsixManifest.includes('Microsoft.VisualStudio.Services.Links.Source'), 'the repository link is not in the VSIX manifest');
+    assert.ok(
+      vsixManifest.includes(
+        `Id="Microsoft.VisualStudio.Services.Branding.Color" Value="${manifest.galleryBanner?.color}"`,
+      ),
+      'the banner colour is not in the VSIX manifest',
+    );
+    assert.ok(
+      vsixManifest.includes('Microsoft.VisualStudio.Services.Links.Source'),
+      'the repository link is not in the VSIX manifest',
+    );
   });
 
   it('has a short description that says what it does', () => {
-    assert.ok(manifest.description.length >= 40 && manifest.description.length <= 200, `${manifest.description.length} characters`);
+    assert.ok(
+      manifest.description.length >= 40 && manifest.description.length <= 200,
+      `${manifest.description.length} characters`,
+    );
     assert.match(manifest.description, /\bchat\b/i);
     assert.match(manifest.description, /OpenAI-compatible/);
   });
@@ -97,7 +123,9 @@ describe('the packaged VSIX', () => {
   it("links the README's images where the stores and VS Code can load them: HTTPS files of the repository", () => {
     // VS Code's extension page leaves relative image links unresolved (they load nothing), and vsce refuses
     // data: URLs; so vsce rewrites them to the repository's files, which these must be.
-    const repository = (typeof manifest.repository === 'string' ? manifest.repository : manifest.repository?.url ?? '').replace(/\.git$/, '');
+    const repository = (
+      typeof manifest.repository === 'string' ? manifest.repository : (manifest.repository?.url ?? '')
+    ).replace(/\.git$/, '');
     const targets = imageTargets(text('readme.md'));
     assert.ok(targets.length >= 2, `the README has ${targets.length} images`);
     for (const target of targets) {
@@ -116,7 +144,10 @@ describe('the packaged VSIX', () => {
       assert.ok(required.length > 0, `found no require() in ${bundle}`);
       for (const name of required) {
         if (builtins.has(name) || name === 'vscode') continue;
-        assert.ok(name.startsWith('./') && files.has(`extension/dist/${name.slice(2)}`), `${bundle} requires ${name}, which the VSIX does not ship`);
+        assert.ok(
+          name.startsWith('./') && files.has(`extension/dist/${name.slice(2)}`),
+          `${bundle} requires ${name}, which the VSIX does not ship`,
+        );
       }
     }
     assert.equal(manifest.main, './dist/extension.js');

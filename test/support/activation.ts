@@ -59,7 +59,10 @@ export function loadAndActivate(bundle: string, options: ActivateOptions = {}): 
   const calls: StubCall[] = [];
   const required: string[] = [];
   let apiCopies = 0;
-  const plain = vscodeStub(options.names ?? vscodeApiNames(), options.record ? (p, args) => calls.push({ path: p, args }) : undefined);
+  const plain = vscodeStub(
+    options.names ?? vscodeApiNames(),
+    options.record ? (p, args) => calls.push({ path: p, args }) : undefined,
+  );
   const api = options.countCopies
     ? new Proxy(plain, {
         ownKeys(target) {

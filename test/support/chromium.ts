@@ -14,7 +14,9 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 export async function enableSmokeTestDriver(page: Page): Promise<void> {
   await page.addInitScript(() => {
     const patch = (meta: Element): void => {
-      const settings = JSON.parse(meta.getAttribute('data-settings') ?? '{}') as { developmentOptions?: Record<string, unknown> };
+      const settings = JSON.parse(meta.getAttribute('data-settings') ?? '{}') as {
+        developmentOptions?: Record<string, unknown>;
+      };
       settings.developmentOptions = { ...settings.developmentOptions, enableSmokeTestDriver: true };
       meta.setAttribute('data-settings', JSON.stringify(settings));
     };

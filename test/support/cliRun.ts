@@ -43,7 +43,10 @@ export function runCli(args: string[], env: Record<string, string>, stdin = ''):
  * Runs the client with stdout and stderr on one file, as a terminal shows them: in the order they were written.
  * Returns that text and the exit code.
  */
-export async function runCliMerged(args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+export async function runCliMerged(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; output: string }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'arcee-cli-'));
   const file = path.join(dir, 'output.txt');
   const fd = fs.openSync(file, 'w');

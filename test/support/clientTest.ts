@@ -8,7 +8,11 @@ import { FakeServer } from './fakeServer';
 
 export const KEY = 'rcai-test-0123456789abcdef';
 
-export const req = (extra: Partial<ChatRequest> = {}): ChatRequest => ({ model: 'trinity-mini', messages: [{ role: 'user', content: 'hi' }], ...extra });
+export const req = (extra: Partial<ChatRequest> = {}): ChatRequest => ({
+  model: 'trinity-mini',
+  messages: [{ role: 'user', content: 'hi' }],
+  ...extra,
+});
 
 export async function collect(it: AsyncIterable<ChatEvent>): Promise<ChatEvent[]> {
   const out: ChatEvent[] = [];
@@ -27,7 +31,10 @@ export async function rejects(p: Promise<unknown>): Promise<ArceeError> {
 }
 
 /** The describe's fake server, and a client for it with quick retries (plus `extra`). */
-export function useClientServer(): { readonly server: FakeServer; client: (extra?: Partial<ClientConfig>) => ArceeClient } {
+export function useClientServer(): {
+  readonly server: FakeServer;
+  client: (extra?: Partial<ClientConfig>) => ArceeClient;
+} {
   let server: FakeServer | undefined;
   before(async () => {
     server = await FakeServer.start();
@@ -44,6 +51,7 @@ export function useClientServer(): { readonly server: FakeServer; client: (extra
     get server() {
       return get();
     },
-    client: (extra = {}) => new ArceeClient({ baseUrl: get().baseUrl, apiKey: KEY, retry: { baseDelayMs: 5, maxDelayMs: 20 }, ...extra }),
+    client: (extra = {}) =>
+      new ArceeClient({ baseUrl: get().baseUrl, apiKey: KEY, retry: { baseDelayMs: 5, maxDelayMs: 20 }, ...extra }),
   };
 }

@@ -51,7 +51,9 @@ export function ensureCodeServer(): CodeServerInstall {
   });
   const last = result.stdout?.trim().split('\n').pop() ?? '';
   if (result.status !== 0 || !last.startsWith('{')) {
-    throw new Error(`could not install code-server (node scripts/codeServer.mjs exited ${result.status ?? result.signal})`);
+    throw new Error(
+      `could not install code-server (node scripts/codeServer.mjs exited ${result.status ?? result.signal})`,
+    );
   }
   const parsed = JSON.parse(last) as CodeServerInstall;
   installs.set(choice, parsed);
@@ -168,19 +170,15 @@ function profileArgs(dirs: RunDirs): string[] {
 
 /** Installs VSIX files with code-server's CLI into the run's extensions dir. */
 function installVsix(inst: CodeServerInstall, dirs: RunDirs, env: NodeJS.ProcessEnv, vsix: string): void {
-  const result = spawnSync(
-    inst.node,
-    [
-      inst.entry,
-      ...profileArgs(dirs),
-      '--install-extension',
-      vsix,
-      '--force',
-    ],
-    { env, encoding: 'utf8', timeout: 120_000 },
-  );
+  const result = spawnSync(inst.node, [inst.entry, ...profileArgs(dirs), '--install-extension', vsix, '--force'], {
+    env,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   if (result.status !== 0) {
-    throw new Error(`code-server --install-extension ${vsix} failed (${result.status ?? result.signal}):\n${result.stdout}${result.stderr}`);
+    throw new Error(
+      `code-server --install-extension ${vsix} failed (${result.status ?? result.signal}):\n${result.stdout}${result.stderr}`,
+    );
   }
 }
 
@@ -308,7 +306,8 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
     exited: exitedPromise,
     workbenchUrl(url: WorkbenchUrlOptions = {}): string {
       const payload: [string, string][] = [];
-      if (url.extensionDevelopmentPath) payload.push(['extensionDevelopmentPath', remote(url.extensionDevelopmentPath)]);
+      if (url.extensionDevelopmentPath)
+        payload.push(['extensionDevelopmentPath', remote(url.extensionDevelopmentPath)]);
       if (url.extensionTestsPath) payload.push(['extensionTestsPath', remote(url.extensionTestsPath)]);
       const query = new URLSearchParams();
       const folder = url.folder ?? options.folder;

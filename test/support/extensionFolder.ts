@@ -33,7 +33,11 @@ export function shippedFiles(root: string): string[] {
 
 /** `<extensionsDir>/<publisher>.<name>-<version>`: where an install puts the extension at `root`. */
 export function installedFolder(root: string, extensionsDir: string): string {
-  const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
+  const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+    publisher: string;
+    name: string;
+    version: string;
+  };
   return path.join(extensionsDir, `${manifest.publisher}.${manifest.name}-${manifest.version}`);
 }
 

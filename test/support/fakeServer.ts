@@ -78,19 +78,40 @@ export function sseReply(body: ScriptedReply['body'], extra: Omit<ScriptedReply,
 }
 
 export function jsonReply(status: number, json: unknown, extra: Omit<ScriptedReply, 'body'> = {}): ScriptedReply {
-  return { status, headers: { 'content-type': 'application/json', ...extra.headers }, body: JSON.stringify(json), ...extra };
+  return {
+    status,
+    headers: { 'content-type': 'application/json', ...extra.headers },
+    body: JSON.stringify(json),
+    ...extra,
+  };
 }
 
 /** A stream of `data:` chunks that answers `text` word by word, ending with a usage chunk and [DONE]. */
-export function textStream(text: string, model = 'trinity-mini', usage = { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 }): string {
+export function textStream(
+  text: string,
+  model = 'trinity-mini',
+  usage = { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
+): string {
   const words = text.split(/(?<= )/);
   const chunks = words.map((w, i) => ({
     id: 'chatcmpl-fake',
     object: 'chat.completion.chunk',
     model,
-    choices: [{ index: 0, delta: i === 0 ? { role: 'assistant', content: w } : { content: w }, finish_reason: i === words.length - 1 ? 'stop' : null }],
+    choices: [
+      {
+        index: 0,
+        delta: i === 0 ? { role: 'assistant', content: w } : { content: w },
+        finish_reason: i === words.length - 1 ? 'stop' : null,
+      },
+    ],
   }));
-  chunks.push({ id: 'chatcmpl-fake', object: 'chat.completion.chunk', model, choices: [], usage } as unknown as (typeof chunks)[number]);
+  chunks.push({
+    id: 'chatcmpl-fake',
+    object: 'chat.completion.chunk',
+    model,
+    choices: [],
+    usage,
+  } as unknown as (typeof chunks)[number]);
   return chunks.map((c) => `data: ${JSON.stringify(c)}\n\n`).join('') + 'data: [DONE]\n\n';
 }
 
@@ -99,7 +120,10 @@ export function textStream(text: string, model = 'trinity-mini', usage = { promp
  * deltas the way servers send them; ends with `finish_reason: "tool_calls"` and [DONE]. Ids are omitted for
  * calls given without one (some servers do), so the client must supply its own.
  */
-export function toolCallStream(calls: { name: string; arguments: string; id?: string }[], options: { reasoning?: string; content?: string; model?: string } = {}): string {
+export function toolCallStream(
+  calls: { name: string; arguments: string; id?: string }[],
+  options: { reasoning?: string; content?: string; model?: string } = {},
+): string {
   const model = options.model ?? 'trinity-mini';
   const chunk = (delta: Record<string, unknown>, finish: string | null = null): string =>
     `data: ${JSON.stringify({ id: 'chatcmpl-tools', object: 'chat.completion.chunk', model, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
@@ -107,7 +131,16 @@ export function toolCallStream(calls: { name: string; arguments: string; id?: st
   if (options.reasoning) out += chunk({ reasoning: options.reasoning });
   calls.forEach((c, index) => {
     const half = Math.floor(c.arguments.length / 2);
-    out += chunk({ tool_calls: [{ index, ...(c.id ? { id: c.id } : {}), type: 'function', function: { name: c.name, arguments: c.arguments.slice(0, half) } }] });
+    out += chunk({
+      tool_calls: [
+        {
+          index,
+          ...(c.id ? { id: c.id } : {}),
+          type: 'function',
+          function: { name: c.name, arguments: c.arguments.slice(0, half) },
+        },
+      ],
+    });
     out += chunk({ tool_calls: [{ index, function: { arguments: c.arguments.slice(half) } }] });
   });
   return `${out}${chunk({}, 'tool_calls')}data: [DONE]\n\n`;
@@ -121,7 +154,11 @@ export interface StreamToken {
 }
 
 function logprobEntry(t: StreamToken): Record<string, unknown> {
-  const entry = (token: string, p: number): Record<string, unknown> => ({ token, logprob: p > 0 ? Math.log(p) : -9999, bytes: Array.from(Buffer.from(token, 'utf8')) });
+  const entry = (token: string, p: number): Record<string, unknown> => ({
+    token,
+    logprob: p > 0 ? Math.log(p) : -9999,
+    bytes: Array.from(Buffer.from(token, 'utf8')),
+  });
   return { ...entry(t.token, t.p), top_logprobs: (t.top ?? [[t.token, t.p]]).map(([token, p]) => entry(token, p)) };
 }
 
@@ -130,21 +167,40 @@ function logprobEntry(t: StreamToken): Record<string, unknown> {
  * on; the entries deliberately do not line up with the content deltas (`contentPerChunk` tokens of text, but
  * `entriesPerChunk` entries, per chunk). Ends with a usage chunk and [DONE].
  */
-export function logprobStream(tokens: StreamToken[], options: { model?: string; contentPerChunk?: number; entriesPerChunk?: number } = {}): string {
+export function logprobStream(
+  tokens: StreamToken[],
+  options: { model?: string; contentPerChunk?: number; entriesPerChunk?: number } = {},
+): string {
   const { model = 'trinity-mini', contentPerChunk = 2, entriesPerChunk = 3 } = options;
   const count = Math.max(Math.ceil(tokens.length / contentPerChunk), Math.ceil(tokens.length / entriesPerChunk));
   const chunks: unknown[] = [];
   for (let i = 0; i < count; i++) {
-    const text = tokens.slice(i * contentPerChunk, (i + 1) * contentPerChunk).map((t) => t.token).join('');
+    const text = tokens
+      .slice(i * contentPerChunk, (i + 1) * contentPerChunk)
+      .map((t) => t.token)
+      .join('');
     const entries = tokens.slice(i * entriesPerChunk, (i + 1) * entriesPerChunk).map(logprobEntry);
     chunks.push({
       id: 'chatcmpl-fake',
       object: 'chat.completion.chunk',
       model,
-      choices: [{ index: 0, delta: { ...(i === 0 ? { role: 'assistant' } : {}), ...(text ? { content: text } : {}) }, logprobs: entries.length ? { content: entries } : null, finish_reason: i === count - 1 ? 'stop' : null }],
+      choices: [
+        {
+          index: 0,
+          delta: { ...(i === 0 ? { role: 'assistant' } : {}), ...(text ? { content: text } : {}) },
+          logprobs: entries.length ? { content: entries } : null,
+          finish_reason: i === count - 1 ? 'stop' : null,
+        },
+      ],
     });
   }
-  chunks.push({ id: 'chatcmpl-fake', object: 'chat.completion.chunk', model, choices: [], usage: { prompt_tokens: 10, completion_tokens: tokens.length, total_tokens: 10 + tokens.length } });
+  chunks.push({
+    id: 'chatcmpl-fake',
+    object: 'chat.completion.chunk',
+    model,
+    choices: [],
+    usage: { prompt_tokens: 10, completion_tokens: tokens.length, total_tokens: 10 + tokens.length },
+  });
   return chunks.map((c) => `data: ${JSON.stringify(c)}\n\n`).join('') + 'data: [DONE]\n\n';
 }
 
@@ -183,7 +239,20 @@ export const DEFAULT_MODELS = {
  * `data`, the model's facts under `meta` (this build has `n_ctx_train` only).
  */
 export const LLAMA_CPP_MODELS = {
-  models: [{ name: 'qwen3-8b-q4_k_m.gguf', model: 'qwen3-8b-q4_k_m.gguf', modified_at: '', size: '', digest: '', type: 'model', description: '', tags: [''], capabilities: ['completion'], parameters: '' }],
+  models: [
+    {
+      name: 'qwen3-8b-q4_k_m.gguf',
+      model: 'qwen3-8b-q4_k_m.gguf',
+      modified_at: '',
+      size: '',
+      digest: '',
+      type: 'model',
+      description: '',
+      tags: [''],
+      capabilities: ['completion'],
+      parameters: '',
+    },
+  ],
   object: 'list',
   data: [
     {
@@ -191,7 +260,14 @@ export const LLAMA_CPP_MODELS = {
       object: 'model',
       created: 1760000000,
       owned_by: 'llamacpp',
-      meta: { vocab_type: 2, n_vocab: 151936, n_ctx_train: 40960, n_embd: 4096, n_params: 8190735360, size: 5027783488 },
+      meta: {
+        vocab_type: 2,
+        n_vocab: 151936,
+        n_ctx_train: 40960,
+        n_embd: 4096,
+        n_params: 8190735360,
+        size: 5027783488,
+      },
     },
   ],
 };
@@ -215,11 +291,13 @@ export class FakeServer {
       server.listen(0, '127.0.0.1', () => resolve());
     });
     const fake = new FakeServer(server, (server.address() as AddressInfo).port);
-    server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) =>
-      void fake.handle(req, res).catch((e: unknown) => {
-        // A client that went away before its request was read (it aborted at once) leaves nothing to answer.
-        if (!req.socket.destroyed) throw e;
-      }),
+    server.on(
+      'request',
+      (req: http.IncomingMessage, res: http.ServerResponse) =>
+        void fake.handle(req, res).catch((e: unknown) => {
+          // A client that went away before its request was read (it aborted at once) leaves nothing to answer.
+          if (!req.socket.destroyed) throw e;
+        }),
     );
     server.on('connection', (s) => {
       fake.sockets.add(s);
@@ -267,7 +345,8 @@ export class FakeServer {
   async waitForRequests(route: string, count = 1, timeoutMs = 10_000): Promise<RecordedRequest[]> {
     const deadline = Date.now() + timeoutMs;
     while (this.requestsTo(route).length < count) {
-      if (Date.now() > deadline) throw new Error(`fake server: ${count} request(s) to ${route} did not arrive within ${timeoutMs} ms`);
+      if (Date.now() > deadline)
+        throw new Error(`fake server: ${count} request(s) to ${route} did not arrive within ${timeoutMs} ms`);
       await new Promise((r) => setTimeout(r, 10));
     }
     return this.requestsTo(route);
@@ -296,7 +375,17 @@ export class FakeServer {
     }
     let resolveClosed: () => void = () => undefined;
     const closed = new Promise<void>((r) => (resolveClosed = r));
-    const rec: RecordedRequest = { method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers, body, json, closed, closedEarly: false, receivedAt: performance.now(), writtenAt: [] };
+    const rec: RecordedRequest = {
+      method: req.method ?? 'GET',
+      path: req.url ?? '/',
+      headers: req.headers,
+      body,
+      json,
+      closed,
+      closedEarly: false,
+      receivedAt: performance.now(),
+      writtenAt: [],
+    };
     let finished = false;
     res.on('finish', () => {
       finished = true;
@@ -309,12 +398,18 @@ export class FakeServer {
     });
     this.requests.push(rec);
     const route = this.routeOf(rec.path);
-    const responder = this.queues.get(route)?.shift() ?? this.defaults.get(route) ?? jsonReply(404, { detail: 'Not Found' });
+    const responder =
+      this.queues.get(route)?.shift() ?? this.defaults.get(route) ?? jsonReply(404, { detail: 'Not Found' });
     const reply = typeof responder === 'function' ? responder(rec) : responder;
     await this.send(reply, req, res, rec.writtenAt);
   }
 
-  private async send(reply: ScriptedReply, req: http.IncomingMessage, res: http.ServerResponse, writtenAt: number[]): Promise<void> {
+  private async send(
+    reply: ScriptedReply,
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    writtenAt: number[],
+  ): Promise<void> {
     const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
     const gone = (): boolean => res.destroyed || req.socket.destroyed;
     if (reply.dropConnection) {
@@ -326,10 +421,11 @@ export class FakeServer {
     res.writeHead(reply.status ?? 200, reply.headers ?? {});
     res.flushHeaders();
     writtenAt.push(performance.now());
-    let pieces: Buffer[] = (Array.isArray(reply.body) ? reply.body : reply.body === undefined ? [] : [reply.body]).map((p) =>
-      typeof p === 'string' ? Buffer.from(p, 'utf8') : p,
+    let pieces: Buffer[] = (Array.isArray(reply.body) ? reply.body : reply.body === undefined ? [] : [reply.body]).map(
+      (p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : p),
     );
-    if (reply.randomSplit) pieces = splitRandomly(Buffer.concat(pieces), reply.randomSplit.seed, reply.randomSplit.maxPiece);
+    if (reply.randomSplit)
+      pieces = splitRandomly(Buffer.concat(pieces), reply.randomSplit.seed, reply.randomSplit.maxPiece);
     for (let i = 0; i < pieces.length; i++) {
       if (reply.pieceDelayMs) await sleep(reply.pieceDelayMs);
       if (reply.stallAfterPieces !== undefined && i >= reply.stallAfterPieces) {

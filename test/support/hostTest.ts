@@ -9,7 +9,11 @@ export async function setConfig(values: Record<string, unknown>): Promise<void> 
 }
 
 /** Polls `probe` until it returns something other than undefined/false; bounded by `timeoutMs`. */
-export async function until<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
+export async function until<T>(
+  what: string,
+  probe: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe();
@@ -31,7 +35,9 @@ export async function openFile(name: string, content: string): Promise<vscode.Te
 
 /** The inline edit's diff tabs (their right side is the `arcee-edit` preview). */
 export function diffTabs(): vscode.Tab[] {
-  return vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.scheme === 'arcee-edit');
+  return vscode.window.tabGroups.all
+    .flatMap((g) => g.tabs)
+    .filter((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.scheme === 'arcee-edit');
 }
 
 /** The text of the inline edit's preview side. */
@@ -44,7 +50,10 @@ export async function proposedText(): Promise<string> {
 /** The preview updates asynchronously (the content provider fires, the workbench re-reads). */
 export async function waitForPreview(expected: string): Promise<void> {
   let last = '';
-  await until(`the preview to show ${JSON.stringify(expected)}`, async () => (last = await proposedText()) === expected || undefined).catch(() => {
+  await until(
+    `the preview to show ${JSON.stringify(expected)}`,
+    async () => (last = await proposedText()) === expected || undefined,
+  ).catch(() => {
     assert.equal(last, expected);
   });
 }

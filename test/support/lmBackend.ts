@@ -20,5 +20,13 @@ export function directBackend(baseUrl: string): { backend: LmBackend; logged: st
 
 /** Model information as VS Code passes it to a provider. */
 export function modelInfo(id: string): vscode.LanguageModelChatInformation {
-  return { id, name: id, family: id, version: '1', maxInputTokens: 100_000, maxOutputTokens: 8_000, capabilities: { toolCalling: true } };
+  return {
+    id,
+    name: id,
+    family: id,
+    version: '1',
+    maxInputTokens: 100_000,
+    maxOutputTokens: 8_000,
+    capabilities: { toolCalling: true },
+  };
 }

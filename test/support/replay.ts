@@ -51,7 +51,13 @@ export function replaySplit(bytes: Buffer, seed: number, maxPiece = 16): Replay 
  * for the whole answer before [DONE] (OpenAI, vLLM, LiteLLM).
  */
 export function aggregatedUsageShape(bytes: Buffer, usage: Record<string, number>): Buffer {
-  const events = bytes.toString('utf8').split('\n\n').filter((e) => e.trim() && !e.includes('"usage"') && !e.includes('[DONE]'));
-  events.push(`data: ${JSON.stringify({ id: 'agg', object: 'chat.completion.chunk', choices: [], usage })}`, 'data: [DONE]');
+  const events = bytes
+    .toString('utf8')
+    .split('\n\n')
+    .filter((e) => e.trim() && !e.includes('"usage"') && !e.includes('[DONE]'));
+  events.push(
+    `data: ${JSON.stringify({ id: 'agg', object: 'chat.completion.chunk', choices: [], usage })}`,
+    'data: [DONE]',
+  );
   return Buffer.from(`${events.join('\n\n')}\n\n`, 'utf8');
 }

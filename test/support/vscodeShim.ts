@@ -21,11 +21,14 @@ function parseArgs(argv: string[]): ShimArgs {
   let folder: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const [flag, inline] = arg.includes('=')
+      ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+      : [arg, undefined];
     const value = (): string => inline ?? argv[++i];
     if (flag === '--extensionDevelopmentPath') extensionDevelopmentPath = value();
     else if (flag === '--extensionTestsPath') extensionTestsPath = value();
-    else if (flag === '--extensions-dir' || flag === '--user-data-dir') value(); // the run dir has its own
+    else if (flag === '--extensions-dir' || flag === '--user-data-dir')
+      value(); // the run dir has its own
     else if (!arg.startsWith('-')) folder = arg;
     // Other desktop flags (--no-sandbox, --disable-updates, …) mean nothing to code-server.
   }

@@ -14,7 +14,10 @@ const TYPES_DIR = path.dirname(require.resolve('@types/vscode/package.json'));
 /** The run-time names `declare module 'vscode'` exports: one tab deep in index.d.ts, as the file is laid out. */
 export function vscodeApiNames(dts = path.join(TYPES_DIR, 'index.d.ts')): string[] {
   const names = new Set<string>();
-  for (const m of fs.readFileSync(dts, 'utf8').matchAll(/^\texport (?:declare )?(class|enum|namespace|const|let|function) (\w+)/gm)) names.add(m[2]);
+  for (const m of fs
+    .readFileSync(dts, 'utf8')
+    .matchAll(/^\texport (?:declare )?(class|enum|namespace|const|let|function) (\w+)/gm))
+    names.add(m[2]);
   if (names.size < 100) throw new Error(`${dts}: found only ${names.size} exported names; has its layout changed?`);
   return [...names];
 }

@@ -96,7 +96,8 @@ describe('activation (production bundle, stand-in vscode)', function () {
   });
 
   it('loads the feature bundle on the first call of a command that needs it', async () => {
-    const accept = called('vscode.commands.registerCommand').find((c) => c.args[0] === 'arcee.inlineEdit.accept')?.args[1];
+    const accept = called('vscode.commands.registerCommand').find((c) => c.args[0] === 'arcee.inlineEdit.accept')
+      ?.args[1];
     assert.equal(typeof accept, 'function');
     assert.equal(await (accept as () => Promise<boolean>)(), false, 'no edit is under review');
     assert.ok(run.required.includes('./features.js'), 'dist/features.js was not loaded');

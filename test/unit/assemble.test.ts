@@ -47,12 +47,16 @@ describe('ThinkSplitter', () => {
   for (const [input, expected] of cases) {
     it(`${JSON.stringify(input)} in any split`, () => {
       assert.deepEqual(think([input]), expected);
-      for (let seed = 1; seed <= 100; seed++) assert.deepEqual(think(randomPieces(input, seed)), expected, `seed ${seed}`);
+      for (let seed = 1; seed <= 100; seed++)
+        assert.deepEqual(think(randomPieces(input, seed)), expected, `seed ${seed}`);
     });
   }
 
   it('a lone </think> is left alone once structured reasoning arrived', () => {
-    assert.deepEqual(think(['answer about </think> tags'], { allowLoneClose: false }), { text: 'answer about </think> tags', reasoning: '' });
+    assert.deepEqual(think(['answer about </think> tags'], { allowLoneClose: false }), {
+      text: 'answer about </think> tags',
+      reasoning: '',
+    });
   });
 });
 
@@ -65,7 +69,11 @@ describe('StreamAssembler', () => {
       choices: [
         {
           index: 0,
-          message: { role: 'assistant', content: '<think>hmm</think>Hi', tool_calls: [{ id: 'c1', type: 'function', function: { name: 'f', arguments: '{"a":1}' } }] },
+          message: {
+            role: 'assistant',
+            content: '<think>hmm</think>Hi',
+            tool_calls: [{ id: 'c1', type: 'function', function: { name: 'f', arguments: '{"a":1}' } }],
+          },
           finish_reason: 'tool_calls',
         },
       ],
@@ -76,7 +84,9 @@ describe('StreamAssembler', () => {
     assert.equal(r.id, 'x');
     assert.equal(r.choices[0].content, 'Hi');
     assert.equal(r.choices[0].reasoning, 'hmm');
-    assert.deepEqual(r.choices[0].tool_calls, [{ index: 0, id: 'c1', name: 'f', arguments: '{"a":1}', complete: true }]);
+    assert.deepEqual(r.choices[0].tool_calls, [
+      { index: 0, id: 'c1', name: 'f', arguments: '{"a":1}', complete: true },
+    ]);
     assert.equal(r.usage?.total_tokens, 3);
   });
 
@@ -91,41 +101,86 @@ describe('StreamAssembler', () => {
     const a = new StreamAssembler();
     a.push({ choices: [{ index: 0, delta: { function_call: { name: 'get_weather', arguments: '' } } }] });
     a.push({ choices: [{ index: 0, delta: { function_call: { arguments: '{"city":' } } }] });
-    a.push({ choices: [{ index: 0, delta: { function_call: { arguments: '"Paris"}' } }, finish_reason: 'function_call' }] });
-    assert.deepEqual(a.result().choices[0].tool_calls, [{ index: 0, id: null, name: 'get_weather', arguments: '{"city":"Paris"}', complete: true }]);
+    a.push({
+      choices: [{ index: 0, delta: { function_call: { arguments: '"Paris"}' } }, finish_reason: 'function_call' }],
+    });
+    assert.deepEqual(a.result().choices[0].tool_calls, [
+      { index: 0, id: null, name: 'get_weather', arguments: '{"city":"Paris"}', complete: true },
+    ]);
   });
 
   it('does not double a name repeated whole on every piece', () => {
     const a = new StreamAssembler();
-    a.push({ choices: [{ index: 0, delta: { tool_calls: [{ index: 0, id: '1', function: { name: 'read_file', arguments: '{' } }] } }] });
-    a.push({ choices: [{ index: 0, delta: { tool_calls: [{ index: 0, function: { name: 'read_file', arguments: '}' } }] } }] });
+    a.push({
+      choices: [
+        { index: 0, delta: { tool_calls: [{ index: 0, id: '1', function: { name: 'read_file', arguments: '{' } }] } },
+      ],
+    });
+    a.push({
+      choices: [{ index: 0, delta: { tool_calls: [{ index: 0, function: { name: 'read_file', arguments: '}' } }] } }],
+    });
     assert.equal(a.result().choices[0].tool_calls[0].name, 'read_file');
   });
 
   it('a call without a finish reason is never complete', () => {
     const a = new StreamAssembler();
-    a.push({ choices: [{ index: 0, delta: { tool_calls: [{ index: 0, id: '1', function: { name: 'f', arguments: '{}' } }] } }] });
+    a.push({
+      choices: [{ index: 0, delta: { tool_calls: [{ index: 0, id: '1', function: { name: 'f', arguments: '{}' } }] } }],
+    });
     assert.equal(a.result().choices[0].tool_calls[0].complete, false);
     assert.equal(a.allFinished(), false);
   });
 
-  it('a length cut right after a call\'s name leaves that call incomplete; an earlier call without arguments stays complete', () => {
+  it("a length cut right after a call's name leaves that call incomplete; an earlier call without arguments stays complete", () => {
     const a = new StreamAssembler();
-    a.push({ choices: [{ index: 0, delta: { tool_calls: [{ index: 0, id: '1', function: { name: 'get_diagnostics', arguments: '' } }] } }] });
-    a.push({ choices: [{ index: 0, delta: { tool_calls: [{ index: 1, id: '2', function: { name: 'read_file', arguments: '' } }] } }] });
+    a.push({
+      choices: [
+        {
+          index: 0,
+          delta: { tool_calls: [{ index: 0, id: '1', function: { name: 'get_diagnostics', arguments: '' } }] },
+        },
+      ],
+    });
+    a.push({
+      choices: [
+        { index: 0, delta: { tool_calls: [{ index: 1, id: '2', function: { name: 'read_file', arguments: '' } }] } },
+      ],
+    });
     a.push({ choices: [{ index: 0, delta: {}, finish_reason: 'length' }] });
-    assert.deepEqual(a.result().choices[0].tool_calls.map((c) => [c.name, c.complete]), [['get_diagnostics', true], ['read_file', false]]);
+    assert.deepEqual(
+      a.result().choices[0].tool_calls.map((c) => [c.name, c.complete]),
+      [
+        ['get_diagnostics', true],
+        ['read_file', false],
+      ],
+    );
   });
 
-  it('a length cut just after a call\'s closing brace keeps that call: its arguments parse', () => {
+  it("a length cut just after a call's closing brace keeps that call: its arguments parse", () => {
     const a = new StreamAssembler();
-    a.push({ choices: [{ index: 0, delta: { tool_calls: [{ index: 0, id: '1', function: { name: 'read_file', arguments: '{"path":"a.ts"}' } }] }, finish_reason: 'length' }] });
+    a.push({
+      choices: [
+        {
+          index: 0,
+          delta: { tool_calls: [{ index: 0, id: '1', function: { name: 'read_file', arguments: '{"path":"a.ts"}' } }] },
+          finish_reason: 'length',
+        },
+      ],
+    });
     assert.equal(a.result().choices[0].tool_calls[0].complete, true);
   });
 
   it('accepts arguments sent as an object', () => {
     const a = new StreamAssembler();
-    a.push({ choices: [{ index: 0, delta: { tool_calls: [{ index: 0, id: '1', function: { name: 'f', arguments: { x: 1 } } }] }, finish_reason: 'tool_calls' }] });
+    a.push({
+      choices: [
+        {
+          index: 0,
+          delta: { tool_calls: [{ index: 0, id: '1', function: { name: 'f', arguments: { x: 1 } } }] },
+          finish_reason: 'tool_calls',
+        },
+      ],
+    });
     assert.equal(a.result().choices[0].tool_calls[0].arguments, '{"x":1}');
   });
 
@@ -138,7 +193,11 @@ describe('StreamAssembler', () => {
 
   it("usage on choice chunks is that choice's running count (vLLM's continuous usage): added over choices, until the final chunk", () => {
     const a = new StreamAssembler();
-    const u = (completion: number): Record<string, number> => ({ prompt_tokens: 10, completion_tokens: completion, total_tokens: 10 + completion });
+    const u = (completion: number): Record<string, number> => ({
+      prompt_tokens: 10,
+      completion_tokens: completion,
+      total_tokens: 10 + completion,
+    });
     a.push({ choices: [{ index: 0, delta: { content: 'a' } }], usage: u(1) });
     a.push({ choices: [{ index: 1, delta: { content: 'b' } }], usage: u(1) });
     a.push({ choices: [{ index: 0, delta: { content: 'c' }, finish_reason: 'stop' }], usage: u(2) });
@@ -152,13 +211,28 @@ describe('StreamAssembler', () => {
 
   it('per-choice usage chunks add reasoning tokens too, and count a finish sent with the wrong index (old llama.cpp)', () => {
     const a = new StreamAssembler();
-    const u = (c: number, r: number): Record<string, unknown> => ({ prompt_tokens: 7, completion_tokens: c, total_tokens: 7 + c, completion_tokens_details: { reasoning_tokens: r } });
-    a.push({ choices: [{ index: 0, delta: { content: 'a' } }, { index: 1, delta: { content: 'b' } }] });
+    const u = (c: number, r: number): Record<string, unknown> => ({
+      prompt_tokens: 7,
+      completion_tokens: c,
+      total_tokens: 7 + c,
+      completion_tokens_details: { reasoning_tokens: r },
+    });
+    a.push({
+      choices: [
+        { index: 0, delta: { content: 'a' } },
+        { index: 1, delta: { content: 'b' } },
+      ],
+    });
     a.push({ choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] });
     a.push({ choices: [], usage: u(4, 1) });
     a.push({ choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] });
     a.push({ choices: [], usage: u(6, 2) });
-    assert.deepEqual(a.result().usage, { prompt_tokens: 7, completion_tokens: 10, total_tokens: 17, completion_tokens_details: { reasoning_tokens: 3 } });
+    assert.deepEqual(a.result().usage, {
+      prompt_tokens: 7,
+      completion_tokens: 10,
+      total_tokens: 17,
+      completion_tokens_details: { reasoning_tokens: 3 },
+    });
   });
 
   it('ignores junk shapes without throwing', () => {

@@ -2,7 +2,13 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ConversationStore, conversationToMarkdown, emptyConversation, titleFrom, type StoreFiles } from '../../src/chat/store';
+import {
+  ConversationStore,
+  conversationToMarkdown,
+  emptyConversation,
+  titleFrom,
+  type StoreFiles,
+} from '../../src/chat/store';
 import type { ChatMessageView, ConversationView } from '../../src/webview/protocol';
 
 /** The store's files in a real temp folder, written atomically like the extension's adapter. */
@@ -11,7 +17,10 @@ function tempFiles(): { files: StoreFiles; dir: string } {
   return {
     dir,
     files: {
-      read: (name) => Promise.resolve(fs.existsSync(path.join(dir, name)) ? fs.readFileSync(path.join(dir, name), 'utf8') : undefined),
+      read: (name) =>
+        Promise.resolve(
+          fs.existsSync(path.join(dir, name)) ? fs.readFileSync(path.join(dir, name), 'utf8') : undefined,
+        ),
       write: (name, data) => {
         const tmp = path.join(dir, `${name}.tmp`);
         fs.writeFileSync(tmp, data);
@@ -47,14 +56,20 @@ describe('ConversationStore', () => {
     const b = conv('second', [msg('user', 'yo')], 200);
     await store.save(a);
     await store.save(b);
-    assert.deepEqual((await store.list()).map((s) => s.title), ['second', 'first']);
+    assert.deepEqual(
+      (await store.list()).map((s) => s.title),
+      ['second', 'first'],
+    );
     // A new store instance (a reloaded window) sees the same history.
     const again = new ConversationStore(files);
     assert.deepEqual(await again.get(a.id), a);
     await again.rename(a.id, '  renamed  ');
     assert.equal((await again.get(a.id))?.title, 'renamed');
     await again.delete(b.id);
-    assert.deepEqual((await again.list()).map((s) => s.title), ['renamed']);
+    assert.deepEqual(
+      (await again.list()).map((s) => s.title),
+      ['renamed'],
+    );
     assert.equal(await again.get(b.id), undefined);
     assert.deepEqual(fs.readdirSync(dir).sort(), [`${a.id}.json`, 'index.json']);
   });
@@ -62,7 +77,14 @@ describe('ConversationStore', () => {
   it('keeps token probabilities with the conversation, but never in the Markdown export', async () => {
     const { files } = tempFiles();
     const logprobs = [
-      { token: 'Sure', logprob: -0.01, top: [{ token: 'Sure', logprob: -0.01 }, { token: 'ZQXJV', logprob: -4.6 }] },
+      {
+        token: 'Sure',
+        logprob: -0.01,
+        top: [
+          { token: 'Sure', logprob: -0.01 },
+          { token: 'ZQXJV', logprob: -4.6 },
+        ],
+      },
       { token: '!', logprob: -100 },
     ];
     const c = conv('lp', [msg('user', 'q'), msg('assistant', 'Sure!', { logprobs })], 100);
@@ -116,31 +138,62 @@ describe('ConversationStore', () => {
   it('a conversation saved mid-request comes back finished: streaming → stopped, waiting tool calls answered', async () => {
     const { files } = tempFiles();
     const store = new ConversationStore(files);
-    const waiting = { id: 'c1', name: 'read_file', arguments: '{"path":"a"}', complete: true, status: 'pending' as const };
-    const c = conv('Interrupted', [msg('user', 'q'), msg('assistant', '', { state: 'done', toolCalls: [waiting, { ...waiting, id: 'c2', status: 'done', result: 'ok' }] }), msg('assistant', 'half', { state: 'streaming' })], 5);
+    const waiting = {
+      id: 'c1',
+      name: 'read_file',
+      arguments: '{"path":"a"}',
+      complete: true,
+      status: 'pending' as const,
+    };
+    const c = conv(
+      'Interrupted',
+      [
+        msg('user', 'q'),
+        msg('assistant', '', {
+          state: 'done',
+          toolCalls: [waiting, { ...waiting, id: 'c2', status: 'done', result: 'ok' }],
+        }),
+        msg('assistant', 'half', { state: 'streaming' }),
+      ],
+      5,
+    );
     await store.save(c);
     const back = await store.get(c.id);
-    assert.deepEqual(back?.messages.map((m) => m.state), ['done', 'done', 'stopped']);
-    assert.deepEqual(back?.messages[1].toolCalls?.map((t) => [t.status, t.result]), [
-      ['denied', 'The request was interrupted (VS Code closed) before this tool call ran.'],
-      ['done', 'ok'],
-    ]);
+    assert.deepEqual(
+      back?.messages.map((m) => m.state),
+      ['done', 'done', 'stopped'],
+    );
+    assert.deepEqual(
+      back?.messages[1].toolCalls?.map((t) => [t.status, t.result]),
+      [
+        ['denied', 'The request was interrupted (VS Code closed) before this tool call ran.'],
+        ['done', 'ok'],
+      ],
+    );
   });
 
   it('exports Markdown with reasoning folded, context fenced safely, errors noted', () => {
     const c = conv(
       'Sorting',
       [
-        msg('user', 'Explain', { context: [{ id: 'k', path: 'src/a.ts', startLine: 3, endLine: 5, language: 'ts', text: 'const s = "```";' }] }),
+        msg('user', 'Explain', {
+          context: [{ id: 'k', path: 'src/a.ts', startLine: 3, endLine: 5, language: 'ts', text: 'const s = "```";' }],
+        }),
         msg('assistant', 'It sorts.', { reasoning: 'think', model: 'trinity-mini' }),
-        msg('assistant', 'partial', { state: 'error', error: { kind: 'network', message: 'Could not reach x', actions: [] } }),
+        msg('assistant', 'partial', {
+          state: 'error',
+          error: { kind: 'network', message: 'Could not reach x', actions: [] },
+        }),
       ],
       Date.parse('2026-11-26T12:00:00Z'),
     );
     const md = conversationToMarkdown(c);
     assert.match(md, /^# Sorting\n/);
     assert.match(md, /`src\/a\.ts` lines 3–5:\n\n````ts\nconst s = "```";\n````/);
-    assert.match(md, /## Arcee \(trinity-mini\)\n\n<details><summary>Reasoning<\/summary>\n\nthink\n\n<\/details>\n\nIt sorts\./);
+    assert.match(
+      md,
+      /## Arcee \(trinity-mini\)\n\n<details><summary>Reasoning<\/summary>\n\nthink\n\n<\/details>\n\nIt sorts\./,
+    );
     assert.match(md, /> Error: Could not reach x/);
   });
 
@@ -151,7 +204,15 @@ describe('ConversationStore', () => {
         msg('user', 'Port?'),
         msg('assistant', '', {
           toolCalls: [
-            { id: 'c1', name: 'read_file', arguments: '{"path":"a.ts"}', complete: true, status: 'done', summary: 'Read a.ts', result: '1  const s = "```";' },
+            {
+              id: 'c1',
+              name: 'read_file',
+              arguments: '{"path":"a.ts"}',
+              complete: true,
+              status: 'done',
+              summary: 'Read a.ts',
+              result: '1  const s = "```";',
+            },
             { id: 'c2', name: 'list_files', arguments: '{}', complete: true, status: 'skipped', summary: 'List files' },
           ],
         }),
@@ -159,7 +220,10 @@ describe('ConversationStore', () => {
       1,
     );
     const md = conversationToMarkdown(c);
-    assert.match(md, /Tool call `read_file` \(Read a\.ts\): done\n\n```json\n\{"path":"a\.ts"\}\n```\n\n````\n1 {2}const s = "```";\n````/);
+    assert.match(
+      md,
+      /Tool call `read_file` \(Read a\.ts\): done\n\n```json\n\{"path":"a\.ts"\}\n```\n\n````\n1 {2}const s = "```";\n````/,
+    );
     assert.match(md, /Tool call `list_files` \(List files\): skipped\n\n```json\n\{\}\n```\n*$/);
   });
 });
@@ -188,6 +252,10 @@ describe('ConversationStore coalescing', () => {
     release();
     await Promise.all([first, second, third]);
     const conversationWrites = writes.filter((w) => !w.startsWith('index'));
-    assert.deepEqual(conversationWrites.map((w) => w.split(':')[1]), ['1', '3'], writes.join(', '));
+    assert.deepEqual(
+      conversationWrites.map((w) => w.split(':')[1]),
+      ['1', '3'],
+      writes.join(', '),
+    );
   });
 });

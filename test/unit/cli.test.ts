@@ -21,7 +21,32 @@ describe('terminal client (node dist/cli.js)', () => {
 
   it('sends every flag as its request field', async () => {
     const r = await run(
-      ['--model', 'trinity-large-thinking', '--system', 'Be brief', '--temperature', '0.15', '--top-p', '0.75', '--max-tokens', '64', '--n', '1', '--seed', '42', '--stop', 'END', '--stop', '##', '--logprobs', '--top-logprobs', '3', '--header', 'X-Trace: abc', 'q'],
+      [
+        '--model',
+        'trinity-large-thinking',
+        '--system',
+        'Be brief',
+        '--temperature',
+        '0.15',
+        '--top-p',
+        '0.75',
+        '--max-tokens',
+        '64',
+        '--n',
+        '1',
+        '--seed',
+        '42',
+        '--stop',
+        'END',
+        '--stop',
+        '##',
+        '--logprobs',
+        '--top-logprobs',
+        '3',
+        '--header',
+        'X-Trace: abc',
+        'q',
+      ],
       fx.env,
     );
     assert.equal(r.code, 0, r.stderr);
@@ -52,10 +77,20 @@ describe('terminal client (node dist/cli.js)', () => {
     assert.equal(r.code, 0, r.stderr);
     const lines = r.stdout.trim().split('\n');
     assert.equal(lines.length, 1);
-    const out = JSON.parse(lines[0]) as { model: string; choices: { tool_calls: unknown[]; finish_reason: string }[]; usage: unknown };
+    const out = JSON.parse(lines[0]) as {
+      model: string;
+      choices: { tool_calls: unknown[]; finish_reason: string }[];
+      usage: unknown;
+    };
     assert.equal(out.model, 'trinity-mini');
     assert.equal(out.choices[0].finish_reason, 'tool_calls');
-    assert.deepEqual(out.choices[0].tool_calls[0], { index: 0, id: 'call_abc', name: 'read_file', arguments: '{"path": "src/a.ts"}', complete: true });
+    assert.deepEqual(out.choices[0].tool_calls[0], {
+      index: 0,
+      id: 'call_abc',
+      name: 'read_file',
+      arguments: '{"path": "src/a.ts"}',
+      complete: true,
+    });
     assert.equal(out.usage, null);
   });
 
@@ -73,8 +108,14 @@ describe('terminal client (node dist/cli.js)', () => {
     );
     const r = await run(['--json', '--no-stream', '--n', '2', 'q'], fx.env);
     assert.equal(r.code, 0, r.stderr);
-    const out = JSON.parse(r.stdout) as { choices: { content: string; reasoning: string; logprobs: unknown }[]; usage: { total_tokens: number } };
-    assert.deepEqual(out.choices.map((c) => c.content), ['A', 'B']);
+    const out = JSON.parse(r.stdout) as {
+      choices: { content: string; reasoning: string; logprobs: unknown }[];
+      usage: { total_tokens: number };
+    };
+    assert.deepEqual(
+      out.choices.map((c) => c.content),
+      ['A', 'B'],
+    );
     assert.equal(out.usage.total_tokens, 3);
     assert.equal((fx.server.requestsTo('/chat/completions')[0].json as { stream: boolean }).stream, false);
   });
@@ -83,7 +124,10 @@ describe('terminal client (node dist/cli.js)', () => {
     fx.server.enqueue('/chat/completions', sseReply(sseFixture('cut-off')));
     const r = await run(['--json', 'q'], fx.env);
     assert.equal(r.code, 1);
-    const out = JSON.parse(r.stdout) as { error: { kind: string; status: null; message: string; retryAfterMs: null }; partial: { choices: { content: string }[] } };
+    const out = JSON.parse(r.stdout) as {
+      error: { kind: string; status: null; message: string; retryAfterMs: null };
+      partial: { choices: { content: string }[] };
+    };
     assert.equal(out.error.kind, 'truncated');
     assert.equal(out.error.status, null);
     assert.equal(out.partial.choices[0].content, 'This answer stops in the mid');
@@ -94,21 +138,36 @@ describe('terminal client (node dist/cli.js)', () => {
     fx.server.enqueue('/chat/completions', sseReply(sseFixture('done-no-finish')));
     const r = await run(['q'], fx.env);
     assert.equal(r.code, 1);
-    assert.equal(r.stdout, 'The server lost its model here\n', 'the partial text stays, ended so the error starts its own line');
+    assert.equal(
+      r.stdout,
+      'The server lost its model here\n',
+      'the partial text stays, ended so the error starts its own line',
+    );
     assert.match(r.stderr, /^error \(truncated\): .*\[DONE\] without a finish reason/m);
     fx.server.enqueue('/chat/completions', sseReply(sseFixture('done-no-finish')));
     const j = await run(['--json', 'q'], fx.env);
     assert.equal(j.code, 1);
-    const out = JSON.parse(j.stdout) as { error: { kind: string }; partial: { choices: { content: string; finish_reason: null }[] } };
+    const out = JSON.parse(j.stdout) as {
+      error: { kind: string };
+      partial: { choices: { content: string; finish_reason: null }[] };
+    };
     assert.equal(out.error.kind, 'truncated');
-    assert.deepEqual(out.partial.choices.map((c) => [c.content, c.finish_reason]), [['The server lost its model here', null]]);
+    assert.deepEqual(
+      out.partial.choices.map((c) => [c.content, c.finish_reason]),
+      [['The server lost its model here', null]],
+    );
   });
 
   it('--json HTTP error with retry-after, and --retries 0 sends once', async () => {
-    fx.server.enqueue('/chat/completions', jsonReply(429, { detail: `slow down ${KEY}` }, { headers: { 'retry-after': '7' } }));
+    fx.server.enqueue(
+      '/chat/completions',
+      jsonReply(429, { detail: `slow down ${KEY}` }, { headers: { 'retry-after': '7' } }),
+    );
     const r = await run(['--json', '--retries', '0', 'q'], fx.env);
     assert.equal(r.code, 1);
-    const out = JSON.parse(r.stdout) as { error: { kind: string; status: number; retryAfterMs: number; message: string } };
+    const out = JSON.parse(r.stdout) as {
+      error: { kind: string; status: number; retryAfterMs: number; message: string };
+    };
     assert.deepEqual([out.error.kind, out.error.status, out.error.retryAfterMs], ['rate_limit', 429, 7000]);
     assert.ok(!r.stdout.includes(KEY), 'key echoed by the server is redacted');
     assert.equal(fx.server.requestsTo('/chat/completions').length, 1);
@@ -118,13 +177,22 @@ describe('terminal client (node dist/cli.js)', () => {
     fx.server.enqueue('/chat/completions', sseReply(textStream('late'), { headerDelayMs: 3000 }));
     const r = await run(['--timeout-ms', '300', 'q'], fx.env);
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /^error \(timeout\): 127\.0\.0\.1:\d+ has not started to answer within 300 ms\. Try again, or raise --timeout-ms\.$/m);
+    assert.match(
+      r.stderr,
+      /^error \(timeout\): 127\.0\.0\.1:\d+ has not started to answer within 300 ms\. Try again, or raise --timeout-ms\.$/m,
+    );
     assert.doesNotMatch(r.stderr, /setting/);
-    const whole = { model: 'trinity-mini', choices: [{ index: 0, message: { role: 'assistant', content: 'A' }, finish_reason: 'stop' }] };
+    const whole = {
+      model: 'trinity-mini',
+      choices: [{ index: 0, message: { role: 'assistant', content: 'A' }, finish_reason: 'stop' }],
+    };
     fx.server.enqueue('/chat/completions', jsonReply(200, whole, { headerDelayMs: 3000 }));
     const n = await run(['--no-stream', '--timeout-ms', '300', 'q'], fx.env);
     assert.equal(n.code, 1);
-    assert.match(n.stderr, /^error \(timeout\): 127\.0\.0\.1:\d+ did not finish its answer within 300 ms\. Try again, or raise --timeout-ms\.$/m);
+    assert.match(
+      n.stderr,
+      /^error \(timeout\): 127\.0\.0\.1:\d+ did not finish its answer within 300 ms\. Try again, or raise --timeout-ms\.$/m,
+    );
   });
 
   it('plain failure goes to stderr with exit 1', async () => {
@@ -140,7 +208,10 @@ describe('terminal client (node dist/cli.js)', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^trinity-mini {2}\(Trinity Mini\) {2}131k context/m);
     const j = await run(['--models', '--json'], fx.env);
-    assert.deepEqual((JSON.parse(j.stdout) as { models: { id: string }[] }).models.map((m) => m.id), ['trinity-mini', 'trinity-large-thinking', 'spotlight']);
+    assert.deepEqual(
+      (JSON.parse(j.stdout) as { models: { id: string }[] }).models.map((m) => m.id),
+      ['trinity-mini', 'trinity-large-thinking', 'spotlight'],
+    );
   });
 
   it("--models shows llama.cpp's context length (meta.n_ctx_train)", async () => {
@@ -149,13 +220,21 @@ describe('terminal client (node dist/cli.js)', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, 'qwen3-8b-q4_k_m.gguf  41k context\n');
     const j = await run(['--models', '--json'], fx.env);
-    assert.deepEqual((JSON.parse(j.stdout) as { models: { id: string; contextLength: number }[] }).models.map((m) => [m.id, m.contextLength]), [['qwen3-8b-q4_k_m.gguf', 40960]]);
+    assert.deepEqual(
+      (JSON.parse(j.stdout) as { models: { id: string; contextLength: number }[] }).models.map((m) => [
+        m.id,
+        m.contextLength,
+      ]),
+      [['qwen3-8b-q4_k_m.gguf', 40960]],
+    );
   });
 
   it('reads the prompt from stdin', async () => {
     const r = await run([], fx.env, 'from stdin\n');
     assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual((fx.server.requestsTo('/chat/completions')[0].json as { messages: unknown }).messages, [{ role: 'user', content: 'from stdin' }]);
+    assert.deepEqual((fx.server.requestsTo('/chat/completions')[0].json as { messages: unknown }).messages, [
+      { role: 'user', content: 'from stdin' },
+    ]);
   });
 
   it('bad flags: a clear message and no request', async () => {

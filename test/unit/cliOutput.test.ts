@@ -20,7 +20,10 @@ describe('terminal client: plain output (node dist/cli.js)', () => {
   const fx = useCliServer(KEY);
 
   it('keeps the thinking apart from the answer: markers between them, only the answer on stdout, no ANSI on a pipe', async () => {
-    fx.server.enqueue('/chat/completions', sseReply(sseFixture('reasoning'), { randomSplit: { seed: 3, maxPiece: 7 } }));
+    fx.server.enqueue(
+      '/chat/completions',
+      sseReply(sseFixture('reasoning'), { randomSplit: { seed: 3, maxPiece: 7 } }),
+    );
     const merged = await runCliMerged(['q'], fx.env);
     assert.equal(merged.code, 0, merged.output);
     assert.equal(merged.output, SHOWN);
@@ -35,7 +38,10 @@ describe('terminal client: plain output (node dist/cli.js)', () => {
     const color = await runCli(['q'], { ...fx.env, FORCE_COLOR: '1' });
     assert.equal(color.code, 0, color.stderr);
     assert.ok(color.stderr.includes(`${ESC}[2mLet me think`), JSON.stringify(color.stderr));
-    assert.equal(color.stderr.replaceAll(`${ESC}[2m`, '').replaceAll(`${ESC}[22m`, ''), '--- thinking ---\nLet me think about it. Done.\n--- answer ---\n');
+    assert.equal(
+      color.stderr.replaceAll(`${ESC}[2m`, '').replaceAll(`${ESC}[22m`, ''),
+      '--- thinking ---\nLet me think about it. Done.\n--- answer ---\n',
+    );
     assert.equal(color.stdout, 'The answer is 42.\n');
 
     fx.server.enqueue('/chat/completions', sseReply(sseFixture('reasoning')));
@@ -46,7 +52,17 @@ describe('terminal client: plain output (node dist/cli.js)', () => {
   it('--no-stream prints the reasoning as the stream does, and --json --no-stream keeps it', async () => {
     const answer = {
       model: 'trinity-large-thinking',
-      choices: [{ index: 0, message: { role: 'assistant', reasoning_content: 'Let me think about it. Done.', content: 'The answer is 42.' }, finish_reason: 'stop' }],
+      choices: [
+        {
+          index: 0,
+          message: {
+            role: 'assistant',
+            reasoning_content: 'Let me think about it. Done.',
+            content: 'The answer is 42.',
+          },
+          finish_reason: 'stop',
+        },
+      ],
     };
     fx.server.enqueue('/chat/completions', jsonReply(200, answer));
     const merged = await runCliMerged(['--no-stream', 'q'], fx.env);
@@ -57,7 +73,10 @@ describe('terminal client: plain output (node dist/cli.js)', () => {
     fx.server.enqueue('/chat/completions', jsonReply(200, answer));
     const j = await runCli(['--json', '--no-stream', 'q'], fx.env);
     const out = JSON.parse(j.stdout) as { choices: { content: string; reasoning: string }[] };
-    assert.deepEqual(out.choices.map((c) => [c.reasoning, c.content]), [['Let me think about it. Done.', 'The answer is 42.']]);
+    assert.deepEqual(
+      out.choices.map((c) => [c.reasoning, c.content]),
+      [['Let me think about it. Done.', 'The answer is 42.']],
+    );
   });
 
   it('a mid-stream error starts on its own line on stderr; the partial text stays on stdout', async () => {
@@ -80,6 +99,9 @@ describe('terminal client: plain output (node dist/cli.js)', () => {
     fx.server.enqueue('/chat/completions', sseReply(sseFixture('tool-calls')));
     const r = await runCli(['q'], fx.env);
     assert.equal(r.code, 0, r.stderr);
-    assert.equal(r.stdout, '--- tool call read_file (call_abc) ---\n{"path": "src/a.ts"}\n--- tool call list_files (x7) ---\n{}\n');
+    assert.equal(
+      r.stdout,
+      '--- tool call read_file (call_abc) ---\n{"path": "src/a.ts"}\n--- tool call list_files (x7) ---\n{}\n',
+    );
   });
 });

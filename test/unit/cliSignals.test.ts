@@ -9,7 +9,9 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 /** `p`, or a failure naming `what` after `ms`. */
 async function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms)));
+  const timeout = new Promise<never>(
+    (_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms)),
+  );
   try {
     return await Promise.race([p, timeout]);
   } finally {
@@ -18,7 +20,9 @@ async function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 }
 
 /** Resolves with the exit code and signal once the child has exited and its pipes are closed. */
-function closed(child: ChildProcessWithoutNullStreams): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+function closed(
+  child: ChildProcessWithoutNullStreams,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
   return new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
 }
 
@@ -40,7 +44,12 @@ describe('terminal client: Ctrl+C (real SIGINT to node dist/cli.js)', () => {
     for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
   });
 
-  function start(args: string[]): { child: ChildProcessWithoutNullStreams; out: () => string; err: () => string; end: ReturnType<typeof closed> } {
+  function start(args: string[]): {
+    child: ChildProcessWithoutNullStreams;
+    out: () => string;
+    err: () => string;
+    end: ReturnType<typeof closed>;
+  } {
     const child = spawnCli(args, env);
     children.push(child);
     const out: Buffer[] = [];

@@ -43,7 +43,17 @@ describe('ArceeClient over HTTP (fake server on 127.0.0.1)', () => {
   it('sends the key as a bearer token, the fields given, stream_options, and drops nulls', async () => {
     await collect(
       client({ headers: { 'X-Gateway': 'g1' } }).streamChat(
-        req({ temperature: 0.15, top_p: 0.75, seed: 7, stop: ['\n\n'], max_tokens: 100, logit_bias: { '50256': -100 }, user: 'u1', n: null, timeout: 30 }),
+        req({
+          temperature: 0.15,
+          top_p: 0.75,
+          seed: 7,
+          stop: ['\n\n'],
+          max_tokens: 100,
+          logit_bias: { '50256': -100 },
+          user: 'u1',
+          n: null,
+          timeout: 30,
+        }),
         { signal: new AbortController().signal },
       ),
     );
@@ -76,17 +86,29 @@ describe('ArceeClient over HTTP (fake server on 127.0.0.1)', () => {
   it('takes a JSON answer to a streaming request as the complete response', async () => {
     server.enqueue(
       '/chat/completions',
-      jsonReply(200, { id: 'j', model: 'trinity-mini', choices: [{ index: 0, message: { role: 'assistant', content: 'whole' }, finish_reason: 'stop' }], usage: { total_tokens: 4 } }),
+      jsonReply(200, {
+        id: 'j',
+        model: 'trinity-mini',
+        choices: [{ index: 0, message: { role: 'assistant', content: 'whole' }, finish_reason: 'stop' }],
+        usage: { total_tokens: 4 },
+      }),
     );
     const events = await collect(client().streamChat(req(), { signal: new AbortController().signal }));
-    assert.deepEqual(events.filter((e) => e.type === 'text'), [{ type: 'text', index: 0, text: 'whole' }]);
+    assert.deepEqual(
+      events.filter((e) => e.type === 'text'),
+      [{ type: 'text', index: 0, text: 'whole' }],
+    );
     assert.equal(events.at(-1)?.type, 'done');
   });
 
   it('completeChat sends stream:false and returns the result', async () => {
     server.enqueue(
       '/chat/completions',
-      jsonReply(200, { id: 'j', model: 'trinity-mini', choices: [{ index: 0, message: { role: 'assistant', content: 'whole' }, finish_reason: 'stop' }] }),
+      jsonReply(200, {
+        id: 'j',
+        model: 'trinity-mini',
+        choices: [{ index: 0, message: { role: 'assistant', content: 'whole' }, finish_reason: 'stop' }],
+      }),
     );
     const result = await client().completeChat(req(), { signal: new AbortController().signal });
     assert.equal(result.choices[0].content, 'whole');
@@ -114,7 +136,9 @@ describe('ArceeClient over HTTP (fake server on 127.0.0.1)', () => {
     it(`retries ${status} and then succeeds`, async () => {
       server.enqueue('/chat/completions', jsonReply(status, { detail: 'busy' }), jsonReply(status, { detail: 'busy' }));
       const retries: number[] = [];
-      const events = await collect(client().streamChat(req(), { signal: new AbortController().signal, onRetry: (i) => retries.push(i.attempt) }));
+      const events = await collect(
+        client().streamChat(req(), { signal: new AbortController().signal, onRetry: (i) => retries.push(i.attempt) }),
+      );
       assert.equal(events.at(-1)?.type, 'done');
       assert.deepEqual(retries, [2, 3]);
       assert.equal(server.requestsTo('/chat/completions').length, 3);
@@ -156,13 +180,25 @@ describe('ArceeClient over HTTP (fake server on 127.0.0.1)', () => {
     const closed = await FakeServer.start();
     const url = closed.baseUrl;
     await closed.close();
-    const e = await rejects(collect(new ArceeClient({ baseUrl: url, retry: { maxAttempts: 1 } }).streamChat(req(), { signal: new AbortController().signal })));
+    const e = await rejects(
+      collect(
+        new ArceeClient({ baseUrl: url, retry: { maxAttempts: 1 } }).streamChat(req(), {
+          signal: new AbortController().signal,
+        }),
+      ),
+    );
     assert.equal(e.kind, 'network');
     assert.match(e.message, /connection refused/);
   });
 
   it('abort closes the socket at the server and is reported as cancelled with the partial text', async () => {
-    server.enqueue('/chat/completions', sseReply(textStream('a b c d e f g h i j k l m n o p'), { pieceDelayMs: 30, randomSplit: { seed: 2, maxPiece: 120 } }));
+    server.enqueue(
+      '/chat/completions',
+      sseReply(textStream('a b c d e f g h i j k l m n o p'), {
+        pieceDelayMs: 30,
+        randomSplit: { seed: 2, maxPiece: 120 },
+      }),
+    );
     const ac = new AbortController();
     const seen: string[] = [];
     const e = await rejects(
@@ -178,17 +214,26 @@ describe('ArceeClient over HTTP (fake server on 127.0.0.1)', () => {
     assert.equal(e.kind, 'cancelled');
     assert.equal(e.partial?.choices[0].content, seen.join(''));
     const [r] = server.requestsTo('/chat/completions');
-    await Promise.race([r.closed, new Promise((_, rej) => setTimeout(() => rej(new Error('server never saw the close')), 2000))]);
+    await Promise.race([
+      r.closed,
+      new Promise((_, rej) => setTimeout(() => rej(new Error('server never saw the close')), 2000)),
+    ]);
     assert.equal(r.closedEarly, true);
   });
 
   it('breaking out of the loop also closes the socket', async () => {
-    server.enqueue('/chat/completions', sseReply(textStream('a b c d e f g h'), { pieceDelayMs: 30, randomSplit: { seed: 5, maxPiece: 100 } }));
+    server.enqueue(
+      '/chat/completions',
+      sseReply(textStream('a b c d e f g h'), { pieceDelayMs: 30, randomSplit: { seed: 5, maxPiece: 100 } }),
+    );
     for await (const ev of client().streamChat(req(), { signal: new AbortController().signal })) {
       if (ev.type === 'text') break;
     }
     const [r] = server.requestsTo('/chat/completions');
-    await Promise.race([r.closed, new Promise((_, rej) => setTimeout(() => rej(new Error('server never saw the close')), 2000))]);
+    await Promise.race([
+      r.closed,
+      new Promise((_, rej) => setTimeout(() => rej(new Error('server never saw the close')), 2000)),
+    ]);
     assert.equal(r.closedEarly, true);
   });
 
@@ -201,19 +246,34 @@ describe('ArceeClient over HTTP (fake server on 127.0.0.1)', () => {
   });
 
   it('HTML from a proxy is never shown', async () => {
-    server.enqueue('/chat/completions', { status: 502, headers: { 'content-type': 'text/html' }, body: '<html><body>nginx <b>bad gateway</b></body></html>' });
-    const e = await rejects(collect(client({ retry: { maxAttempts: 1 } }).streamChat(req(), { signal: new AbortController().signal })));
+    server.enqueue('/chat/completions', {
+      status: 502,
+      headers: { 'content-type': 'text/html' },
+      body: '<html><body>nginx <b>bad gateway</b></body></html>',
+    });
+    const e = await rejects(
+      collect(client({ retry: { maxAttempts: 1 } }).streamChat(req(), { signal: new AbortController().signal })),
+    );
     assert.doesNotMatch(e.message, /<|nginx/);
     assert.match(e.message, /127\.0\.0\.1:\d+ answered 502 Bad Gateway/);
   });
 
   it('lists models in both shapes and reads credits', async () => {
     const models = await client().listModels({ signal: new AbortController().signal });
-    assert.deepEqual(models.map((m) => m.id), ['trinity-mini', 'trinity-large-thinking', 'spotlight']);
+    assert.deepEqual(
+      models.map((m) => m.id),
+      ['trinity-mini', 'trinity-large-thinking', 'spotlight'],
+    );
     assert.equal(models[0].contextLength, 131072);
     assert.equal(models[0].pricing?.prompt, 0.000000045);
-    server.enqueue('/models', jsonReply(200, { object: 'list', data: [{ id: 'llama-3', object: 'model', owned_by: 'me' }] }));
-    assert.deepEqual((await client().listModels({ signal: new AbortController().signal })).map((m) => m.name), ['llama-3']);
+    server.enqueue(
+      '/models',
+      jsonReply(200, { object: 'list', data: [{ id: 'llama-3', object: 'model', owned_by: 'me' }] }),
+    );
+    assert.deepEqual(
+      (await client().listModels({ signal: new AbortController().signal })).map((m) => m.name),
+      ['llama-3'],
+    );
     assert.equal(await client().getCredits({ signal: new AbortController().signal }), 12.5);
     assert.equal(server.requestsTo('/models')[0].headers.authorization, `Bearer ${KEY}`);
   });
@@ -234,16 +294,21 @@ describe('ArceeClient retry timing (fake timers)', () => {
   afterEach(() => clock.uninstall());
 
   function fakeFetch(statuses: { status: number; headers?: Record<string, string> }[], calls: number[]): typeof fetch {
-    return (() => {
+    return () => {
       calls.push(Date.now());
       const next = statuses.shift() ?? { status: 200 };
       if (next.status === 200) {
-        return Promise.resolve(new Response(textStream('ok'), { status: 200, headers: { 'content-type': 'text/event-stream' } }));
+        return Promise.resolve(
+          new Response(textStream('ok'), { status: 200, headers: { 'content-type': 'text/event-stream' } }),
+        );
       }
       return Promise.resolve(
-        new Response(JSON.stringify({ detail: 'later' }), { status: next.status, headers: { 'content-type': 'application/json', ...next.headers } }),
+        new Response(JSON.stringify({ detail: 'later' }), {
+          status: next.status,
+          headers: { 'content-type': 'application/json', ...next.headers },
+        }),
       );
-    });
+    };
   }
 
   it('waits the backoff between attempts, honouring Retry-After', async () => {
@@ -266,7 +331,11 @@ describe('ArceeClient retry timing (fake timers)', () => {
   it('a cancel during the backoff stops at once', async () => {
     const calls: number[] = [];
     const ac = new AbortController();
-    const c = new ArceeClient({ baseUrl: 'http://127.0.0.1:9/v1', fetch: fakeFetch([{ status: 503 }, { status: 503 }], calls), retry: { baseDelayMs: 10_000 } });
+    const c = new ArceeClient({
+      baseUrl: 'http://127.0.0.1:9/v1',
+      fetch: fakeFetch([{ status: 503 }, { status: 503 }], calls),
+      retry: { baseDelayMs: 10_000 },
+    });
     const done = rejects(collect(c.streamChat(req(), { signal: ac.signal })));
     await clock.tickAsync(100);
     ac.abort();
@@ -277,7 +346,10 @@ describe('ArceeClient retry timing (fake timers)', () => {
 
   it('a Retry-After past the total bound is not waited for', async () => {
     const calls: number[] = [];
-    const c = new ArceeClient({ baseUrl: 'http://127.0.0.1:9/v1', fetch: fakeFetch([{ status: 429, headers: { 'retry-after': '3600' } }], calls) });
+    const c = new ArceeClient({
+      baseUrl: 'http://127.0.0.1:9/v1',
+      fetch: fakeFetch([{ status: 429, headers: { 'retry-after': '3600' } }], calls),
+    });
     const e = await rejects(collect(c.streamChat(req(), { signal: new AbortController().signal })));
     assert.equal(e.kind, 'rate_limit');
     assert.equal(e.retryAfterMs, 3_600_000);
@@ -287,14 +359,25 @@ describe('ArceeClient retry timing (fake timers)', () => {
 
 describe('buildBody', () => {
   it('keeps explicit stream_options fields and drops them for non-streaming', () => {
-    assert.deepEqual(buildBody(req({ stream_options: { include_usage: false } }), true).stream_options, { include_usage: false });
+    assert.deepEqual(buildBody(req({ stream_options: { include_usage: false } }), true).stream_options, {
+      include_usage: false,
+    });
     assert.equal(buildBody(req({ stream_options: { include_usage: true } }), false).stream_options, undefined);
   });
 
   it('leaves reasoning_effort out for trinity-large-thinking (it refuses every value), and only there', () => {
-    assert.equal('reasoning_effort' in buildBody(req({ model: 'trinity-large-thinking', reasoning_effort: 'high' }), true), false);
-    assert.equal('reasoning_effort' in buildBody(req({ model: 'arcee-ai/Trinity-Large-Thinking', reasoning_effort: 'low' }), true), false);
+    assert.equal(
+      'reasoning_effort' in buildBody(req({ model: 'trinity-large-thinking', reasoning_effort: 'high' }), true),
+      false,
+    );
+    assert.equal(
+      'reasoning_effort' in buildBody(req({ model: 'arcee-ai/Trinity-Large-Thinking', reasoning_effort: 'low' }), true),
+      false,
+    );
     assert.equal(buildBody(req({ model: 'trinity-mini', reasoning_effort: 'low' }), true).reasoning_effort, 'low');
-    assert.equal(buildBody(req({ model: 'trinity-large-thinking-v2', reasoning_effort: 'low' }), true).reasoning_effort, 'low');
+    assert.equal(
+      buildBody(req({ model: 'trinity-large-thinking-v2', reasoning_effort: 'low' }), true).reasoning_effort,
+      'low',
+    );
   });
 });

@@ -49,7 +49,10 @@ describe('completions: suggestion cache', () => {
     const far = 'x'.repeat(100_000);
     const c = new SuggestionCache();
     c.put(doc, far + prefix, suffix + far, 'items.length;');
-    assert.deepEqual(c.get(doc, 'y' + far.slice(1) + prefix + 'it', suffix + far), { text: 'ems.length;', via: 'typed' });
+    assert.deepEqual(c.get(doc, 'y' + far.slice(1) + prefix + 'it', suffix + far), {
+      text: 'ems.length;',
+      via: 'typed',
+    });
   });
 
   it('keeps the most recently used entries up to its capacity, and clears per document or all', () => {

@@ -28,10 +28,16 @@ describe('completions: post-processing corpus', () => {
     assert.ok(cases.length >= 60, `${cases.length} cases`);
     assert.ok(languages.size >= 6, `${languages.size} languages`);
     for (const category of CATEGORIES) {
-      assert.ok(cases.some((c) => c.categories.includes(category)), `no case of ${category}`);
+      assert.ok(
+        cases.some((c) => c.categories.includes(category)),
+        `no case of ${category}`,
+      );
     }
     for (const c of cases) {
-      assert.ok(c.categories.length > 0 && c.categories.every((k) => (CATEGORIES as readonly string[]).includes(k)), c.name);
+      assert.ok(
+        c.categories.length > 0 && c.categories.every((k) => (CATEGORIES as readonly string[]).includes(k)),
+        c.name,
+      );
     }
     const names = cases.map((c) => `${c.languageId}: ${c.name}`);
     assert.equal(new Set(names).size, names.length, 'case names are unique');

@@ -8,7 +8,7 @@ import { loadCorpus } from '../support/completionsCorpus';
 function pieces(text: string, seed: number, max: number): string[] {
   const rnd = seededRandom(seed);
   const out: string[] = [];
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0; i < text.length;) {
     const n = 1 + Math.floor(rnd() * max);
     out.push(text.slice(i, i + n));
     i += n;
@@ -35,19 +35,35 @@ describe('completions: a streamed answer, decided early', () => {
   for (const file of files) {
     for (const c of file.cases) {
       it(`${file.language}: ${c.name}`, () => {
-        const ctx: CompletionContext = { prefix: c.prefix, suffix: c.suffix, languageId: c.languageId, mode: c.mode, indent: c.indent ?? file.indent };
+        const ctx: CompletionContext = {
+          prefix: c.prefix,
+          suffix: c.suffix,
+          languageId: c.languageId,
+          mode: c.mode,
+          indent: c.indent ?? file.indent,
+        };
         for (const [seed, max] of [
           [1, 1],
           [2, 7],
           [3, 40],
         ]) {
-          assert.equal(stream(ctx, pieces(c.answer, seed, max)).text ?? null, c.expected, `pieces of up to ${max} characters`);
+          assert.equal(
+            stream(ctx, pieces(c.answer, seed, max)).text ?? null,
+            c.expected,
+            `pieces of up to ${max} characters`,
+          );
         }
       });
     }
   }
 
-  const ts = (prefix: string, suffix: string, mode: 'line' | 'block'): CompletionContext => ({ prefix, suffix, languageId: 'typescript', mode, indent: { useTabs: false, size: 2 } });
+  const ts = (prefix: string, suffix: string, mode: 'line' | 'block'): CompletionContext => ({
+    prefix,
+    suffix,
+    languageId: 'typescript',
+    mode,
+    indent: { useTabs: false, size: 2 },
+  });
 
   it('line mode: decided at the first line break, before the rest arrives', () => {
     const answer = 'items.reduce((a, b) => a + b, 0);\nconsole.log(total);\nreturn total;\n';
@@ -79,7 +95,10 @@ describe('completions: a streamed answer, decided early', () => {
   it('block mode: a closed fence decides; maxLines decides and cuts', () => {
     const s = new StreamedAnswer(ts('function f() {\n  ', '\n}\n', 'block'), 20);
     assert.equal(s.push('```ts\nconst a = 1;\nconst b = 2;\n').decided, false);
-    assert.deepEqual(s.push('```\nMore prose after the fence.\n'), { decided: true, text: 'const a = 1;\n  const b = 2;' });
+    assert.deepEqual(s.push('```\nMore prose after the fence.\n'), {
+      decided: true,
+      text: 'const a = 1;\n  const b = 2;',
+    });
     const capped = new StreamedAnswer(ts('function f() {\n  ', '\n}\n', 'block'), 2);
     assert.equal(capped.push('a();\n').decided, false);
     assert.deepEqual(capped.push('b();\n'), { decided: true, text: 'a();\n  b();' });
@@ -100,7 +119,10 @@ describe('completions: a streamed answer, decided early', () => {
   });
 
   it('analyseCompletion: a lone lead-in line is prose, not code', () => {
-    assert.deepEqual(analyseCompletion("Here's the completion:", ts('const total = ', '\n', 'line')), { text: undefined, ended: false });
+    assert.deepEqual(analyseCompletion("Here's the completion:", ts('const total = ', '\n', 'line')), {
+      text: undefined,
+      ended: false,
+    });
   });
 
   it('limitLines keeps at most n lines and never returns blank text', () => {

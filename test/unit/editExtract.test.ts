@@ -3,16 +3,24 @@ import { extractCode, stripReasoning } from '../../src/edit/extract';
 
 describe('edit: reply → code', () => {
   it('takes an unfenced reply whole, without surrounding blank lines', () => {
-    assert.deepEqual(extractCode('\n\nconst a = 1;\n  b();\n\n'), { code: 'const a = 1;\n  b();', fenced: false, closed: true, language: '' });
+    assert.deepEqual(extractCode('\n\nconst a = 1;\n  b();\n\n'), {
+      code: 'const a = 1;\n  b();',
+      fenced: false,
+      closed: true,
+      language: '',
+    });
   });
 
   it('strips the fence and the prose around it', () => {
-    const r = extractCode("Here is the fixed code:\n\n```ts\nconst a = 1;\n```\n\nThis adds one.");
+    const r = extractCode('Here is the fixed code:\n\n```ts\nconst a = 1;\n```\n\nThis adds one.');
     assert.deepEqual(r, { code: 'const a = 1;', fenced: true, closed: true, language: 'ts' });
   });
 
   it('keeps the largest fenced block, the last of equal ones', () => {
-    assert.equal(extractCode('```\nsmall\n```\ntext\n```py\ndef big():\n    pass\n```\n```\nsmall\n```').code, 'def big():\n    pass');
+    assert.equal(
+      extractCode('```\nsmall\n```\ntext\n```py\ndef big():\n    pass\n```\n```\nsmall\n```').code,
+      'def big():\n    pass',
+    );
     assert.equal(extractCode('```\naaa\n```\n```\nbbb\n```').code, 'bbb');
   });
 
@@ -28,7 +36,12 @@ describe('edit: reply → code', () => {
   });
 
   it('an unclosed fence (a partial reply) runs to the end and says so', () => {
-    assert.deepEqual(extractCode('Sure:\n```ts\nconst a = 1;\nconst b'), { code: 'const a = 1;\nconst b', fenced: true, closed: false, language: 'ts' });
+    assert.deepEqual(extractCode('Sure:\n```ts\nconst a = 1;\nconst b'), {
+      code: 'const a = 1;\nconst b',
+      fenced: true,
+      closed: false,
+      language: 'ts',
+    });
   });
 
   it('normalises CRLF and keeps inner indentation', () => {

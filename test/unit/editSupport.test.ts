@@ -10,7 +10,10 @@ describe('edit: range tracking', () => {
     assert.deepEqual([r.start, r.end], [13, 23]);
     r.apply([{ offset: 2, length: 5, text: '' }]);
     assert.deepEqual([r.start, r.end], [8, 18]);
-    r.apply([{ offset: 18, length: 0, text: 'tail' }, { offset: 30, length: 3, text: '' }]);
+    r.apply([
+      { offset: 18, length: 0, text: 'tail' },
+      { offset: 30, length: 3, text: '' },
+    ]);
     assert.deepEqual([r.start, r.end, r.touched], [8, 18, false]);
   });
 
@@ -36,20 +39,31 @@ describe('edit: range tracking', () => {
   it('several changes of one event are applied from the last to the first', () => {
     const r = new TrackedRange(10, 20);
     // Relative to the document before the event: insert at 0 and at 25.
-    r.apply([{ offset: 0, length: 0, text: '12345' }, { offset: 25, length: 0, text: 'z' }]);
+    r.apply([
+      { offset: 0, length: 0, text: '12345' },
+      { offset: 25, length: 0, text: 'z' },
+    ]);
     assert.deepEqual([r.start, r.end, r.touched], [15, 25, false]);
   });
 });
 
 describe('edit: enclosing function or block', () => {
-  const range = (a: number, b: number, ca = 0, cb = 1): SymbolNode['range'] => ({ start: { line: a, character: ca }, end: { line: b, character: cb } });
+  const range = (a: number, b: number, ca = 0, cb = 1): SymbolNode['range'] => ({
+    start: { line: a, character: ca },
+    end: { line: b, character: cb },
+  });
   const tree: SymbolNode[] = [
     {
       name: 'C',
       kind: SymbolKinds.Class,
       range: range(0, 20),
       children: [
-        { name: 'm', kind: SymbolKinds.Method, range: range(2, 8), children: [{ name: 'v', kind: 12, range: range(3, 3, 4, 20) }] },
+        {
+          name: 'm',
+          kind: SymbolKinds.Method,
+          range: range(2, 8),
+          children: [{ name: 'v', kind: 12, range: range(3, 3, 4, 20) }],
+        },
         { name: 'field', kind: 7, range: range(10, 10) },
       ],
     },
@@ -87,16 +101,34 @@ describe('edit: token estimate and context check', () => {
     assert.equal(
       estimateMessageTokens([
         { role: 'system', content: 'x'.repeat(40) },
-        { role: 'user', content: [{ type: 'text', text: 'y'.repeat(8) }, { type: 'image_url', image_url: { url: 'data:' } }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'y'.repeat(8) },
+            { type: 'image_url', image_url: { url: 'data:' } },
+          ],
+        },
       ]),
       4 + 10 + 4 + 2,
     );
   });
 
   it('passes what fits and unknown context lengths; refuses the rest with a clear sentence', () => {
-    assert.deepEqual(checkContext({ promptTokens: 90, answerTokens: 10, contextLength: 100, model: 'm', what: 'selection' }), { ok: true, needed: 100 });
-    assert.equal(checkContext({ promptTokens: 1e9, answerTokens: 0, contextLength: undefined, model: 'm', what: 'selection' }).ok, true);
-    const r = checkContext({ promptTokens: 40_000, answerTokens: 2_000, contextLength: 32_768, model: 'spotlight', what: 'selection' });
+    assert.deepEqual(
+      checkContext({ promptTokens: 90, answerTokens: 10, contextLength: 100, model: 'm', what: 'selection' }),
+      { ok: true, needed: 100 },
+    );
+    assert.equal(
+      checkContext({ promptTokens: 1e9, answerTokens: 0, contextLength: undefined, model: 'm', what: 'selection' }).ok,
+      true,
+    );
+    const r = checkContext({
+      promptTokens: 40_000,
+      answerTokens: 2_000,
+      contextLength: 32_768,
+      model: 'spotlight',
+      what: 'selection',
+    });
     assert.equal(r.ok, false);
     assert.equal(
       r.message,

@@ -17,8 +17,20 @@ const headers = (h: Record<string, string> = {}): { get(n: string): string | nul
   get: (n: string) => h[n.toLowerCase()] ?? null,
 });
 
-function http(status: number, body: string, contentType = 'application/json', h: Record<string, string> = {}): ArceeError {
-  return errorFromHttp({ status, host: 'api.arcee.ai', contentType, body, headers: headers(h), now: Date.parse('2026-11-26T12:00:00Z') });
+function http(
+  status: number,
+  body: string,
+  contentType = 'application/json',
+  h: Record<string, string> = {},
+): ArceeError {
+  return errorFromHttp({
+    status,
+    host: 'api.arcee.ai',
+    contentType,
+    body,
+    headers: headers(h),
+    now: Date.parse('2026-11-26T12:00:00Z'),
+  });
 }
 
 describe('errors', () => {
@@ -61,21 +73,37 @@ describe('errors', () => {
       422,
       JSON.stringify({
         detail: [
-          { loc: ['body', 'temperature'], msg: 'Input should be less than or equal to 2', type: 'less_than_equal', input: 5 },
+          {
+            loc: ['body', 'temperature'],
+            msg: 'Input should be less than or equal to 2',
+            type: 'less_than_equal',
+            input: 5,
+          },
           { loc: ['body', 'n'], msg: 'Input should be a valid integer', type: 'int_type' },
         ],
       }),
     );
     assert.equal(e.kind, 'validation');
-    assert.match(e.message, /body\.temperature: Input should be less than or equal to 2; body\.n: Input should be a valid integer/);
+    assert.match(
+      e.message,
+      /body\.temperature: Input should be less than or equal to 2; body\.n: Input should be a valid integer/,
+    );
     assert.doesNotMatch(e.message, /object Object/);
   });
 
   it("reads OpenAI's error.message, and treats insufficient_quota 429 as payment", () => {
-    const e = http(429, JSON.stringify({ error: { message: 'You exceeded your current quota', type: 'insufficient_quota', code: 'insufficient_quota' } }));
+    const e = http(
+      429,
+      JSON.stringify({
+        error: { message: 'You exceeded your current quota', type: 'insufficient_quota', code: 'insufficient_quota' },
+      }),
+    );
     assert.equal(e.kind, 'payment');
     assert.match(e.message, /exceeded your current quota/);
-    const r = http(429, JSON.stringify({ error: { message: 'Slow down', type: 'rate_limit', code: 'rate_limit_exceeded' } }));
+    const r = http(
+      429,
+      JSON.stringify({ error: { message: 'Slow down', type: 'rate_limit', code: 'rate_limit_exceeded' } }),
+    );
     assert.equal(r.kind, 'rate_limit');
   });
 
@@ -125,23 +153,51 @@ describe('errors', () => {
     const LLAMA = 'request (3031 tokens) exceeds the available context size (2048 tokens), try increasing it';
 
     it("llama.cpp's 400 (exceed_context_size_error, n_prompt_tokens, n_ctx)", () => {
-      const e = http(400, JSON.stringify({ error: { code: 400, message: LLAMA, type: 'exceed_context_size_error', n_prompt_tokens: 3031, n_ctx: 2048 } }));
+      const e = http(
+        400,
+        JSON.stringify({
+          error: { code: 400, message: LLAMA, type: 'exceed_context_size_error', n_prompt_tokens: 3031, n_ctx: 2048 },
+        }),
+      );
       assert.equal(e.kind, 'context_overflow');
       assert.equal(e.status, 400);
-      assert.equal(e.message, `The request is 3,031 tokens but the model's context holds 2,048. ${ADVICE} (400 Bad Request: ${LLAMA})`);
+      assert.equal(
+        e.message,
+        `The request is 3,031 tokens but the model's context holds 2,048. ${ADVICE} (400 Bad Request: ${LLAMA})`,
+      );
     });
 
     it("OpenAI's context_length_exceeded, with and without sizes in the message", () => {
-      const msg = "This model's maximum context length is 8192 tokens. However, your messages resulted in 9000 tokens. Please reduce the length of the messages.";
-      const e = http(400, JSON.stringify({ error: { message: msg, type: 'invalid_request_error', param: 'messages', code: 'context_length_exceeded' } }));
+      const msg =
+        "This model's maximum context length is 8192 tokens. However, your messages resulted in 9000 tokens. Please reduce the length of the messages.";
+      const e = http(
+        400,
+        JSON.stringify({
+          error: { message: msg, type: 'invalid_request_error', param: 'messages', code: 'context_length_exceeded' },
+        }),
+      );
       assert.equal(e.kind, 'context_overflow');
-      assert.match(e.message, new RegExp(`^The request is 9,000 tokens but the model's context holds 8,192\\. ${ADVICE}`));
+      assert.match(
+        e.message,
+        new RegExp(`^The request is 9,000 tokens but the model's context holds 8,192\\. ${ADVICE}`),
+      );
       const bare = http(400, JSON.stringify({ error: { message: 'Too long.', code: 'context_length_exceeded' } }));
       assert.equal(bare.kind, 'context_overflow');
-      assert.equal(bare.message, `The request does not fit the model's context. ${ADVICE} (400 Bad Request: Too long.)`);
+      assert.equal(
+        bare.message,
+        `The request does not fit the model's context. ${ADVICE} (400 Bad Request: Too long.)`,
+      );
       // Other errors that merely mention the context stay what they were.
       assert.equal(http(400, JSON.stringify({ detail: 'Invalid context parameter' })).kind, 'bad_request');
-      assert.equal(http(429, JSON.stringify({ error: { message: "This model's maximum context length is 8192 tokens", code: 'rate_limit_exceeded' } })).kind, 'rate_limit');
+      assert.equal(
+        http(
+          429,
+          JSON.stringify({
+            error: { message: "This model's maximum context length is 8192 tokens", code: 'rate_limit_exceeded' },
+          }),
+        ).kind,
+        'rate_limit',
+      );
     });
 
     it("vLLM's wordings: the prompt and the room for the answer apart", () => {
@@ -149,7 +205,8 @@ describe('errors', () => {
         400,
         JSON.stringify({
           object: 'error',
-          message: "This model's maximum context length is 4096 tokens. However, you requested 5000 tokens (4000 in the messages, 1000 in the completion). Please reduce the length of the messages or completion.",
+          message:
+            "This model's maximum context length is 4096 tokens. However, you requested 5000 tokens (4000 in the messages, 1000 in the completion). Please reduce the length of the messages or completion.",
           type: 'BadRequestError',
           code: 400,
         }),
@@ -161,9 +218,19 @@ describe('errors', () => {
       );
       const maxTokens = http(
         400,
-        JSON.stringify({ error: { message: "'max_tokens' or 'max_completion_tokens' is too large: 8000. This model's maximum context length is 4096 tokens and your request has 2778 input tokens (8000 > 4096 - 2778). None", type: 'BadRequestError', code: 400 } }),
+        JSON.stringify({
+          error: {
+            message:
+              "'max_tokens' or 'max_completion_tokens' is too large: 8000. This model's maximum context length is 4096 tokens and your request has 2778 input tokens (8000 > 4096 - 2778). None",
+            type: 'BadRequestError',
+            code: 400,
+          },
+        }),
       );
-      assert.match(maxTokens.message, /^The request is 2,778 tokens and asks for up to 8,000 more for the answer, but the model's context holds 4,096\./);
+      assert.match(
+        maxTokens.message,
+        /^The request is 2,778 tokens and asks for up to 8,000 more for the answer, but the model's context holds 4,096\./,
+      );
     });
 
     it("Arcee's shape (FastAPI detail passing on LiteLLM's words; unverified) and a proxy's 500", () => {
@@ -176,23 +243,36 @@ describe('errors', () => {
     });
 
     it('inside a 200 stream (llama.cpp error line, OpenAI-shaped data event)', () => {
-      const e = errorFromStreamPayload({ code: 400, message: LLAMA, type: 'exceed_context_size_error', n_prompt_tokens: 3031, n_ctx: 2048 });
+      const e = errorFromStreamPayload({
+        code: 400,
+        message: LLAMA,
+        type: 'exceed_context_size_error',
+        n_prompt_tokens: 3031,
+        n_ctx: 2048,
+      });
       assert.equal(e.kind, 'context_overflow');
       assert.equal(e.message, `The request is 3,031 tokens but the model's context holds 2,048. ${ADVICE} (${LLAMA})`);
-      assert.equal(errorFromStreamPayload({ error: { message: 'too long', code: 'context_length_exceeded' } }).kind, 'context_overflow');
+      assert.equal(
+        errorFromStreamPayload({ error: { message: 'too long', code: 'context_length_exceeded' } }).kind,
+        'context_overflow',
+      );
     });
   });
 
   describe('retry-after', () => {
     const now = Date.parse('2026-11-26T12:00:00Z');
-    it('prefers retry-after-ms', () => assert.equal(parseRetryAfter(headers({ 'retry-after-ms': '1500', 'retry-after': '9' }), now), 1500));
+    it('prefers retry-after-ms', () =>
+      assert.equal(parseRetryAfter(headers({ 'retry-after-ms': '1500', 'retry-after': '9' }), now), 1500));
     it('reads seconds', () => assert.equal(parseRetryAfter(headers({ 'retry-after': '2' }), now), 2000));
     it('reads fractional seconds', () => assert.equal(parseRetryAfter(headers({ 'retry-after': '0.25' }), now), 250));
-    it('reads an HTTP date', () => assert.equal(parseRetryAfter(headers({ 'retry-after': 'Thu, 26 Nov 2026 12:00:05 GMT' }), now), 5000));
-    it('a past date is zero', () => assert.equal(parseRetryAfter(headers({ 'retry-after': 'Thu, 26 Nov 2026 11:00:00 GMT' }), now), 0));
+    it('reads an HTTP date', () =>
+      assert.equal(parseRetryAfter(headers({ 'retry-after': 'Thu, 26 Nov 2026 12:00:05 GMT' }), now), 5000));
+    it('a past date is zero', () =>
+      assert.equal(parseRetryAfter(headers({ 'retry-after': 'Thu, 26 Nov 2026 11:00:00 GMT' }), now), 0));
     it('garbage is null', () => assert.equal(parseRetryAfter(headers({ 'retry-after': 'soon' }), now), null));
     it('absent is null', () => assert.equal(parseRetryAfter(headers({}), now), null));
-    it('reaches the error', () => assert.equal(http(429, '{"detail":"slow"}', 'application/json', { 'retry-after': '3' }).retryAfterMs, 3000));
+    it('reaches the error', () =>
+      assert.equal(http(429, '{"detail":"slow"}', 'application/json', { 'retry-after': '3' }).retryAfterMs, 3000));
   });
 
   describe('in-band stream errors', () => {
@@ -202,14 +282,26 @@ describe('errors', () => {
       assert.match(e.message, /Upstream overloaded/);
     });
     it('string', () => assert.match(errorFromStreamPayload({ error: 'bad things' }).message, /bad things/));
-    it('bare payload of event: error', () => assert.match(errorFromStreamPayload({ message: 'crash' }).message, /crash/));
+    it('bare payload of event: error', () =>
+      assert.match(errorFromStreamPayload({ message: 'crash' }).message, /crash/));
     it('a status in the error code is classified like the HTTP status (vLLM, llama.cpp)', () => {
-      const vllm = errorFromStreamPayload({ error: { object: 'error', message: 'bad thing', type: 'BadRequestError', param: null, code: 400 } });
+      const vllm = errorFromStreamPayload({
+        error: { object: 'error', message: 'bad thing', type: 'BadRequestError', param: null, code: 400 },
+      });
       assert.equal(vllm.kind, 'bad_request');
       assert.match(vllm.message, /bad thing/);
-      assert.equal(errorFromStreamPayload({ code: 429, message: 'slow down', type: 'rate_limit_error' }).kind, 'rate_limit');
-      assert.equal(errorFromStreamPayload({ code: 503, message: 'loading model', type: 'unavailable_error' }).kind, 'unavailable');
-      assert.equal(errorFromStreamPayload({ error: { message: 'no credits', code: 'insufficient_quota' } }).kind, 'payment');
+      assert.equal(
+        errorFromStreamPayload({ code: 429, message: 'slow down', type: 'rate_limit_error' }).kind,
+        'rate_limit',
+      );
+      assert.equal(
+        errorFromStreamPayload({ code: 503, message: 'loading model', type: 'unavailable_error' }).kind,
+        'unavailable',
+      );
+      assert.equal(
+        errorFromStreamPayload({ error: { message: 'no credits', code: 'insufficient_quota' } }).kind,
+        'payment',
+      );
     });
     it('unknown shape still reads well', () => {
       const e = errorFromStreamPayload({ error: { foo: 1 } });
@@ -230,9 +322,18 @@ describe('errors', () => {
       [600_000, '10 min'],
     ];
     for (const [ms, words] of table) assert.equal(formatDuration(ms), words, String(ms));
-    assert.equal(timeoutError('first byte', 300, 'h', DEFAULT_TIMEOUT_NAMES).message, 'h has not started to answer within 300 ms. Try again, or raise the first-byte timeout.');
-    assert.equal(timeoutError('idle', 1500, 'h', DEFAULT_TIMEOUT_NAMES).message, 'h has not sent the next part of the answer within 1.5 s. Try again, or raise the idle timeout.');
-    assert.equal(timeoutError('request', 600_000, 'h', DEFAULT_TIMEOUT_NAMES).message, 'h did not finish its answer within 10 min. Try again, or raise the request timeout.');
+    assert.equal(
+      timeoutError('first byte', 300, 'h', DEFAULT_TIMEOUT_NAMES).message,
+      'h has not started to answer within 300 ms. Try again, or raise the first-byte timeout.',
+    );
+    assert.equal(
+      timeoutError('idle', 1500, 'h', DEFAULT_TIMEOUT_NAMES).message,
+      'h has not sent the next part of the answer within 1.5 s. Try again, or raise the idle timeout.',
+    );
+    assert.equal(
+      timeoutError('request', 600_000, 'h', DEFAULT_TIMEOUT_NAMES).message,
+      'h did not finish its answer within 10 min. Try again, or raise the request timeout.',
+    );
   });
 
   it('describes network failures by code', () => {

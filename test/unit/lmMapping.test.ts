@@ -17,13 +17,32 @@ import { DEFAULT_CONTEXT_LENGTH, DEFAULT_MAX_OUTPUT, modelInformation } from '..
 const text = (value: string) => ({ value });
 const call = (callId: string, name: string, input: object) => ({ callId, name, input });
 const result = (callId: string, content: unknown[]) => ({ callId, content });
-const data = (mimeType: string, bytes: string | Uint8Array) => ({ mimeType, data: typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes });
-const model = (over: Partial<ModelInfo>): ModelInfo => ({ id: 'm', name: 'M', inputModalities: [], outputModalities: [], supportedParameters: [], supportedFeatures: [], ...over });
+const data = (mimeType: string, bytes: string | Uint8Array) => ({
+  mimeType,
+  data: typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes,
+});
+const model = (over: Partial<ModelInfo>): ModelInfo => ({
+  id: 'm',
+  name: 'M',
+  inputModalities: [],
+  outputModalities: [],
+  supportedParameters: [],
+  supportedFeatures: [],
+  ...over,
+});
 
 describe('lm mapping: model information', () => {
   it('takes name, limits and capabilities from the catalogue entry', () => {
     const info = modelInformation(
-      model({ id: 'arcee-ai/trinity-large', name: 'Trinity Large', description: 'Big', contextLength: 131072, maxOutputTokens: 16384, inputModalities: ['text', 'image'], supportedParameters: ['tools', 'temperature'] }),
+      model({
+        id: 'arcee-ai/trinity-large',
+        name: 'Trinity Large',
+        description: 'Big',
+        contextLength: 131072,
+        maxOutputTokens: 16384,
+        inputModalities: ['text', 'image'],
+        supportedParameters: ['tools', 'temperature'],
+      }),
     );
     assert.deepEqual(info, {
       id: 'arcee-ai/trinity-large',
@@ -41,7 +60,11 @@ describe('lm mapping: model information', () => {
   it('reads tool support from supported_features too; a silent catalogue means unknown (yes), a declared parameter list without tools means no', () => {
     assert.equal(modelInformation(model({ supportedFeatures: ['reasoning', 'tools'] })).capabilities.toolCalling, true);
     assert.equal(modelInformation(model({ supportedParameters: ['temperature'] })).capabilities.toolCalling, false);
-    assert.equal(modelInformation(model({ supportedParameters: ['temperature'], supportedFeatures: ['function_calling'] })).capabilities.toolCalling, true);
+    assert.equal(
+      modelInformation(model({ supportedParameters: ['temperature'], supportedFeatures: ['function_calling'] }))
+        .capabilities.toolCalling,
+      true,
+    );
     // Arcee's supported_features is often null and local servers list only ids: VS Code's agent mode needs tools.
     assert.equal(modelInformation(model({})).capabilities.toolCalling, true);
     assert.equal(modelInformation(model({ supportedFeatures: ['reasoning'] })).capabilities.toolCalling, true);
@@ -77,8 +100,20 @@ describe('lm mapping: messages', () => {
   it('maps a tool-call round trip: assistant tool_calls, then tool messages before the user text', () => {
     const out = toApiMessages([
       { role: ROLE_USER, content: [text('Read a.ts')], name: undefined },
-      { role: ROLE_ASSISTANT, content: [call('call_1', 'read_file', { path: 'a.ts' }), call('call_2', 'list_files', {})], name: undefined },
-      { role: ROLE_USER, content: [result('call_1', [text('const a = 1;')]), result('call_2', [text('a.ts\n'), text('b.ts')]), text('Now explain.')], name: undefined },
+      {
+        role: ROLE_ASSISTANT,
+        content: [call('call_1', 'read_file', { path: 'a.ts' }), call('call_2', 'list_files', {})],
+        name: undefined,
+      },
+      {
+        role: ROLE_USER,
+        content: [
+          result('call_1', [text('const a = 1;')]),
+          result('call_2', [text('a.ts\n'), text('b.ts')]),
+          text('Now explain.'),
+        ],
+        name: undefined,
+      },
     ]);
     assert.deepEqual(out, [
       { role: 'user', content: 'Read a.ts' },
@@ -101,7 +136,14 @@ describe('lm mapping: messages', () => {
 
   it('strips tool XML a model leaked into its answer, but not an answer that talks about tools', () => {
     const out = toApiMessages([
-      { role: ROLE_ASSISTANT, content: [text('Reading it.\n<function=read_file>\n<parameter=path>\na.ts\n</parameter>\n</function>\n</tool_call>'), call('c', 'read_file', { path: 'a.ts' })], name: undefined },
+      {
+        role: ROLE_ASSISTANT,
+        content: [
+          text('Reading it.\n<function=read_file>\n<parameter=path>\na.ts\n</parameter>\n</function>\n</tool_call>'),
+          call('c', 'read_file', { path: 'a.ts' }),
+        ],
+        name: undefined,
+      },
       { role: ROLE_ASSISTANT, content: [text('Call `read_file` with <parameter=path> set.')], name: undefined },
     ]);
     assert.equal(out[0].content, 'Reading it.');
@@ -110,7 +152,18 @@ describe('lm mapping: messages', () => {
 
   it('maps images to image_url data URLs, and text-like data to text', () => {
     const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47]);
-    const out = toApiMessages([{ role: ROLE_USER, content: [text('What is this?'), data('image/png', png), data('text/plain', ' (a logo)'), data('cache_control', 'ephemeral')], name: undefined }]);
+    const out = toApiMessages([
+      {
+        role: ROLE_USER,
+        content: [
+          text('What is this?'),
+          data('image/png', png),
+          data('text/plain', ' (a logo)'),
+          data('cache_control', 'ephemeral'),
+        ],
+        name: undefined,
+      },
+    ]);
     assert.deepEqual(out, [
       {
         role: 'user',
@@ -124,20 +177,42 @@ describe('lm mapping: messages', () => {
   });
 
   it('moves an image returned by a tool into a user message after the tool messages', () => {
-    const out = toApiMessages([{ role: ROLE_USER, content: [result('c1', [text('screenshot:'), data('image/jpeg', new Uint8Array([1, 2, 3]))])], name: undefined }]);
+    const out = toApiMessages([
+      {
+        role: ROLE_USER,
+        content: [result('c1', [text('screenshot:'), data('image/jpeg', new Uint8Array([1, 2, 3]))])],
+        name: undefined,
+      },
+    ]);
     assert.deepEqual(out, [
       { role: 'tool', tool_call_id: 'c1', content: 'screenshot:' },
-      { role: 'user', content: [{ type: 'text', text: 'Images returned by the tool calls above:' }, { type: 'image_url', image_url: { url: 'data:image/jpeg;base64,AQID' } }] },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'Images returned by the tool calls above:' },
+          { type: 'image_url', image_url: { url: 'data:image/jpeg;base64,AQID' } },
+        ],
+      },
     ]);
   });
 
   it("sends the thinking VS Code kept from an answer back as the tool turn's reasoning, never as its text", () => {
     const out = toApiMessages([
-      { role: ROLE_ASSISTANT, content: [{ thinking: 'The port is in ' }, { thinking: 'the config.' }, call('c', 'read_file', { path: 'a' })], name: undefined },
+      {
+        role: ROLE_ASSISTANT,
+        content: [{ thinking: 'The port is in ' }, { thinking: 'the config.' }, call('c', 'read_file', { path: 'a' })],
+        name: undefined,
+      },
       { role: ROLE_ASSISTANT, content: [{ thinking: 'Just answer.' }, text('It is 8123.')], name: undefined },
     ]);
     assert.deepEqual(out, [
-      { role: 'assistant', content: '', reasoning_content: 'The port is in the config.', reasoning: 'The port is in the config.', tool_calls: [{ id: 'c', type: 'function', function: { name: 'read_file', arguments: '{"path":"a"}' } }] },
+      {
+        role: 'assistant',
+        content: '',
+        reasoning_content: 'The port is in the config.',
+        reasoning: 'The port is in the config.',
+        tool_calls: [{ id: 'c', type: 'function', function: { name: 'read_file', arguments: '{"path":"a"}' } }],
+      },
       // Outside tool loops reasoning is not sent back (as in the Arcee chat).
       { role: 'assistant', content: 'It is 8123.' },
     ]);
@@ -149,7 +224,13 @@ describe('lm mapping: messages', () => {
       { role: ROLE_USER, content: [text('hi')], name: 'ann' },
     ]);
     assert.deepEqual(out, [
-      { role: 'assistant', content: 'Let me look.', reasoning_content: '', reasoning: '', tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: '{"a":[1]}' } }] },
+      {
+        role: 'assistant',
+        content: 'Let me look.',
+        reasoning_content: '',
+        reasoning: '',
+        tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: '{"a":[1]}' } }],
+      },
       { role: 'user', content: 'hi', name: 'ann' },
     ]);
   });
@@ -177,7 +258,18 @@ describe('lm mapping: tools and options', () => {
         type: 'object',
         properties: {
           filePath: { type: 'string', description: 'An absolute path' },
-          edits: { type: 'array', items: { type: 'object', properties: { oldString: { type: 'string' }, newString: { type: 'string' }, at: { anyOf: [{ type: 'integer', minimum: 1 }, { type: 'null' }] } }, required: ['oldString', 'newString'] } },
+          edits: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                oldString: { type: 'string' },
+                newString: { type: 'string' },
+                at: { anyOf: [{ type: 'integer', minimum: 1 }, { type: 'null' }] },
+              },
+              required: ['oldString', 'newString'],
+            },
+          },
           mode: { enum: ['a', 'b', `c${i}`], default: 'a' },
         },
         required: ['filePath'],
@@ -200,7 +292,10 @@ describe('lm mapping: tools and options', () => {
   });
 
   it('passes only API request fields from modelOptions', () => {
-    assert.deepEqual(modelOptionFields({ temperature: 0.2, max_tokens: 100, model: 'evil', stream: false, messages: [], foo: 1 }), { temperature: 0.2, max_tokens: 100 });
+    assert.deepEqual(
+      modelOptionFields({ temperature: 0.2, max_tokens: 100, model: 'evil', stream: false, messages: [], foo: 1 }),
+      { temperature: 0.2, max_tokens: 100 },
+    );
     assert.deepEqual(modelOptionFields(undefined), {});
   });
 });
@@ -228,17 +323,31 @@ describe('lm mapping: answer and tokens', () => {
       { callId: 'c4', name: 'bare', input: { value: 42 } },
     ]);
     assert.deepEqual(dropped, ['cut']);
-    assert.deepEqual(finishedToolCalls({ id: null, model: null, usage: null, choices: [] }), { calls: [], dropped: [] });
+    assert.deepEqual(finishedToolCalls({ id: null, model: null, usage: null, choices: [] }), {
+      calls: [],
+      dropped: [],
+    });
   });
 
   it('estimates tokens for text, messages, tool calls and images', () => {
     assert.equal(estimateTokenCount(''), 0);
     assert.equal(estimateTokenCount('abcdefgh'), 2);
     assert.equal(estimateTokenCount({ role: ROLE_USER, content: [text('abcdefgh')], name: undefined }), 4 + 2);
-    assert.equal(estimateTokenCount({ role: ROLE_USER, content: [data('image/png', new Uint8Array(10_000))], name: undefined }), 4 + IMAGE_TOKENS);
-    const withCall = estimateTokenCount({ role: ROLE_ASSISTANT, content: [call('c', 'read_file', { path: 'a.ts' })], name: undefined });
+    assert.equal(
+      estimateTokenCount({ role: ROLE_USER, content: [data('image/png', new Uint8Array(10_000))], name: undefined }),
+      4 + IMAGE_TOKENS,
+    );
+    const withCall = estimateTokenCount({
+      role: ROLE_ASSISTANT,
+      content: [call('c', 'read_file', { path: 'a.ts' })],
+      name: undefined,
+    });
     assert.equal(withCall, 4 + Math.ceil(('read_file'.length + '{"path":"a.ts"}'.length) / 4));
-    const withResult = estimateTokenCount({ role: ROLE_USER, content: [result('c', [text('x'.repeat(400))])], name: undefined });
+    const withResult = estimateTokenCount({
+      role: ROLE_USER,
+      content: [result('c', [text('x'.repeat(400))])],
+      name: undefined,
+    });
     assert.equal(withResult, 4 + 4 + 100);
     // A long text grows linearly, about 4 characters per token.
     assert.equal(estimateTokenCount('x'.repeat(40_000)), 10_000);

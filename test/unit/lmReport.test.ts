@@ -16,16 +16,31 @@ const model = (id: string, extra: Partial<ModelInfo> = {}): ModelInfo => ({
 
 describe('language-model provider: usage, calibration, failures', () => {
   it('usage goes out with all three counts VS Code requires, or not at all', () => {
-    assert.deepEqual(usagePayload({ prompt_tokens: 18_000, completion_tokens: 250, total_tokens: 18_250 }), { prompt_tokens: 18_000, completion_tokens: 250, total_tokens: 18_250 });
-    // A total the server left out is the sum; a missing completion count is 0.
-    assert.deepEqual(usagePayload({ prompt_tokens: 100, completion_tokens: 7 }), { prompt_tokens: 100, completion_tokens: 7, total_tokens: 107 });
-    assert.deepEqual(usagePayload({ prompt_tokens: 100 }), { prompt_tokens: 100, completion_tokens: 0, total_tokens: 100 });
-    assert.deepEqual(usagePayload({ prompt_tokens: 100, completion_tokens: 1, prompt_tokens_details: { cached_tokens: 64 } }), {
-      prompt_tokens: 100,
-      completion_tokens: 1,
-      total_tokens: 101,
-      prompt_tokens_details: { cached_tokens: 64 },
+    assert.deepEqual(usagePayload({ prompt_tokens: 18_000, completion_tokens: 250, total_tokens: 18_250 }), {
+      prompt_tokens: 18_000,
+      completion_tokens: 250,
+      total_tokens: 18_250,
     });
+    // A total the server left out is the sum; a missing completion count is 0.
+    assert.deepEqual(usagePayload({ prompt_tokens: 100, completion_tokens: 7 }), {
+      prompt_tokens: 100,
+      completion_tokens: 7,
+      total_tokens: 107,
+    });
+    assert.deepEqual(usagePayload({ prompt_tokens: 100 }), {
+      prompt_tokens: 100,
+      completion_tokens: 0,
+      total_tokens: 100,
+    });
+    assert.deepEqual(
+      usagePayload({ prompt_tokens: 100, completion_tokens: 1, prompt_tokens_details: { cached_tokens: 64 } }),
+      {
+        prompt_tokens: 100,
+        completion_tokens: 1,
+        total_tokens: 101,
+        prompt_tokens_details: { cached_tokens: 64 },
+      },
+    );
     assert.equal(usagePayload(null), undefined);
     assert.equal(usagePayload({ completion_tokens: 5 }), undefined, 'no prompt count: nothing to show');
     assert.equal(usagePayload({ prompt_tokens: -1, completion_tokens: 5 }), undefined);
@@ -54,12 +69,33 @@ describe('language-model provider: usage, calibration, failures', () => {
   });
 
   it('failures: the sentence and the LanguageModelError kind that fits', () => {
-    assert.deepEqual(lmFailure(new ArceeError('auth', 'The API key was refused.')), { message: 'The API key was refused.', kind: 'auth', code: 'NoPermissions' });
-    assert.deepEqual(lmFailure(new ArceeError('payment', 'Out of credits.')), { message: 'Out of credits.', kind: 'payment', code: 'Blocked' });
-    assert.deepEqual(lmFailure(new ArceeError('not_found', 'No such model.')), { message: 'No such model.', kind: 'not_found', code: 'NotFound' });
-    assert.deepEqual(lmFailure(new ArceeError('server', 'The server failed.')), { message: 'The server failed.', kind: 'server' });
+    assert.deepEqual(lmFailure(new ArceeError('auth', 'The API key was refused.')), {
+      message: 'The API key was refused.',
+      kind: 'auth',
+      code: 'NoPermissions',
+    });
+    assert.deepEqual(lmFailure(new ArceeError('payment', 'Out of credits.')), {
+      message: 'Out of credits.',
+      kind: 'payment',
+      code: 'Blocked',
+    });
+    assert.deepEqual(lmFailure(new ArceeError('not_found', 'No such model.')), {
+      message: 'No such model.',
+      kind: 'not_found',
+      code: 'NotFound',
+    });
+    assert.deepEqual(lmFailure(new ArceeError('server', 'The server failed.')), {
+      message: 'The server failed.',
+      kind: 'server',
+    });
     // No LanguageModelError code fits a context overflow: callers get the sentence, not a "Blocked" that would misread it.
-    const overflow = errorFromStreamPayload({ code: 400, message: 'request (3031 tokens) exceeds the available context size (2048 tokens)', type: 'exceed_context_size_error', n_prompt_tokens: 3031, n_ctx: 2048 });
+    const overflow = errorFromStreamPayload({
+      code: 400,
+      message: 'request (3031 tokens) exceeds the available context size (2048 tokens)',
+      type: 'exceed_context_size_error',
+      n_prompt_tokens: 3031,
+      n_ctx: 2048,
+    });
     assert.deepEqual(lmFailure(overflow), { message: overflow.message, kind: 'context_overflow' });
     assert.match(lmFailure(overflow).message, /^The request is 3,031 tokens but the model's context holds 2,048\./);
     assert.deepEqual(lmFailure({ error: { message: 'odd' } }), { message: 'odd', kind: 'unknown' });
@@ -67,8 +103,10 @@ describe('language-model provider: usage, calibration, failures', () => {
   });
 
   it("VS Code's own chat is told apart from other extensions by the request's initiator", () => {
-    for (const chat of ['core', 'github.copilot-chat', 'GitHub.copilot-chat', 'github.copilot', undefined, '']) assert.equal(isChatInitiator(chat), true, String(chat));
-    for (const other of ['someone.other-extension', 'github.copilot-chat-fork', 'arcee-community.arcee-vscode']) assert.equal(isChatInitiator(other), false, other);
+    for (const chat of ['core', 'github.copilot-chat', 'GitHub.copilot-chat', 'github.copilot', undefined, ''])
+      assert.equal(isChatInitiator(chat), true, String(chat));
+    for (const other of ['someone.other-extension', 'github.copilot-chat-fork', 'arcee-community.arcee-vscode'])
+      assert.equal(isChatInitiator(other), false, other);
   });
 });
 
@@ -91,7 +129,10 @@ describe("VS Code's Chat: versions and model choices", () => {
   });
 
   it('utility tasks get trinity-mini, else the smallest model that does not think first; never a thinking model', () => {
-    assert.equal(utilityModelFor([model('trinity-large-thinking'), model('trinity-mini'), model('auto')]), 'trinity-mini');
+    assert.equal(
+      utilityModelFor([model('trinity-large-thinking'), model('trinity-mini'), model('auto')]),
+      'trinity-mini',
+    );
     assert.equal(utilityModelFor([model('arcee-ai/trinity-mini')]), 'arcee-ai/trinity-mini');
     assert.equal(
       utilityModelFor([

@@ -21,8 +21,14 @@ describe('chat logprobs (host side)', () => {
   });
 
   it('plan: the toggle asks and keeps; arcee.logprobs alone keeps (the request already asks); neither does nothing', () => {
-    assert.deepEqual(logprobPlan(true, { requestDefaults: {}, topLogprobs: 3 }), { keep: true, overrides: { logprobs: true, top_logprobs: 3 } });
-    assert.deepEqual(logprobPlan(false, { requestDefaults: { logprobs: true, top_logprobs: 2 } }), { keep: true, overrides: {} });
+    assert.deepEqual(logprobPlan(true, { requestDefaults: {}, topLogprobs: 3 }), {
+      keep: true,
+      overrides: { logprobs: true, top_logprobs: 3 },
+    });
+    assert.deepEqual(logprobPlan(false, { requestDefaults: { logprobs: true, top_logprobs: 2 } }), {
+      keep: true,
+      overrides: {},
+    });
     assert.deepEqual(logprobPlan(false, { requestDefaults: {} }), { keep: false, overrides: {} });
   });
 
@@ -66,14 +72,35 @@ describe('chat logprobs (host side)', () => {
     const c = new LogprobCompactor();
     const first = c.push([
       { token: ' ', logprob: -0.1, bytes: [32] },
-      { token: '\\xf0\\x9f', logprob: -0.5, bytes: wave.slice(0, 2), top_logprobs: [{ token: '\\xf0\\x9f', logprob: -0.5, bytes: wave.slice(0, 2) }, { token: '!', logprob: -1, bytes: [33] }] },
+      {
+        token: '\\xf0\\x9f',
+        logprob: -0.5,
+        bytes: wave.slice(0, 2),
+        top_logprobs: [
+          { token: '\\xf0\\x9f', logprob: -0.5, bytes: wave.slice(0, 2) },
+          { token: '!', logprob: -1, bytes: [33] },
+        ],
+      },
     ]);
-    assert.deepEqual(first.map((v) => v.token), [' '], 'the half character waits');
-    const second = c.push([{ token: '\\x91\\x8b', logprob: -0.25, bytes: wave.slice(2) }, { token: ' ok', logprob: 0, bytes: bytesOf(' ok') }]);
-    assert.deepEqual(second.map((v) => v.token), ['👋', ' ok']);
+    assert.deepEqual(
+      first.map((v) => v.token),
+      [' '],
+      'the half character waits',
+    );
+    const second = c.push([
+      { token: '\\x91\\x8b', logprob: -0.25, bytes: wave.slice(2) },
+      { token: ' ok', logprob: 0, bytes: bytesOf(' ok') },
+    ]);
+    assert.deepEqual(
+      second.map((v) => v.token),
+      ['👋', ' ok'],
+    );
     assert.equal(second[0].logprob, -0.75);
     // An alternative that is itself a partial character shows as sent.
-    assert.deepEqual(second[0].top, [{ token: '\\xf0\\x9f', logprob: -0.5 }, { token: '!', logprob: -1 }]);
+    assert.deepEqual(second[0].top, [
+      { token: '\\xf0\\x9f', logprob: -0.5 },
+      { token: '!', logprob: -1 },
+    ]);
     assert.deepEqual(c.flush(), []);
   });
 
@@ -98,7 +125,12 @@ describe('chat logprobs (host side)', () => {
   it('ignores malformed entries and alternatives', () => {
     const out = new LogprobCompactor().push([
       null as unknown as LogprobEntry,
-      { token: 'a', logprob: -1, bytes: [300] as number[], top_logprobs: [null, { token: 5 }, { token: 'b', logprob: -2 }] as unknown as LogprobEntry[] },
+      {
+        token: 'a',
+        logprob: -1,
+        bytes: [300] as number[],
+        top_logprobs: [null, { token: 5 }, { token: 'b', logprob: -2 }] as unknown as LogprobEntry[],
+      },
     ]);
     assert.deepEqual(out, [{ token: 'a', logprob: -1, top: [{ token: 'b', logprob: -2 }] }]);
   });

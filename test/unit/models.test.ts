@@ -5,7 +5,14 @@ import { describeModel, FALLBACK_MODELS, ModelCatalog, parseModel, parseModelLis
 import { LLAMA_CPP_MODELS } from '../support/fakeServer';
 
 const signal = new AbortController().signal;
-const model = (id: string): ModelInfo => ({ id, name: id, inputModalities: [], outputModalities: [], supportedParameters: [], supportedFeatures: [] });
+const model = (id: string): ModelInfo => ({
+  id,
+  name: id,
+  inputModalities: [],
+  outputModalities: [],
+  supportedParameters: [],
+  supportedFeatures: [],
+});
 
 describe('models', () => {
   it("parses Arcee's OpenRouter-shaped entry", () => {
@@ -38,15 +45,30 @@ describe('models', () => {
   });
 
   it("parses OpenAI's and Ollama's list shapes, dropping junk and duplicates", () => {
-    assert.deepEqual(parseModelList({ object: 'list', data: [{ id: 'a' }, { id: '' }, null, { id: 'a' }, { id: 'b', owned_by: 'x' }] }).map((m) => m.id), ['a', 'b']);
-    assert.deepEqual(parseModelList([{ id: 'c' }]).map((m) => m.id), ['c']);
+    assert.deepEqual(
+      parseModelList({
+        object: 'list',
+        data: [{ id: 'a' }, { id: '' }, null, { id: 'a' }, { id: 'b', owned_by: 'x' }],
+      }).map((m) => m.id),
+      ['a', 'b'],
+    );
+    assert.deepEqual(
+      parseModelList([{ id: 'c' }]).map((m) => m.id),
+      ['c'],
+    );
     assert.deepEqual(parseModelList({ models: [{ id: 'd', max_model_len: 4096 }] })[0].contextLength, 4096);
-    assert.throws(() => parseModelList({ nope: 1 }), (e: unknown) => e instanceof ArceeError && /not a model list/.test(e.message));
+    assert.throws(
+      () => parseModelList({ nope: 1 }),
+      (e: unknown) => e instanceof ArceeError && /not a model list/.test(e.message),
+    );
   });
 
   it("reads llama.cpp's context from meta: the server's n_ctx when it has one, else n_ctx_train", () => {
     const list = parseModelList(LLAMA_CPP_MODELS);
-    assert.deepEqual(list.map((m) => [m.id, m.contextLength]), [['qwen3-8b-q4_k_m.gguf', 40960]]);
+    assert.deepEqual(
+      list.map((m) => [m.id, m.contextLength]),
+      [['qwen3-8b-q4_k_m.gguf', 40960]],
+    );
     assert.equal(describeModel(list[0]), '41k context');
     const router = parseModelList({
       data: [
@@ -56,14 +78,21 @@ describe('models', () => {
         { id: 'both-named', context_length: 65536, meta: { n_ctx_train: 131072 } },
       ],
     });
-    assert.deepEqual(router.map((m) => m.contextLength), [8192, 32768, undefined, 65536]);
+    assert.deepEqual(
+      router.map((m) => m.contextLength),
+      [8192, 32768, undefined, 65536],
+    );
   });
 
   describe('ModelCatalog', () => {
     it('caches for the TTL, then refreshes', async () => {
       let now = 1000;
       let calls = 0;
-      const c = new ModelCatalog(() => Promise.resolve([model(`m${++calls}`)]), 500, () => now);
+      const c = new ModelCatalog(
+        () => Promise.resolve([model(`m${++calls}`)]),
+        500,
+        () => now,
+      );
       assert.deepEqual((await c.get({ signal })).source, 'live');
       const cached = await c.get({ signal });
       assert.equal(cached.source, 'cache');
@@ -85,10 +114,15 @@ describe('models', () => {
     });
 
     it('falls back to the built-in list with the reason', async () => {
-      const c = new ModelCatalog(() => Promise.reject(new ArceeError('network', 'Could not reach api.arcee.ai: host name not found.')));
+      const c = new ModelCatalog(() =>
+        Promise.reject(new ArceeError('network', 'Could not reach api.arcee.ai: host name not found.')),
+      );
       const r = await c.get({ signal });
       assert.equal(r.source, 'fallback');
-      assert.deepEqual(r.models.map((m) => m.id), FALLBACK_MODELS.map((m) => m.id));
+      assert.deepEqual(
+        r.models.map((m) => m.id),
+        FALLBACK_MODELS.map((m) => m.id),
+      );
       assert.match(r.error!, /host name not found/);
     });
 
@@ -110,7 +144,11 @@ describe('models', () => {
     });
 
     it('seeded from persisted state, it answers without a request', async () => {
-      const c = new ModelCatalog(() => Promise.reject(new Error('should not be called')), 1000, () => 5000);
+      const c = new ModelCatalog(
+        () => Promise.reject(new Error('should not be called')),
+        1000,
+        () => 5000,
+      );
       c.seed([model('persisted')], 4500);
       assert.equal((await c.get({ signal })).models[0].id, 'persisted');
     });
@@ -140,7 +178,12 @@ describe('ModelCatalog shared request', () => {
   });
 
   it('a server that never answers falls back after the request time limit', async () => {
-    const c = new ModelCatalog((signal) => new Promise((_, reject) => signal.addEventListener('abort', () => reject(new Error('timed out')))), 1000, Date.now, 50);
+    const c = new ModelCatalog(
+      (signal) => new Promise((_, reject) => signal.addEventListener('abort', () => reject(new Error('timed out')))),
+      1000,
+      Date.now,
+      50,
+    );
     const r = await c.get({ signal: new AbortController().signal });
     assert.equal(r.source, 'fallback');
   });

@@ -1,10 +1,38 @@
 import * as assert from 'node:assert/strict';
 import { CHAT_SYSTEM_PROMPT } from '../../src/chat/prompt';
-import { editMessages, explainPrompt, testsMessages, type CodeSelection, type DiagnosticInfo } from '../../src/edit/prompts';
-import { codeToApply, followupsFor, isEditCommand, parseCommand, parseRequest, participantMessages, verbOf } from '../../src/participant/plan';
+import {
+  editMessages,
+  explainPrompt,
+  testsMessages,
+  type CodeSelection,
+  type DiagnosticInfo,
+} from '../../src/edit/prompts';
+import {
+  codeToApply,
+  followupsFor,
+  isEditCommand,
+  parseCommand,
+  parseRequest,
+  participantMessages,
+  verbOf,
+} from '../../src/participant/plan';
 
-const code: CodeSelection = { path: 'src/math.ts', languageId: 'typescript', startLine: 3, endLine: 5, text: 'function add(a, b) {\n  return a - b;\n}', before: '// top\n', after: '\n// end' };
-const diag: DiagnosticInfo = { line: 4, column: 3, severity: 'error', message: "Operator '-' is suspicious", source: 'lint' };
+const code: CodeSelection = {
+  path: 'src/math.ts',
+  languageId: 'typescript',
+  startLine: 3,
+  endLine: 5,
+  text: 'function add(a, b) {\n  return a - b;\n}',
+  before: '// top\n',
+  after: '\n// end',
+};
+const diag: DiagnosticInfo = {
+  line: 4,
+  column: 3,
+  severity: 'error',
+  message: "Operator '-' is suspicious",
+  source: 'lint',
+};
 
 describe('@arcee participant: command → prompt', () => {
   it('parses the four commands and nothing else', () => {
@@ -12,13 +40,21 @@ describe('@arcee participant: command → prompt', () => {
     assert.equal(parseCommand(undefined), undefined);
     assert.equal(parseCommand('docs'), undefined);
     assert.equal(parseCommand('Explain'), undefined);
-    assert.deepEqual([parseCommand('fix'), parseCommand('doc'), parseCommand('tests'), undefined].map(isEditCommand), [true, true, false, false]);
+    assert.deepEqual([parseCommand('fix'), parseCommand('doc'), parseCommand('tests'), undefined].map(isEditCommand), [
+      true,
+      true,
+      false,
+      false,
+    ]);
     assert.equal(verbOf('tests'), 'write tests for');
     assert.equal(verbOf(undefined), 'ask about');
   });
 
   it('reads "@arcee /fix …" typed after a prefilled @arcee as the /fix command, not a free-form question', () => {
-    assert.deepEqual(parseRequest(undefined, '@arcee /fix the off-by-one'), { command: 'fix', prompt: 'the off-by-one' });
+    assert.deepEqual(parseRequest(undefined, '@arcee /fix the off-by-one'), {
+      command: 'fix',
+      prompt: 'the off-by-one',
+    });
     assert.deepEqual(parseRequest(undefined, ' @arcee @Arcee /explain'), { command: 'explain', prompt: '' });
     assert.deepEqual(parseRequest(undefined, '/tests for edge cases'), { command: 'tests', prompt: 'for edge cases' });
     // VS Code parsed the command; a repeated mention in the text is still dropped.
@@ -26,22 +62,31 @@ describe('@arcee participant: command → prompt', () => {
     // Unknown commands, a slash inside a word and a mention mid-sentence stay part of the question.
     assert.deepEqual(parseRequest(undefined, '/docs please'), { command: undefined, prompt: '/docs please' });
     assert.deepEqual(parseRequest(undefined, '/fixture loading?'), { command: undefined, prompt: '/fixture loading?' });
-    assert.deepEqual(parseRequest(undefined, 'ask @arcee /fix later'), { command: undefined, prompt: 'ask @arcee /fix later' });
+    assert.deepEqual(parseRequest(undefined, 'ask @arcee /fix later'), {
+      command: undefined,
+      prompt: 'ask @arcee /fix later',
+    });
     assert.deepEqual(parseRequest(undefined, '@arceethings'), { command: undefined, prompt: '@arceethings' });
   });
 
-  it('/explain: the chat system prompt, then the fenced code and the selection command\'s explain prompt', () => {
+  it("/explain: the chat system prompt, then the fenced code and the selection command's explain prompt", () => {
     const messages = participantMessages({ command: 'explain', prompt: '', code });
     assert.deepEqual(messages, [
       { role: 'system', content: CHAT_SYSTEM_PROMPT },
-      { role: 'user', content: `src/math.ts (lines 3-5):\n\`\`\`typescript\n${code.text}\n\`\`\`\n\n${explainPrompt(code)}` },
+      {
+        role: 'user',
+        content: `src/math.ts (lines 3-5):\n\`\`\`typescript\n${code.text}\n\`\`\`\n\n${explainPrompt(code)}`,
+      },
     ]);
     const withQuestion = participantMessages({ command: 'explain', prompt: ' focus on the sign ', code });
     assert.match(withQuestion[1].content as string, /Be concise\.\n\nfocus on the sign$/);
   });
 
   it('/fix: exactly the Fix Selection messages, with the diagnostics', () => {
-    assert.deepEqual(participantMessages({ command: 'fix', prompt: '', code, diagnostics: [diag] }), editMessages('fix', code, { diagnostics: [diag] }));
+    assert.deepEqual(
+      participantMessages({ command: 'fix', prompt: '', code, diagnostics: [diag] }),
+      editMessages('fix', code, { diagnostics: [diag] }),
+    );
     const user = participantMessages({ command: 'fix', prompt: '', code, diagnostics: [diag] })[1].content as string;
     assert.match(user, /- line 4, col 3, error \(lint\): Operator '-' is suspicious/);
   });
@@ -75,7 +120,10 @@ describe('@arcee participant: command → prompt', () => {
       { role: 'assistant', content: 'Hi.' },
       { role: 'user', content: `src/math.ts (lines 3-5):\n\`\`\`typescript\n${code.text}\n\`\`\`\n\nIs this right?` },
     ]);
-    assert.deepEqual(participantMessages({ command: undefined, prompt: 'What is a monad?' })[1], { role: 'user', content: 'What is a monad?' });
+    assert.deepEqual(participantMessages({ command: undefined, prompt: 'What is a monad?' })[1], {
+      role: 'user',
+      content: 'What is a monad?',
+    });
   });
 });
 

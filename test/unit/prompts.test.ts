@@ -1,7 +1,22 @@
 import * as assert from 'node:assert/strict';
-import { askPrompt, editMessages, EDIT_SYSTEM_PROMPT, explainPrompt, formatDiagnostic, testsMessages, TESTS_SYSTEM_PROMPT, type CodeSelection } from '../../src/edit/prompts';
+import {
+  askPrompt,
+  editMessages,
+  EDIT_SYSTEM_PROMPT,
+  explainPrompt,
+  formatDiagnostic,
+  testsMessages,
+  TESTS_SYSTEM_PROMPT,
+  type CodeSelection,
+} from '../../src/edit/prompts';
 
-const sel: CodeSelection = { path: 'src/math.ts', languageId: 'typescript', startLine: 3, endLine: 5, text: 'function add(a, b) {\r\n  return a - b;\r\n}' };
+const sel: CodeSelection = {
+  path: 'src/math.ts',
+  languageId: 'typescript',
+  startLine: 3,
+  endLine: 5,
+  text: 'function add(a, b) {\r\n  return a - b;\r\n}',
+};
 
 describe('selection prompts', () => {
   it('explain names the path, language and lines', () => {
@@ -13,7 +28,10 @@ describe('selection prompts', () => {
   });
 
   it('ask carries the trimmed question after the location', () => {
-    assert.equal(askPrompt(sel, '  Why subtract? \n'), 'About the selected code from src/math.ts (typescript, lines 3-5): Why subtract?');
+    assert.equal(
+      askPrompt(sel, '  Why subtract? \n'),
+      'About the selected code from src/math.ts (typescript, lines 3-5): Why subtract?',
+    );
   });
 
   it('edit: system prompt, then path, language, the fenced selection with \\n endings, and the instruction', () => {
@@ -40,11 +58,24 @@ describe('selection prompts', () => {
   });
 
   it('edit: context before and after is fenced and marked as not to repeat; blank context is left out', () => {
-    const [, user] = editMessages('edit', { ...sel, before: 'import x from "y";\n', after: '\n\nexport { add };' }, { instruction: 'x' });
+    const [, user] = editMessages(
+      'edit',
+      { ...sel, before: 'import x from "y";\n', after: '\n\nexport { add };' },
+      { instruction: 'x' },
+    );
     const text = user.content as string;
-    assert.match(text, /Code before the selection \(context only, do not repeat it\):\n```typescript\nimport x from "y";\n```/);
-    assert.match(text, /Code after the selection \(context only, do not repeat it\):\n```typescript\n\n\nexport \{ add \};\n```/);
-    assert.ok(text.indexOf('before the selection') < text.indexOf('Selected code') && text.indexOf('Selected code') < text.indexOf('after the selection'));
+    assert.match(
+      text,
+      /Code before the selection \(context only, do not repeat it\):\n```typescript\nimport x from "y";\n```/,
+    );
+    assert.match(
+      text,
+      /Code after the selection \(context only, do not repeat it\):\n```typescript\n\n\nexport \{ add \};\n```/,
+    );
+    assert.ok(
+      text.indexOf('before the selection') < text.indexOf('Selected code') &&
+        text.indexOf('Selected code') < text.indexOf('after the selection'),
+    );
     const [, bare] = editMessages('edit', { ...sel, before: '  \n', after: '' }, { instruction: 'x' });
     assert.doesNotMatch(bare.content as string, /context only/);
   });
@@ -62,7 +93,10 @@ describe('selection prompts', () => {
       ],
     });
     const text = user.content as string;
-    assert.match(text, /Fix these problems reported in the selected code, and change nothing else:\n- line 4, col 10, error \(ts 2362\): Operator '-' is wrong here\n- line 3, col 1, warning: Missing types/);
+    assert.match(
+      text,
+      /Fix these problems reported in the selected code, and change nothing else:\n- line 4, col 10, error \(ts 2362\): Operator '-' is wrong here\n- line 3, col 1, warning: Missing types/,
+    );
   });
 
   it('fix without diagnostics asks for bugs', () => {
@@ -77,13 +111,19 @@ describe('selection prompts', () => {
 
   it('formats a diagnostic without source or code', () => {
     assert.equal(formatDiagnostic({ line: 1, column: 2, severity: 'hint', message: 'm' }), '- line 1, col 2, hint: m');
-    assert.equal(formatDiagnostic({ line: 1, column: 2, severity: 'info', message: 'm', code: 'E1' }), '- line 1, col 2, info (E1): m');
+    assert.equal(
+      formatDiagnostic({ line: 1, column: 2, severity: 'info', message: 'm', code: 'E1' }),
+      '- line 1, col 2, info (E1): m',
+    );
   });
 
   it('tests: system prompt for a complete test file, the code with path and language', () => {
     const [system, user] = testsMessages(sel);
     assert.equal(system.content, TESTS_SYSTEM_PROMPT);
-    assert.match(user.content as string, /^Write unit tests for this code from src\/math\.ts \(typescript, lines 3-5\):\n```typescript\nfunction add/);
+    assert.match(
+      user.content as string,
+      /^Write unit tests for this code from src\/math\.ts \(typescript, lines 3-5\):\n```typescript\nfunction add/,
+    );
     assert.match(user.content as string, /edge cases/);
   });
 });

@@ -1,11 +1,23 @@
 import * as assert from 'node:assert/strict';
-import { dispatch, isOpenableLink, parseWebviewMessage, type Handlers, type WebviewMessage } from '../../src/webview/protocol';
+import {
+  dispatch,
+  isOpenableLink,
+  parseWebviewMessage,
+  type Handlers,
+  type WebviewMessage,
+} from '../../src/webview/protocol';
 
 describe('webview protocol', () => {
   it('accepts well-formed messages', () => {
     const good: WebviewMessage[] = [
       { type: 'ready' },
-      { type: 'chat/send', requestId: 'r', text: 'hi', context: [{ id: 'c', path: 'a.ts', startLine: 1, endLine: 2, language: 'ts', text: 'x' }], images: [{ id: 'i', name: 'a.png', mime: 'image/png', dataUrl: 'data:image/png;base64,AA==' }] },
+      {
+        type: 'chat/send',
+        requestId: 'r',
+        text: 'hi',
+        context: [{ id: 'c', path: 'a.ts', startLine: 1, endLine: 2, language: 'ts', text: 'x' }],
+        images: [{ id: 'i', name: 'a.png', mime: 'image/png', dataUrl: 'data:image/png;base64,AA==' }],
+      },
       { type: 'chat/cancel', requestId: 'r' },
       { type: 'chat/regenerate', requestId: 'r', messageId: 'm' },
       { type: 'chat/editResend', requestId: 'r', messageId: 'm', text: 't' },
@@ -28,7 +40,13 @@ describe('webview protocol', () => {
       { type: 'nope' },
       { type: 'chat/send', requestId: 'r', text: 'x' },
       { type: 'chat/send', requestId: 'r', text: 'x', context: [{ id: 1 }], images: [] },
-      { type: 'chat/send', requestId: 'r', text: 'x', context: [], images: [{ id: 'i', name: 'n', mime: 'image/png', dataUrl: 'javascript:alert(1)' }] },
+      {
+        type: 'chat/send',
+        requestId: 'r',
+        text: 'x',
+        context: [],
+        images: [{ id: 'i', name: 'n', mime: 'image/png', dataUrl: 'javascript:alert(1)' }],
+      },
       { type: 'error/action', action: 'runShell', messageId: 'm' },
       { type: 'model/select', modelId: '   ' },
       { type: 'tool/decide', requestId: 'r', messageId: 'm', callId: 'c', allow: 'yes' },
@@ -45,7 +63,14 @@ describe('webview protocol', () => {
     assert.equal(isOpenableLink('https://arcee.ai/x'), true);
     assert.equal(isOpenableLink('mailto:support@arcee.ai'), true);
     assert.equal(isOpenableLink('http://localhost:3000'), true);
-    for (const href of ['javascript:alert(1)', 'data:text/html,<b>', 'file:///etc/passwd', 'command:workbench.action.terminal.new', 'vscode://x', 'not a url']) {
+    for (const href of [
+      'javascript:alert(1)',
+      'data:text/html,<b>',
+      'file:///etc/passwd',
+      'command:workbench.action.terminal.new',
+      'vscode://x',
+      'not a url',
+    ]) {
       assert.equal(isOpenableLink(href), false, href);
     }
   });

@@ -2,7 +2,8 @@ import * as assert from 'node:assert/strict';
 import { ArceeError, type ErrorKind } from '../../src/providers/errors';
 import { RetryPolicy } from '../../src/providers/retry';
 
-const err = (kind: ErrorKind, retryAfterMs: number | null = null): ArceeError => new ArceeError(kind, kind, { retryAfterMs });
+const err = (kind: ErrorKind, retryAfterMs: number | null = null): ArceeError =>
+  new ArceeError(kind, kind, { retryAfterMs });
 
 describe('RetryPolicy', () => {
   it('retries only rate limits, gateway, unavailable and network failures', () => {
@@ -10,7 +11,19 @@ describe('RetryPolicy', () => {
     for (const kind of ['rate_limit', 'gateway', 'unavailable', 'network'] as ErrorKind[]) {
       assert.notEqual(p.delayBeforeRetry(err(kind), 1, 0), null, kind);
     }
-    for (const kind of ['auth', 'permission', 'payment', 'not_found', 'bad_request', 'validation', 'server', 'timeout', 'stream_error', 'truncated', 'cancelled'] as ErrorKind[]) {
+    for (const kind of [
+      'auth',
+      'permission',
+      'payment',
+      'not_found',
+      'bad_request',
+      'validation',
+      'server',
+      'timeout',
+      'stream_error',
+      'truncated',
+      'cancelled',
+    ] as ErrorKind[]) {
       assert.equal(p.delayBeforeRetry(err(kind), 1, 0), null, kind);
     }
   });
@@ -32,7 +45,7 @@ describe('RetryPolicy', () => {
     assert.equal(hi.delayBeforeRetry(err('unavailable'), 2, 0), 2000);
   });
 
-  it("honours a longer retry-after, not a shorter one", () => {
+  it('honours a longer retry-after, not a shorter one', () => {
     const p = new RetryPolicy({ baseDelayMs: 1000 }, () => 0.5);
     assert.equal(p.delayBeforeRetry(err('rate_limit', 5000), 1, 0), 5000);
     assert.equal(p.delayBeforeRetry(err('rate_limit', 10), 1, 0), 750);

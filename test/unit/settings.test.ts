@@ -1,5 +1,11 @@
 import * as assert from 'node:assert/strict';
-import { buildRequest, COMPLETIONS_DEFAULTS, DEFAULT_BASE_URL, needsKey, readSettings } from '../../src/config/settings';
+import {
+  buildRequest,
+  COMPLETIONS_DEFAULTS,
+  DEFAULT_BASE_URL,
+  needsKey,
+  readSettings,
+} from '../../src/config/settings';
 
 const read = (values: Record<string, unknown>) => readSettings((k) => values[k]);
 
@@ -95,7 +101,9 @@ describe('settings', () => {
 
   it('refuses the key in extra headers, without echoing it', () => {
     const key = 'rcai-should-not-be-here-123456';
-    const { settings, problems } = read({ extraHeaders: { Authorization: `Bearer ${key}`, 'X-Key': key, 'X-Ok': 'fine', 'Bad Name': 'x' } });
+    const { settings, problems } = read({
+      extraHeaders: { Authorization: `Bearer ${key}`, 'X-Key': key, 'X-Ok': 'fine', 'Bad Name': 'x' },
+    });
     assert.deepEqual(settings.extraHeaders, { 'X-Ok': 'fine' });
     assert.equal(problems.length, 3);
     assert.match(problems[0], /Arcee: Set API Key/);
@@ -105,7 +113,13 @@ describe('settings', () => {
   it('buildRequest puts defaults under the surface fields', () => {
     const { settings } = read({ temperature: 0.2, model: 'coder-large', extraBody: { top_k: 5 } });
     const r = buildRequest(settings, [{ role: 'user', content: 'x' }], { max_tokens: 10, temperature: 0 });
-    assert.deepEqual(r, { temperature: 0, top_k: 5, model: 'coder-large', messages: [{ role: 'user', content: 'x' }], max_tokens: 10 });
+    assert.deepEqual(r, {
+      temperature: 0,
+      top_k: 5,
+      model: 'coder-large',
+      messages: [{ role: 'user', content: 'x' }],
+      max_tokens: 10,
+    });
   });
 
   it('needsKey only for Arcee hosts', () => {
@@ -132,12 +146,30 @@ describe('settings', () => {
       'completions.disabledLanguages': ['markdown'],
     });
     assert.deepEqual(good.problems, []);
-    assert.deepEqual(good.settings.completions, { enabled: true, model: 'coder-large', debounceMs: 120, maxLines: 4, maxPerMinute: 10, disabledLanguages: ['markdown'] });
-    const bad = read({ 'completions.enabled': 'yes', 'completions.debounceMs': -5, 'completions.maxLines': 2.5, 'completions.disabledLanguages': 'markdown' });
+    assert.deepEqual(good.settings.completions, {
+      enabled: true,
+      model: 'coder-large',
+      debounceMs: 120,
+      maxLines: 4,
+      maxPerMinute: 10,
+      disabledLanguages: ['markdown'],
+    });
+    const bad = read({
+      'completions.enabled': 'yes',
+      'completions.debounceMs': -5,
+      'completions.maxLines': 2.5,
+      'completions.disabledLanguages': 'markdown',
+    });
     assert.deepEqual(bad.settings.completions, COMPLETIONS_DEFAULTS, 'every bad value falls back to its default');
     assert.equal(bad.problems.length, 3);
-    assert.ok(bad.problems.some((p) => p.startsWith('Setting arcee.completions.debounceMs must be between 0 and 5000')));
+    assert.ok(
+      bad.problems.some((p) => p.startsWith('Setting arcee.completions.debounceMs must be between 0 and 5000')),
+    );
     assert.ok(bad.problems.some((p) => p.startsWith('Setting arcee.completions.maxLines must be a whole number')));
-    assert.ok(bad.problems.some((p) => p.startsWith('Setting arcee.completions.disabledLanguages must be a list of language ids')));
+    assert.ok(
+      bad.problems.some((p) =>
+        p.startsWith('Setting arcee.completions.disabledLanguages must be a list of language ids'),
+      ),
+    );
   });
 });

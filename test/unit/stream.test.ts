@@ -4,34 +4,82 @@ import { sseFixture, SSE_FIXTURES } from '../support/paths';
 import { aggregatedUsageShape, replay, replaySplit } from '../support/replay';
 
 /** What each recorded stream must assemble to, however its bytes are split. */
-const EXPECTED: Record<string, { result?: Partial<ChatResult> & { choices?: unknown[] }; error?: { kind: string; content: string | undefined } }> = {
+const EXPECTED: Record<
+  string,
+  { result?: Partial<ChatResult> & { choices?: unknown[] }; error?: { kind: string; content: string | undefined } }
+> = {
   basic: {
     result: {
       model: 'trinity-mini',
       usage: { prompt_tokens: 12, completion_tokens: 7, total_tokens: 19 },
-      choices: [{ index: 0, content: 'Hello, wörld — 👋 ok!', reasoning: '', tool_calls: [], finish_reason: 'stop', logprobs: null }],
+      choices: [
+        {
+          index: 0,
+          content: 'Hello, wörld — 👋 ok!',
+          reasoning: '',
+          tool_calls: [],
+          finish_reason: 'stop',
+          logprobs: null,
+        },
+      ],
     },
   },
   'crlf-comments-multiline': {
     result: {
       model: 'trinity-large-preview',
-      choices: [{ index: 0, content: 'line one\nline two', reasoning: '', tool_calls: [], finish_reason: 'stop', logprobs: null }],
+      choices: [
+        {
+          index: 0,
+          content: 'line one\nline two',
+          reasoning: '',
+          tool_calls: [],
+          finish_reason: 'stop',
+          logprobs: null,
+        },
+      ],
     },
   },
   reasoning: {
     result: {
       model: 'trinity-large-thinking',
-      choices: [{ index: 0, content: 'The answer is 42.', reasoning: 'Let me think about it. Done.', tool_calls: [], finish_reason: 'stop', logprobs: null }],
+      choices: [
+        {
+          index: 0,
+          content: 'The answer is 42.',
+          reasoning: 'Let me think about it. Done.',
+          tool_calls: [],
+          finish_reason: 'stop',
+          logprobs: null,
+        },
+      ],
     },
   },
   'think-tags': {
     result: {
-      choices: [{ index: 0, content: 'Visible answer about </think> tags.', reasoning: 'Hidden plan', tool_calls: [], finish_reason: 'stop', logprobs: null }],
+      choices: [
+        {
+          index: 0,
+          content: 'Visible answer about </think> tags.',
+          reasoning: 'Hidden plan',
+          tool_calls: [],
+          finish_reason: 'stop',
+          logprobs: null,
+        },
+      ],
     },
   },
   'lone-close-think': {
     result: {
-      choices: [{ index: 0, content: 'Use a map.', reasoning: 'First I consider the options.', tool_calls: [], finish_reason: 'stop', logprobs: null }],
+      choices: [
+        {
+          index: 0,
+          content: 'Use a map.',
+          reasoning: 'First I consider the options.',
+          tool_calls: [],
+          finish_reason: 'stop',
+          logprobs: null,
+        },
+      ],
     },
   },
   'tool-calls': {
@@ -130,7 +178,15 @@ const EXPECTED: Record<string, { result?: Partial<ChatResult> & { choices?: unkn
           tool_calls: [],
           finish_reason: 'stop',
           logprobs: [
-            { token: 'Hi', logprob: -0.01, bytes: [72, 105], top_logprobs: [{ token: 'Hi', logprob: -0.01 }, { token: 'Hello', logprob: -4.6 }] },
+            {
+              token: 'Hi',
+              logprob: -0.01,
+              bytes: [72, 105],
+              top_logprobs: [
+                { token: 'Hi', logprob: -0.01 },
+                { token: 'Hello', logprob: -4.6 },
+              ],
+            },
             { token: ' the', logprob: -0.5, top_logprobs: [] },
             { token: 're', logprob: -0.2, top_logprobs: [] },
           ],
@@ -140,7 +196,13 @@ const EXPECTED: Record<string, { result?: Partial<ChatResult> & { choices?: unkn
   },
   'inband-error': { error: { kind: 'stream_error', content: 'Partial ' } },
   'event-error': { error: { kind: 'stream_error', content: 'Some text' } },
-  'no-done-finished': { result: { choices: [{ index: 0, content: 'Complete answer.', reasoning: '', tool_calls: [], finish_reason: 'stop', logprobs: null }] } },
+  'no-done-finished': {
+    result: {
+      choices: [
+        { index: 0, content: 'Complete answer.', reasoning: '', tool_calls: [], finish_reason: 'stop', logprobs: null },
+      ],
+    },
+  },
   'cut-off': { error: { kind: 'truncated', content: 'This answer stops in the mid' } },
   'done-no-finish': { error: { kind: 'truncated', content: 'The server lost its model here' } },
   // llama.cpp before September 2025: an `error:` line (not `data:`), then [DONE].
@@ -151,14 +213,20 @@ const EXPECTED: Record<string, { result?: Partial<ChatResult> & { choices?: unkn
 
 describe('stream parsing and assembly over recorded streams', () => {
   it('has an expectation for every fixture', () => {
-    assert.deepEqual(SSE_FIXTURES.filter((f) => !(f in EXPECTED)), []);
+    assert.deepEqual(
+      SSE_FIXTURES.filter((f) => !(f in EXPECTED)),
+      [],
+    );
   });
 
   for (const name of SSE_FIXTURES) {
     const expected = EXPECTED[name];
     it(`${name}: the same answer whole and in 200 random splits`, () => {
       const bytes = sseFixture(name);
-      const runs = [replay([bytes]), ...Array.from({ length: 200 }, (_, seed) => replaySplit(bytes, seed + 1, 1 + (seed % 23)))];
+      const runs = [
+        replay([bytes]),
+        ...Array.from({ length: 200 }, (_, seed) => replaySplit(bytes, seed + 1, 1 + (seed % 23))),
+      ];
       runs.push(replay([...bytes].map((b) => Buffer.from([b])))); // one byte at a time
       for (const r of runs) {
         if (expected.error) {
@@ -169,11 +237,16 @@ describe('stream parsing and assembly over recorded streams', () => {
         } else {
           assert.equal(r.error, undefined, r.error?.message);
           const got = r.result!;
-          for (const [k, v] of Object.entries(expected.result!)) assert.deepEqual(got[k as keyof ChatResult], v, `${name}.${k}`);
+          for (const [k, v] of Object.entries(expected.result!))
+            assert.deepEqual(got[k as keyof ChatResult], v, `${name}.${k}`);
           // What streamed as deltas adds up to the assembled result.
           for (const c of got.choices) {
             assert.equal(r.streamedText.get(c.index) ?? '', c.content, `${name}: streamed text of choice ${c.index}`);
-            assert.equal(r.streamedReasoning.get(c.index) ?? '', c.reasoning, `${name}: streamed reasoning of choice ${c.index}`);
+            assert.equal(
+              r.streamedReasoning.get(c.index) ?? '',
+              c.reasoning,
+              `${name}: streamed reasoning of choice ${c.index}`,
+            );
           }
         }
       }
@@ -192,7 +265,10 @@ describe('stream parsing and assembly over recorded streams', () => {
     const r = replay([sseFixture('n2-interleaved')]);
     assert.deepEqual(
       r.events.filter((e) => e.type === 'finish').map((e) => (e.type === 'finish' ? [e.index, e.reason] : [])),
-      [[1, 'stop'], [0, 'length']],
+      [
+        [1, 'stop'],
+        [0, 'length'],
+      ],
     );
   });
 
@@ -205,13 +281,20 @@ describe('stream parsing and assembly over recorded streams', () => {
         assert.deepEqual(r.result!.usage, { completion_tokens: 8, prompt_tokens: 10, total_tokens: 18 });
         // The usage events say the total so far: the last one is the answer's.
         const last = r.events.filter((e) => e.type === 'usage').at(-1);
-        assert.deepEqual(last?.type === 'usage' && last.usage, { completion_tokens: 8, prompt_tokens: 10, total_tokens: 18 });
+        assert.deepEqual(last?.type === 'usage' && last.usage, {
+          completion_tokens: 8,
+          prompt_tokens: 10,
+          total_tokens: 18,
+        });
       }
     }
   });
 
   it('ignores everything after [DONE]', () => {
-    const bytes = Buffer.concat([sseFixture('basic'), Buffer.from('data: {"choices":[{"index":0,"delta":{"content":"late"}}]}\n\n')]);
+    const bytes = Buffer.concat([
+      sseFixture('basic'),
+      Buffer.from('data: {"choices":[{"index":0,"delta":{"content":"late"}}]}\n\n'),
+    ]);
     assert.equal(replay([bytes]).result!.choices[0].content, 'Hello, wörld — 👋 ok!');
   });
 
@@ -233,9 +316,17 @@ describe('stream parsing and assembly over recorded streams', () => {
   it('with n > 1, [DONE] before every choice finished is incomplete', () => {
     const chunk = (index: number, content: string, finish: string | null): string =>
       `data: ${JSON.stringify({ choices: [{ index, delta: { content }, finish_reason: finish }] })}\n\n`;
-    const r = replay([Buffer.from(chunk(0, 'A', null) + chunk(1, 'B', 'stop') + chunk(0, 'A2', null) + 'data: [DONE]\n\n')]);
+    const r = replay([
+      Buffer.from(chunk(0, 'A', null) + chunk(1, 'B', 'stop') + chunk(0, 'A2', null) + 'data: [DONE]\n\n'),
+    ]);
     assert.equal(r.error?.kind, 'truncated');
-    assert.deepEqual(r.error.partial?.choices.map((c) => [c.content, c.finish_reason]), [['AA2', null], ['B', 'stop']]);
+    assert.deepEqual(
+      r.error.partial?.choices.map((c) => [c.content, c.finish_reason]),
+      [
+        ['AA2', null],
+        ['B', 'stop'],
+      ],
+    );
   });
 
   it("llama.cpp's `error:` line in a 200 stream is the server's error, with its message, before [DONE] can end it", () => {
@@ -251,7 +342,11 @@ describe('stream parsing and assembly over recorded streams', () => {
       assert.ok(whole.error, `${name}: no error`);
       const partial = whole.error.partial?.choices[0]?.content ?? '';
       assert.ok(partial.length > 0, `${name}: the fixture has text before its error`);
-      assert.equal(whole.streamedText.get(0) ?? '', partial, `${name}: streamed text is the partial answer, read at once`);
+      assert.equal(
+        whole.streamedText.get(0) ?? '',
+        partial,
+        `${name}: streamed text is the partial answer, read at once`,
+      );
     }
   });
 
@@ -266,7 +361,9 @@ describe('stream parsing and assembly over recorded streams', () => {
   });
 
   it('a final event without a trailing blank line still counts', () => {
-    const r = replay([Buffer.from('data: {"choices":[{"index":0,"delta":{"content":"x"},"finish_reason":"stop"}]}\n\ndata: [DONE]')]);
+    const r = replay([
+      Buffer.from('data: {"choices":[{"index":0,"delta":{"content":"x"},"finish_reason":"stop"}]}\n\ndata: [DONE]'),
+    ]);
     assert.equal(r.error, undefined);
     assert.equal(r.result!.choices[0].content, 'x');
   });

@@ -14,9 +14,24 @@ import { fixture, turn } from '../support/toolMarkup';
 function setup(batchMs = 0): { view: StreamToView; posted: HostMessage[]; message: ChatMessageView } {
   const posted: HostMessage[] = [];
   const message: ChatMessageView = { id: 'a1', role: 'assistant', content: '', state: 'streaming', createdAt: 0 };
-  const view = new StreamToView('r1', message, (m) => posted.push(m), (id) =>
-    id === 'trinity-mini' ? { id, name: id, inputModalities: [], outputModalities: [], supportedParameters: [], supportedFeatures: [], pricing: { prompt: 0.000001, completion: 0.000002 } } : undefined,
-  batchMs);
+  const view = new StreamToView(
+    'r1',
+    message,
+    (m) => posted.push(m),
+    (id) =>
+      id === 'trinity-mini'
+        ? {
+            id,
+            name: id,
+            inputModalities: [],
+            outputModalities: [],
+            supportedParameters: [],
+            supportedFeatures: [],
+            pricing: { prompt: 0.000001, completion: 0.000002 },
+          }
+        : undefined,
+    batchMs,
+  );
   return { view, posted, message };
 }
 
@@ -32,7 +47,12 @@ describe('StreamToView', () => {
     assert.equal(deltas.map((d) => (d.type === 'chat/delta' ? d.text : '')).join(''), 'Hello, wörld — 👋 ok!');
     assert.equal(message.content, 'Hello, wörld — 👋 ok!');
     assert.equal(message.state, 'done');
-    assert.deepEqual(message.usage, { promptTokens: 12, completionTokens: 7, reasoningTokens: undefined, costUsd: 12 * 0.000001 + 7 * 0.000002 });
+    assert.deepEqual(message.usage, {
+      promptTokens: 12,
+      completionTokens: 7,
+      reasoningTokens: undefined,
+      costUsd: 12 * 0.000001 + 7 * 0.000002,
+    });
     const done = posted.at(-1);
     assert.equal(done?.type, 'chat/done');
   });
@@ -50,15 +70,21 @@ describe('StreamToView', () => {
     const { view, message } = setup();
     for (const e of replay([sseFixture('tool-call-length')]).events) view.apply(e);
     view.finish();
-    assert.deepEqual(message.toolCalls, [{ id: 'call_1', name: 'read_file', arguments: '{"path": "READ', complete: false }]);
+    assert.deepEqual(message.toolCalls, [
+      { id: 'call_1', name: 'read_file', arguments: '{"path": "READ', complete: false },
+    ]);
     assert.equal(message.finishReason, 'length');
   });
 
   it('on done, the reasoning is the revised one: recovered tool XML leaves the view and the saved message', () => {
-    for (const [tools, calls] of [[TOOL_DEFINITIONS, ['read_file']], [undefined, []]] as const) {
+    for (const [tools, calls] of [
+      [TOOL_DEFINITIONS, ['read_file']],
+      [undefined, []],
+    ] as const) {
       const { view, posted, message } = setup();
       const reasoning = fixture('eaten-opener.txt');
-      for (let i = 0; i < reasoning.length; i += 23) view.apply({ type: 'reasoning', index: 0, text: reasoning.slice(i, i + 23) });
+      for (let i = 0; i < reasoning.length; i += 23)
+        view.apply({ type: 'reasoning', index: 0, text: reasoning.slice(i, i + 23) });
       view.apply({ type: 'finish', index: 0, reason: 'stop' });
       assert.equal(message.reasoning, reasoning, 'streamed as it came');
       const raw: ChatResult = { id: 'r', model: 'trinity-mini', usage: null, choices: [turn(reasoning)] };
@@ -78,7 +104,13 @@ describe('StreamToView', () => {
     const xml = '<function=read_file>\n<parameter=path>\na.ts\n</parameter>\n</function>\n</tool_call>';
     view.apply({ type: 'reasoning', index: 0, text: xml });
     view.apply({ type: 'text', index: 0, text: 'It is short.\n</tool_call>' });
-    view.apply({ type: 'done', result: reviseToolMarkup({ id: null, model: null, usage: null, choices: [turn(xml, { content: 'It is short.\n</tool_call>' })] }, undefined) });
+    view.apply({
+      type: 'done',
+      result: reviseToolMarkup(
+        { id: null, model: null, usage: null, choices: [turn(xml, { content: 'It is short.\n</tool_call>' })] },
+        undefined,
+      ),
+    });
     view.finish();
     assert.equal(message.reasoning, undefined);
     assert.ok(!('reasoning' in message));
@@ -110,15 +142,23 @@ describe('StreamToView', () => {
     view.finish(r.error);
     assert.equal(message.state, 'error');
     assert.equal(message.error?.kind, 'context_overflow');
-    assert.match(message.error?.message ?? '', /^The request is 3,031 tokens but the model's context holds 2,048\. Use a shorter selection/);
+    assert.match(
+      message.error?.message ?? '',
+      /^The request is 3,031 tokens but the model's context holds 2,048\. Use a shorter selection/,
+    );
     assert.deepEqual(message.error?.actions, ['selectModel', 'showLog']);
   });
 
-  it('with n > 1 the chat counts every choice\'s tokens in the usage and its cost (llama.cpp sends one usage chunk per choice)', () => {
+  it("with n > 1 the chat counts every choice's tokens in the usage and its cost (llama.cpp sends one usage chunk per choice)", () => {
     const { view, message } = setup();
     for (const e of replay([sseFixture('n2-usage-per-choice')]).events) view.apply(e);
     view.finish();
-    assert.deepEqual(message.usage, { promptTokens: 10, completionTokens: 8, reasoningTokens: undefined, costUsd: 10 * 0.000001 + 8 * 0.000002 });
+    assert.deepEqual(message.usage, {
+      promptTokens: 10,
+      completionTokens: 8,
+      reasoningTokens: undefined,
+      costUsd: 10 * 0.000001 + 8 * 0.000002,
+    });
   });
 
   it('actions per kind', () => {
@@ -127,11 +167,19 @@ describe('StreamToView', () => {
     assert.deepEqual(errorView(new ArceeError('not_found', 'x')).actions, ['openSettings', 'selectModel']);
     assert.deepEqual(errorView(new ArceeError('rate_limit', 'x')).actions, ['retry', 'showLog']);
     assert.deepEqual(errorView(new ArceeError('context_overflow', 'x')).actions, ['selectModel', 'showLog']);
-    assert.deepEqual(errorView({ weird: true }), { kind: 'unknown', message: '{"weird":true}', actions: ['retry', 'showLog'] });
+    assert.deepEqual(errorView({ weird: true }), {
+      kind: 'unknown',
+      message: '{"weird":true}',
+      actions: ['retry', 'showLog'],
+    });
   });
 
   it('usage without pricing has no cost', () => {
-    assert.deepEqual(usageView({ prompt_tokens: 1, completion_tokens: 2 }, undefined), { promptTokens: 1, completionTokens: 2, reasoningTokens: undefined });
+    assert.deepEqual(usageView({ prompt_tokens: 1, completion_tokens: 2 }, undefined), {
+      promptTokens: 1,
+      completionTokens: 2,
+      reasoningTokens: undefined,
+    });
     assert.equal(usageView(null, undefined), undefined);
   });
 
@@ -147,7 +195,15 @@ describe('StreamToView', () => {
   });
 
   describe('logprobs', () => {
-    const entry = (token: string, logprob: number): LogprobEntry => ({ token, logprob, bytes: Array.from(Buffer.from(token)), top_logprobs: [{ token, logprob }, { token: 'x', logprob: -3 }] });
+    const entry = (token: string, logprob: number): LogprobEntry => ({
+      token,
+      logprob,
+      bytes: Array.from(Buffer.from(token)),
+      top_logprobs: [
+        { token, logprob },
+        { token: 'x', logprob: -3 },
+      ],
+    });
 
     it('stores choice 0 logprobs on the message and sends them batched in chat/delta', async () => {
       const { view, posted, message } = setup(20);
@@ -158,8 +214,17 @@ describe('StreamToView', () => {
       view.apply({ type: 'logprobs', index: 0, entries: [entry(' there', -2)] });
       await new Promise((r) => setTimeout(r, 40));
       view.finish();
-      assert.deepEqual(message.logprobs.map((t) => [t.token, t.logprob]), [['Hi', -0.1], [' there', -2]]);
-      assert.deepEqual(message.logprobs[1].top, [{ token: ' there', logprob: -2 }, { token: 'x', logprob: -3 }]);
+      assert.deepEqual(
+        message.logprobs.map((t) => [t.token, t.logprob]),
+        [
+          ['Hi', -0.1],
+          [' there', -2],
+        ],
+      );
+      assert.deepEqual(message.logprobs[1].top, [
+        { token: ' there', logprob: -2 },
+        { token: 'x', logprob: -3 },
+      ]);
       const deltas = posted.filter((p) => p.type === 'chat/delta');
       assert.equal(deltas.length, 1, 'one batch');
       assert.deepEqual(deltas[0].type === 'chat/delta' && deltas[0].logprobs, message.logprobs);
@@ -175,12 +240,22 @@ describe('StreamToView', () => {
       view.flush();
       assert.equal(posted.length, 0, 'nothing complete yet');
       view.finish();
-      assert.deepEqual(message.logprobs.map((t) => t.logprob), [-1]);
+      assert.deepEqual(
+        message.logprobs.map((t) => t.logprob),
+        [-1],
+      );
       assert.equal(posted[0].type, 'chat/delta');
     });
 
     it('a real stream (entries not lined up with the text, split anywhere) gives one view per token, in order', async () => {
-      const tokens: StreamToken[] = ['Use', ' a', ' **', 'Map', '**', ' —', ' fast', ' 🚀', '.'].map((token, i) => ({ token, p: 1 / (i + 1.5), top: [[token, 1 / (i + 1.5)], ['x', 0.01]] }));
+      const tokens: StreamToken[] = ['Use', ' a', ' **', 'Map', '**', ' —', ' fast', ' 🚀', '.'].map((token, i) => ({
+        token,
+        p: 1 / (i + 1.5),
+        top: [
+          [token, 1 / (i + 1.5)],
+          ['x', 0.01],
+        ],
+      }));
       for (const seed of [1, 2, 3]) {
         const { view, posted, message } = setup(0);
         message.logprobs = [] as TokenLogprobView[];
@@ -188,7 +263,10 @@ describe('StreamToView', () => {
         await new Promise((r) => setTimeout(r, 5));
         view.finish();
         assert.equal(message.content, tokens.map((t) => t.token).join(''));
-        assert.deepEqual(message.logprobs.map((t) => t.token), tokens.map((t) => t.token));
+        assert.deepEqual(
+          message.logprobs.map((t) => t.token),
+          tokens.map((t) => t.token),
+        );
         assert.ok(Math.abs(message.logprobs[3].logprob - Math.log(1 / 4.5)) < 1e-4);
         const streamed = posted.flatMap((p) => (p.type === 'chat/delta' ? (p.logprobs ?? []) : []));
         assert.deepEqual(streamed, message.logprobs, 'deltas carry each view once');
@@ -222,4 +300,3 @@ describe('StreamToView', () => {
     });
   });
 });
-

@@ -1,12 +1,35 @@
 import * as assert from 'node:assert/strict';
 import { StreamToView } from '../../src/chat/streamToView';
-import { answerToolCalls, CUT_TOOL_TURN, DENIED_RESULT, holdCutToolCalls, skipToolCalls, STOPPED_RESULT, wantsToolRound, type Decision, type ToolTurnDeps } from '../../src/chat/toolTurn';
+import {
+  answerToolCalls,
+  CUT_TOOL_TURN,
+  DENIED_RESULT,
+  holdCutToolCalls,
+  skipToolCalls,
+  STOPPED_RESULT,
+  wantsToolRound,
+  type Decision,
+  type ToolTurnDeps,
+} from '../../src/chat/toolTurn';
 import type { ChatMessageView, ToolCallView } from '../../src/webview/protocol';
 import { sseFixture } from '../support/paths';
 import { replay } from '../support/replay';
 
-const call = (name: string, args: string, extra: Partial<ToolCallView> = {}): ToolCallView => ({ id: null, name, arguments: args, complete: true, ...extra });
-const answer = (calls: ToolCallView[], state: ChatMessageView['state'] = 'done'): ChatMessageView => ({ id: 'a1', role: 'assistant', content: '', state, createdAt: 0, toolCalls: calls });
+const call = (name: string, args: string, extra: Partial<ToolCallView> = {}): ToolCallView => ({
+  id: null,
+  name,
+  arguments: args,
+  complete: true,
+  ...extra,
+});
+const answer = (calls: ToolCallView[], state: ChatMessageView['state'] = 'done'): ChatMessageView => ({
+  id: 'a1',
+  role: 'assistant',
+  content: '',
+  state,
+  createdAt: 0,
+  toolCalls: calls,
+});
 
 interface Harness {
   deps: ToolTurnDeps;
@@ -17,7 +40,13 @@ interface Harness {
 }
 
 function harness(decide: (id: string) => Decision | Promise<Decision>, auto = false): Harness {
-  const h: Harness = { ran: [], asked: [], snapshots: [], controller: new AbortController(), deps: undefined as unknown as ToolTurnDeps };
+  const h: Harness = {
+    ran: [],
+    asked: [],
+    snapshots: [],
+    controller: new AbortController(),
+    deps: undefined as unknown as ToolTurnDeps,
+  };
   const m = { current: undefined as ChatMessageView | undefined };
   h.deps = {
     autoApprove: () => auto,
@@ -39,7 +68,11 @@ function harness(decide: (id: string) => Decision | Promise<Decision>, auto = fa
 describe('tool turn: approval and results', () => {
   it('asks for each call in order and runs only the allowed ones; a denial still answers the model', async () => {
     const h = harness((id) => (id.endsWith('_1') ? 'deny' : 'allow'));
-    const m = answer([call('read_file', '{"path":"a.ts"}'), call('list_files', '{}'), call('get_diagnostics', '{}', { id: 'given-id' })]);
+    const m = answer([
+      call('read_file', '{"path":"a.ts"}'),
+      call('list_files', '{}'),
+      call('get_diagnostics', '{}', { id: 'given-id' }),
+    ]);
     await answerToolCalls(m, h.deps);
     assert.deepEqual(h.asked, ['call_a1_0', 'call_a1_1', 'given-id'], 'ids assigned where the server gave none');
     assert.deepEqual(h.ran, ['read_file {"path":"a.ts"}', 'get_diagnostics {}']);
@@ -121,15 +154,38 @@ describe('tool turn: approval and results', () => {
 
   it('an answer cut by the length limit runs none of its calls, marks the finished ones apart and says why', () => {
     const m: ChatMessageView = { id: 'a9', role: 'assistant', content: '', state: 'streaming', createdAt: 0 };
-    const view = new StreamToView('r9', m, () => undefined, () => undefined, 0);
+    const view = new StreamToView(
+      'r9',
+      m,
+      () => undefined,
+      () => undefined,
+      0,
+    );
     for (const ev of replay([sseFixture('tool-calls-length-after-complete')]).events) view.apply(ev);
     view.finish();
-    assert.deepEqual(m.toolCalls?.map((c) => c.complete), [true, true, false], 'the client reports the finished calls complete');
+    assert.deepEqual(
+      m.toolCalls?.map((c) => c.complete),
+      [true, true, false],
+      'the client reports the finished calls complete',
+    );
     assert.equal(wantsToolRound(m), false);
     assert.equal(holdCutToolCalls(m), CUT_TOOL_TURN);
-    assert.deepEqual(m.toolCalls?.map((c) => [c.name, c.status]), [['read_file', 'cut'], ['list_files', 'cut'], ['search_text', 'invalid']]);
-    assert.ok(m.toolCalls?.every((c) => c.id && c.result === undefined), 'ids given, nothing run or sent back');
-    assert.equal(holdCutToolCalls({ ...answer([call('read_file', '{"path":"a"}')]), finishReason: 'tool_calls' }), undefined);
+    assert.deepEqual(
+      m.toolCalls?.map((c) => [c.name, c.status]),
+      [
+        ['read_file', 'cut'],
+        ['list_files', 'cut'],
+        ['search_text', 'invalid'],
+      ],
+    );
+    assert.ok(
+      m.toolCalls?.every((c) => c.id && c.result === undefined),
+      'ids given, nothing run or sent back',
+    );
+    assert.equal(
+      holdCutToolCalls({ ...answer([call('read_file', '{"path":"a"}')]), finishReason: 'tool_calls' }),
+      undefined,
+    );
     assert.equal(holdCutToolCalls({ ...answer([]), finishReason: 'length' }), undefined);
   });
 });

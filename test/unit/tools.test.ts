@@ -26,9 +26,22 @@ describe('workspace tools: definitions and pure text work', () => {
 
   describe('parseToolArgs', () => {
     it('reads each tool’s arguments', () => {
-      assert.deepEqual(parseToolArgs('read_file', '{"path":"src/a.ts","startLine":3,"endLine":9}'), { name: 'read_file', path: 'src/a.ts', startLine: 3, endLine: 9 });
-      assert.deepEqual(parseToolArgs('list_files', '{}'), { name: 'list_files', glob: undefined, maxResults: undefined });
-      assert.deepEqual(parseToolArgs('list_files', ''), { name: 'list_files', glob: undefined, maxResults: undefined }, 'empty arguments are {}');
+      assert.deepEqual(parseToolArgs('read_file', '{"path":"src/a.ts","startLine":3,"endLine":9}'), {
+        name: 'read_file',
+        path: 'src/a.ts',
+        startLine: 3,
+        endLine: 9,
+      });
+      assert.deepEqual(parseToolArgs('list_files', '{}'), {
+        name: 'list_files',
+        glob: undefined,
+        maxResults: undefined,
+      });
+      assert.deepEqual(
+        parseToolArgs('list_files', ''),
+        { name: 'list_files', glob: undefined, maxResults: undefined },
+        'empty arguments are {}',
+      );
       assert.deepEqual(parseToolArgs('search_text', '{"query":"foo","glob":"**/*.ts","maxResults":5}'), {
         name: 'search_text',
         query: 'foo',
@@ -40,8 +53,16 @@ describe('workspace tools: definitions and pure text work', () => {
     });
 
     it('accepts numbers sent as strings and caps counts at the limits', () => {
-      assert.deepEqual(parseToolArgs('read_file', '{"path":"a","startLine":"12"}'), { name: 'read_file', path: 'a', startLine: 12, endLine: undefined });
-      assert.equal((parseToolArgs('list_files', '{"maxResults":100000}') as { maxResults: number }).maxResults, LIMITS.listFiles);
+      assert.deepEqual(parseToolArgs('read_file', '{"path":"a","startLine":"12"}'), {
+        name: 'read_file',
+        path: 'a',
+        startLine: 12,
+        endLine: undefined,
+      });
+      assert.equal(
+        (parseToolArgs('list_files', '{"maxResults":100000}') as { maxResults: number }).maxResults,
+        LIMITS.listFiles,
+      );
     });
 
     it('says what is wrong, in words the model can act on', () => {
@@ -73,7 +94,17 @@ describe('workspace tools: definitions and pure text work', () => {
   it('keeps paths inside the workspace', () => {
     assert.equal(safeRelativePath('./src//a.ts'), 'src/a.ts');
     assert.equal(safeRelativePath('src\\win\\b.ts'), 'src/win/b.ts');
-    for (const bad of ['../secret', 'src/../../x', '/etc/passwd', 'C:/Windows/x', 'file:///etc/passwd', '~/.ssh/id_rsa', '  ', '.', './']) {
+    for (const bad of [
+      '../secret',
+      'src/../../x',
+      '/etc/passwd',
+      'C:/Windows/x',
+      'file:///etc/passwd',
+      '~/.ssh/id_rsa',
+      '  ',
+      '.',
+      './',
+    ]) {
       assert.throws(() => safeRelativePath(bad), /workspace|empty|path/, bad);
     }
   });
@@ -124,15 +155,33 @@ describe('workspace tools: definitions and pure text work', () => {
     const long = Array.from({ length: 100 }, (_, i) => `row ${i}`).join('\n');
     const cut = truncateResult(long, 200);
     assert.match(cut, /\n… \(cut: \d+ more characters\)$/);
-    assert.ok(cut.split('\n').slice(0, -1).every((l) => /^row \d+$/.test(l)), 'cut at a line break');
+    assert.ok(
+      cut
+        .split('\n')
+        .slice(0, -1)
+        .every((l) => /^row \d+$/.test(l)),
+      'cut at a line break',
+    );
     assert.equal(truncateResult('short', 200), 'short');
   });
 
   describe('formatDiagnostics', () => {
-    const d = (line: number, severity: 'error' | 'warning', message: string, source?: string) => ({ line, column: 1, severity, message, source });
+    const d = (line: number, severity: 'error' | 'warning', message: string, source?: string) => ({
+      line,
+      column: 1,
+      severity,
+      message,
+      source,
+    });
 
     it('one line per problem while they fit', () => {
-      assert.equal(formatDiagnostics([{ path: 'a.ts', items: [d(2, 'warning', 'Unused', 'lint'), d(5, 'error', 'Bad')] }, { path: 'empty.ts', items: [] }]), 'a.ts:2:1: warning: Unused [lint]\na.ts:5:1: error: Bad');
+      assert.equal(
+        formatDiagnostics([
+          { path: 'a.ts', items: [d(2, 'warning', 'Unused', 'lint'), d(5, 'error', 'Bad')] },
+          { path: 'empty.ts', items: [] },
+        ]),
+        'a.ts:2:1: warning: Unused [lint]\na.ts:5:1: error: Bad',
+      );
       assert.equal(formatDiagnostics([]), '');
     });
 
@@ -143,11 +192,14 @@ describe('workspace tools: definitions and pure text work', () => {
         { path: 'z/quiet.ts', items: [d(7, 'error', 'The one error')] },
       ]);
       const lines = out.split('\n');
-      assert.deepEqual(lines.slice(0, 3), [`${LIMITS.diagnostics + 51} problems in 2 files:`, `noisy.ts: ${LIMITS.diagnostics + 50} warnings`, 'z/quiet.ts: 1 error']);
+      assert.deepEqual(lines.slice(0, 3), [
+        `${LIMITS.diagnostics + 51} problems in 2 files:`,
+        `noisy.ts: ${LIMITS.diagnostics + 50} warnings`,
+        'z/quiet.ts: 1 error',
+      ]);
       assert.match(lines[4], /errors first/);
       assert.equal(lines[5], 'z/quiet.ts:7:1: error: The one error', 'the error leads the details');
       assert.equal(lines.length, 5 + LIMITS.diagnostics);
     });
   });
 });
-

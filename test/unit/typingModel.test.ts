@@ -22,13 +22,27 @@ describe('completions bench: typing model', () => {
 
   it('keeps every gap within the model’s bounds, with bursts, longer gaps and pauses', () => {
     const all = Array.from({ length: 20 }, (_, i) => typingKeys(CODE, i + 1)).flat();
-    const lo = Math.min(...Object.values(TYPING_DEFAULTS).filter(Array.isArray).map((r: number[]) => r[0]));
-    const hi = Math.max(...Object.values(TYPING_DEFAULTS).filter(Array.isArray).map((r: number[]) => r[1]));
+    const lo = Math.min(
+      ...Object.values(TYPING_DEFAULTS)
+        .filter(Array.isArray)
+        .map((r: number[]) => r[0]),
+    );
+    const hi = Math.max(
+      ...Object.values(TYPING_DEFAULTS)
+        .filter(Array.isArray)
+        .map((r: number[]) => r[1]),
+    );
     for (const k of all) assert.ok(k.delayMs >= lo && k.delayMs <= hi, `${k.delayMs} ms`);
     const text = all.filter((k) => k.kind === 'text');
     assert.ok(text.filter((k) => k.delayMs <= 120).length > text.length / 2, 'mostly bursts');
-    assert.ok(text.some((k) => k.delayMs >= 400), 'some pauses to think');
-    assert.ok(all.some((k) => k.kind === 'typo'), 'some typos');
+    assert.ok(
+      text.some((k) => k.delayMs >= 400),
+      'some pauses to think',
+    );
+    assert.ok(
+      all.some((k) => k.kind === 'typo'),
+      'some typos',
+    );
   });
 
   it('brings the next line’s indentation with Enter, and never splits a surrogate pair', () => {

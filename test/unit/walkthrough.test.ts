@@ -39,7 +39,9 @@ describe('walkthrough: when it opens by itself', () => {
 });
 
 describe('walkthrough: package.json', () => {
-  const walkthrough = manifest.contributes.walkthroughs.find((w) => `${manifest.publisher}.${manifest.name}#${w.id}` === WALKTHROUGH_ID);
+  const walkthrough = manifest.contributes.walkthroughs.find(
+    (w) => `${manifest.publisher}.${manifest.name}#${w.id}` === WALKTHROUGH_ID,
+  );
 
   it('contributes the walkthrough the extension opens', () => {
     assert.ok(walkthrough, `no walkthrough with the id ${WALKTHROUGH_ID}`);
@@ -62,8 +64,12 @@ describe('walkthrough: package.json', () => {
     for (const step of walkthrough!.steps) {
       const linked = [...step.description.matchAll(/\(command:([\w.]+)/g)].map((m) => m[1]);
       assert.ok(linked.length > 0, `step ${step.id} has no button`);
-      for (const command of linked) assert.ok(commands.has(command), `step ${step.id} links ${command}, which is not contributed`);
-      assert.ok(step.media.markdown && fs.existsSync(path.join(repoRoot, step.media.markdown)), `step ${step.id}: ${step.media.markdown} is missing`);
+      for (const command of linked)
+        assert.ok(commands.has(command), `step ${step.id} links ${command}, which is not contributed`);
+      assert.ok(
+        step.media.markdown && fs.existsSync(path.join(repoRoot, step.media.markdown)),
+        `step ${step.id}: ${step.media.markdown} is missing`,
+      );
       assert.match(step.media.markdown ?? '', /^media\//, 'only media/ ships');
     }
   });

@@ -1,10 +1,23 @@
 import * as assert from 'node:assert/strict';
-import { chipLabel, formatCost, formatCredits, formatUsage, newRequestId, relativeTime } from '../../src/webview/app/format';
+import {
+  chipLabel,
+  formatCost,
+  formatCredits,
+  formatUsage,
+  newRequestId,
+  relativeTime,
+} from '../../src/webview/app/format';
 
 describe('webview format', () => {
   it('formats usage as "1,234 → 567 tokens · $0.0012"', () => {
-    assert.equal(formatUsage({ promptTokens: 1234, completionTokens: 567, costUsd: 0.0012 }), '1,234 → 567 tokens · $0.0012');
-    assert.equal(formatUsage({ promptTokens: 10, completionTokens: 20, reasoningTokens: 5 }), '10 → 20 tokens (5 reasoning)');
+    assert.equal(
+      formatUsage({ promptTokens: 1234, completionTokens: 567, costUsd: 0.0012 }),
+      '1,234 → 567 tokens · $0.0012',
+    );
+    assert.equal(
+      formatUsage({ promptTokens: 10, completionTokens: 20, reasoningTokens: 5 }),
+      '10 → 20 tokens (5 reasoning)',
+    );
     assert.equal(formatUsage({ costUsd: 1.5 }), '$1.50');
     assert.equal(formatUsage(undefined), '');
   });

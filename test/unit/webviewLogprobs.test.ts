@@ -47,7 +47,10 @@ describe('webview logprob math', () => {
   });
 
   it('buckets: likely tokens unshaded, unlikely ones strongest', () => {
-    assert.deepEqual([0.99, 0.9, 0.89, 0.7, 0.6, 0.4, 0.2, 0.1, 0.09, 0].map(shadeBucket), [0, 0, 1, 1, 2, 3, 4, 4, 5, 5]);
+    assert.deepEqual(
+      [0.99, 0.9, 0.89, 0.7, 0.6, 0.4, 0.2, 0.1, 0.09, 0].map(shadeBucket),
+      [0, 0, 1, 1, 2, 3, 4, 4, 5, 5],
+    );
   });
 
   it('formats percentages', () => {
@@ -68,22 +71,59 @@ describe('webview logprob math', () => {
   });
 
   it('tooltip details: the chosen token marked once, alternatives in order with percentages', () => {
-    const d = tokenDetails({ token: ' cat', logprob: Math.log(0.6), top: [{ token: ' cat', logprob: Math.log(0.6) }, { token: ' dog', logprob: Math.log(0.3) }, { token: ' cat', logprob: -5 }] });
+    const d = tokenDetails({
+      token: ' cat',
+      logprob: Math.log(0.6),
+      top: [
+        { token: ' cat', logprob: Math.log(0.6) },
+        { token: ' dog', logprob: Math.log(0.3) },
+        { token: ' cat', logprob: -5 },
+      ],
+    });
     assert.equal(d.token, '␣cat');
     assert.equal(d.percent, '60.0%');
-    assert.deepEqual(d.alternatives.map((a) => [a.token, a.percent, a.chosen]), [['␣cat', '60.0%', true], ['␣dog', '30.0%', false], ['␣cat', '0.67%', false]]);
+    assert.deepEqual(
+      d.alternatives.map((a) => [a.token, a.percent, a.chosen]),
+      [
+        ['␣cat', '60.0%', true],
+        ['␣dog', '30.0%', false],
+        ['␣cat', '0.67%', false],
+      ],
+    );
     assert.deepEqual(tokenDetails({ token: 'x', logprob: -100 }).alternatives, []);
   });
 
   it('mapChars: a subsequence skipping syntax; characters the source lacks stay -1', () => {
     assert.deepEqual(Array.from(mapChars('**ab** c', 'ab c')), [2, 3, -1, 7], 'whitespace is never searched for');
-    assert.deepEqual(Array.from(mapChars('a\n- b\n- c', 'a\n\n\nb\n\nc')), [0, 1, -1, -1, 4, 5, -1, 8], 'extra line ends do not jump ahead');
+    assert.deepEqual(
+      Array.from(mapChars('a\n- b\n- c', 'a\n\n\nb\n\nc')),
+      [0, 1, -1, -1, 4, 5, -1, 8],
+      'extra line ends do not jump ahead',
+    );
     assert.deepEqual(Array.from(mapChars('abc', 'aXc')), [0, -1, 2]);
     assert.deepEqual(Array.from(mapChars('', 'ab')), [-1, -1]);
   });
 
   it('aligns tokens across bold, inline code and a link target', () => {
-    const tokens = ['Use', ' **', 'bold', '**', ' and', ' `', 'code', '`', ' see', ' [', 'docs', '](', 'https', '://', 'x.io/a?b=1', ')', '.'];
+    const tokens = [
+      'Use',
+      ' **',
+      'bold',
+      '**',
+      ' and',
+      ' `',
+      'code',
+      '`',
+      ' see',
+      ' [',
+      'docs',
+      '](',
+      'https',
+      '://',
+      'x.io/a?b=1',
+      ')',
+      '.',
+    ];
     const content = tokens.join('');
     const rendered = renderedText(content);
     assert.equal(rendered.trim(), 'Use bold and code see docs.');
@@ -135,7 +175,10 @@ describe('webview logprob math', () => {
     const broken = Int32Array.from(map);
     broken[at + 1] = 2;
     const runs = runsOf(broken, content, 0, content.length);
-    assert.ok(runs.every((r) => r.end !== at + 1), JSON.stringify(runs));
+    assert.ok(
+      runs.every((r) => r.end !== at + 1),
+      JSON.stringify(runs),
+    );
   });
 
   it('empty tokens own nothing and do not shift the others', () => {
@@ -162,7 +205,11 @@ describe('webview logprob math', () => {
     assert.deepEqual(Array.from(tokenIndexPerChar(['x'], '', '')), []);
     // Totally different text: nothing placed, nothing thrown; stray single letters in common are not shaded.
     assert.ok(Array.from(tokenIndexPerChar(['zzz'], 'abc', 'abc')).every((i) => i === -1));
-    assert.ok(Array.from(tokenIndexPerChar(['Completely', ' different'], 'An answer here', 'An answer here')).every((i) => i === -1));
+    assert.ok(
+      Array.from(tokenIndexPerChar(['Completely', ' different'], 'An answer here', 'An answer here')).every(
+        (i) => i === -1,
+      ),
+    );
   });
 
   it('runs group consecutive characters of one token, with -1 runs between', () => {

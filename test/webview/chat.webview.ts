@@ -59,7 +59,10 @@ describe('chat webview: handshake, header, sending', () => {
     const send = await t.wv.waitForPosted('chat/send');
     assert.equal(send.text, 'First question');
     assert.match(send.requestId, /\S{8,}/);
-    assert.deepEqual(send.context.map((c) => c.id), ['k1']);
+    assert.deepEqual(
+      send.context.map((c) => c.id),
+      ['k1'],
+    );
     assert.deepEqual(send.images, []);
     assert.equal(await page.getByTestId('chat-input').inputValue(), '');
     assert.equal(await page.getByTestId('context-chip').count(), 0);
@@ -159,7 +162,11 @@ describe('chat webview: streaming', () => {
       requestId,
       message: assistantMsg('a1', '', {
         state: 'error',
-        error: { kind: 'auth', message: 'The API key was refused (401). <b>Set</b> a new one.', actions: ['setApiKey', 'retry', 'showLog'] },
+        error: {
+          kind: 'auth',
+          message: 'The API key was refused (401). <b>Set</b> a new one.',
+          actions: ['setApiKey', 'retry', 'showLog'],
+        },
       }),
     });
     const err = page.locator('[data-message-id="a1"][data-state="error"]').getByTestId('chat-error');
@@ -169,11 +176,18 @@ describe('chat webview: streaming', () => {
     await err.getByRole('button', { name: 'Retry' }).click();
     const action = await t.wv.waitForPosted('error/action');
     assert.deepEqual(action, { type: 'error/action', action: 'retry', messageId: 'a1' });
-    const labels: Record<string, string> = { openSettings: 'Open Settings', openBilling: 'Billing', selectModel: 'Choose Model' };
+    const labels: Record<string, string> = {
+      openSettings: 'Open Settings',
+      openBilling: 'Billing',
+      selectModel: 'Choose Model',
+    };
     await t.wv.send({
       type: 'chat/done',
       requestId,
-      message: assistantMsg('a1', '', { state: 'error', error: { kind: 'payment', message: 'No credits', actions: ['openSettings', 'openBilling', 'selectModel'] } }),
+      message: assistantMsg('a1', '', {
+        state: 'error',
+        error: { kind: 'payment', message: 'No credits', actions: ['openSettings', 'openBilling', 'selectModel'] },
+      }),
     });
     await page.getByTestId('chat-error').filter({ hasText: 'No credits' }).waitFor();
     assert.deepEqual(await page.getByTestId('chat-error').getByRole('button').allTextContents(), Object.values(labels));
@@ -190,12 +204,19 @@ describe('chat webview: streaming', () => {
     assert.match((await details.locator('summary').textContent()) ?? '', /Reasoning/);
     await t.wv.send({ type: 'chat/delta', requestId, messageId: 'a1', text: 'I am still thinking. The answer: 42' });
     await msg.locator('.msg-body', { hasText: 'The answer: 42' }).waitFor();
-    await t.wv.send({ type: 'chat/textWasReasoning', requestId, messageId: 'a1', text: 'I am still thinking. The answer: 42' });
+    await t.wv.send({
+      type: 'chat/textWasReasoning',
+      requestId,
+      messageId: 'a1',
+      text: 'I am still thinking. The answer: 42',
+    });
     await t.wv.send({ type: 'chat/delta', requestId, messageId: 'a1', text: 'Final: 42.' });
     await msg.locator('.msg-body', { hasText: 'Final: 42.' }).waitFor();
     assert.doesNotMatch((await msg.locator('.msg-body').textContent()) ?? '', /still thinking/);
     await details.locator('summary').click();
-    await details.locator('.reasoning-body', { hasText: 'Let me think about SSE.I am still thinking. The answer: 42' }).waitFor();
+    await details
+      .locator('.reasoning-body', { hasText: 'Let me think about SSE.I am still thinking. The answer: 42' })
+      .waitFor();
   });
 
   it('tool calls show name, arguments and "incomplete"; another model is named', async () => {
@@ -226,8 +247,20 @@ describe('chat webview: streaming', () => {
     const { page } = t.wv;
     const requestId = await ask(t.wv, 'Read my file');
     const args = '{"path":"<img src=x onerror=alert(1)>.ts"}';
-    const pending = { id: 'call_1', name: 'read_file', arguments: args, complete: true, status: 'pending' as const, summary: 'Read <img src=x onerror=alert(1)>.ts' };
-    await t.wv.send({ type: 'chat/done', requestId, message: assistantMsg('a1', '', { toolCalls: [pending] }), more: true });
+    const pending = {
+      id: 'call_1',
+      name: 'read_file',
+      arguments: args,
+      complete: true,
+      status: 'pending' as const,
+      summary: 'Read <img src=x onerror=alert(1)>.ts',
+    };
+    await t.wv.send({
+      type: 'chat/done',
+      requestId,
+      message: assistantMsg('a1', '', { toolCalls: [pending] }),
+      more: true,
+    });
     await t.wv.send({ type: 'chat/tools', requestId, messageId: 'a1', toolCalls: [pending] });
     const card = page.locator('[data-message-id="a1"]').getByTestId('chat-tool-call');
     await card.and(page.locator('[data-status="pending"]')).waitFor();
@@ -238,16 +271,33 @@ describe('chat webview: streaming', () => {
 
     await card.getByTestId('tool-always').click();
     const decided = await t.wv.waitForPosted('tool/decide');
-    assert.deepEqual(decided, { type: 'tool/decide', requestId, messageId: 'a1', callId: 'call_1', allow: true, always: true });
+    assert.deepEqual(decided, {
+      type: 'tool/decide',
+      requestId,
+      messageId: 'a1',
+      callId: 'call_1',
+      allow: true,
+      always: true,
+    });
     assert.equal(await card.getByTestId('tool-allow').isDisabled(), true, 'one answer per call');
 
-    await t.wv.send({ type: 'chat/tools', requestId, messageId: 'a1', toolCalls: [{ ...pending, status: 'done', result: '1  export const x = 1;' }] });
+    await t.wv.send({
+      type: 'chat/tools',
+      requestId,
+      messageId: 'a1',
+      toolCalls: [{ ...pending, status: 'done', result: '1  export const x = 1;' }],
+    });
     await card.and(page.locator('[data-status="done"]')).waitFor();
     assert.equal(await card.getByTestId('tool-allow').count(), 0);
     await card.getByTestId('tool-result').locator('summary').click();
     assert.match(await card.getByTestId('tool-result').innerText(), /export const x = 1;/);
 
-    await t.wv.send({ type: 'chat/started', requestId, userMessage: null, assistantMessage: assistantMsg('a2', '', { state: 'streaming' }) });
+    await t.wv.send({
+      type: 'chat/started',
+      requestId,
+      userMessage: null,
+      assistantMessage: assistantMsg('a2', '', { state: 'streaming' }),
+    });
     await t.wv.send({ type: 'chat/done', requestId, message: assistantMsg('a2', 'It exports x.') });
     await page.getByTestId('chat-send').waitFor({ state: 'visible' });
     await page.locator('[data-message-id="a2"]').getByTestId('message-regenerate').waitFor({ state: 'visible' });
@@ -256,13 +306,30 @@ describe('chat webview: streaming', () => {
   it('Deny posts allow:false; a denied call shows as denied without a result', async () => {
     const { page } = t.wv;
     const requestId = await ask(t.wv, 'Search please');
-    const pending = { id: 'call_9', name: 'search_text', arguments: '{"query":"TODO"}', complete: true, status: 'pending' as const, summary: 'Search for "TODO"' };
-    await t.wv.send({ type: 'chat/done', requestId, message: assistantMsg('a1', '', { toolCalls: [pending] }), more: true });
+    const pending = {
+      id: 'call_9',
+      name: 'search_text',
+      arguments: '{"query":"TODO"}',
+      complete: true,
+      status: 'pending' as const,
+      summary: 'Search for "TODO"',
+    };
+    await t.wv.send({
+      type: 'chat/done',
+      requestId,
+      message: assistantMsg('a1', '', { toolCalls: [pending] }),
+      more: true,
+    });
     const card = page.locator('[data-message-id="a1"]').getByTestId('chat-tool-call');
     await card.getByTestId('tool-deny').click();
     const decided = await t.wv.waitForPosted('tool/decide');
     assert.deepEqual([decided.callId, decided.allow, decided.always], ['call_9', false, false]);
-    await t.wv.send({ type: 'chat/tools', requestId, messageId: 'a1', toolCalls: [{ ...pending, status: 'denied', result: 'declined' }] });
+    await t.wv.send({
+      type: 'chat/tools',
+      requestId,
+      messageId: 'a1',
+      toolCalls: [{ ...pending, status: 'denied', result: 'declined' }],
+    });
     await card.getByTestId('tool-status').filter({ hasText: 'denied' }).waitFor();
     assert.equal(await card.getByTestId('tool-result').count(), 0);
   });
@@ -271,7 +338,12 @@ describe('chat webview: streaming', () => {
     const { page } = t.wv;
     await t.wv.send({
       type: 'conversation/load',
-      conversation: conversation([userMsg('u1', 'one'), assistantMsg('a1', 'A1'), userMsg('u2', 'two'), assistantMsg('a2', 'A2')]),
+      conversation: conversation([
+        userMsg('u1', 'one'),
+        assistantMsg('a1', 'A1'),
+        userMsg('u2', 'two'),
+        assistantMsg('a2', 'A2'),
+      ]),
       activeRequestId: null,
     });
     await page.locator('[data-message-id="a2"]').waitFor();
@@ -281,7 +353,12 @@ describe('chat webview: streaming', () => {
     const regen = await t.wv.waitForPosted('chat/regenerate');
     assert.equal(regen.messageId, 'a2');
     assert.equal(await page.locator('[data-message-id="a2"]').count(), 0, 'the replaced answer is gone');
-    await t.wv.send({ type: 'chat/started', requestId: regen.requestId, userMessage: null, assistantMessage: assistantMsg('a3', '', { state: 'streaming' }) });
+    await t.wv.send({
+      type: 'chat/started',
+      requestId: regen.requestId,
+      userMessage: null,
+      assistantMessage: assistantMsg('a3', '', { state: 'streaming' }),
+    });
     await t.wv.send({ type: 'chat/done', requestId: regen.requestId, message: assistantMsg('a3', 'A3') });
     await page.locator('[data-message-id="a3"][data-state="done"]').waitFor();
 
@@ -294,9 +371,16 @@ describe('chat webview: streaming', () => {
     assert.equal(edit.messageId, 'u1');
     assert.equal(edit.text, 'one, edited');
     assert.notEqual(edit.requestId, regen.requestId);
-    await t.wv.send({ type: 'chat/started', requestId: edit.requestId, userMessage: userMsg('u1', 'one, edited'), assistantMessage: assistantMsg('a4', '', { state: 'streaming' }) });
+    await t.wv.send({
+      type: 'chat/started',
+      requestId: edit.requestId,
+      userMessage: userMsg('u1', 'one, edited'),
+      assistantMessage: assistantMsg('a4', '', { state: 'streaming' }),
+    });
     await page.locator('[data-message-id="a4"]').waitFor();
-    const ids = await page.getByTestId('chat-message').evaluateAll((els) => els.map((e) => e.getAttribute('data-message-id')));
+    const ids = await page
+      .getByTestId('chat-message')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-message-id')));
     assert.deepEqual(ids, ['u1', 'a4']);
   });
 

@@ -1,11 +1,28 @@
 /** Host messages and views the webview tests send, with defaults a test overrides. */
-import type { ChatMessageView, ContextChip, ConversationSummary, ConversationView, HostMessage, ModelOption } from '../../src/webview/protocol';
+import type {
+  ChatMessageView,
+  ContextChip,
+  ConversationSummary,
+  ConversationView,
+  HostMessage,
+  ModelOption,
+} from '../../src/webview/protocol';
 import { WebviewPage, startServer } from './harness';
 import type { PageOptions } from './harness';
 
 export const MODELS: ModelOption[] = [
-  { id: 'trinity-mini', name: 'Trinity Mini', detail: '128k context · $0.045 in / $0.15 out per 1M tokens', supportsImages: false },
-  { id: 'trinity-large', name: 'Trinity Large', detail: '128k context · $0.25 in / $1 out per 1M tokens', supportsImages: true },
+  {
+    id: 'trinity-mini',
+    name: 'Trinity Mini',
+    detail: '128k context · $0.045 in / $0.15 out per 1M tokens',
+    supportsImages: false,
+  },
+  {
+    id: 'trinity-large',
+    name: 'Trinity Large',
+    detail: '128k context · $0.25 in / $1 out per 1M tokens',
+    supportsImages: true,
+  },
   { id: 'auto', name: 'Auto (router)', detail: 'picks a model per request', supportsImages: true },
 ];
 
@@ -46,7 +63,10 @@ export function init(over: Partial<Extract<HostMessage, { type: 'state/init' }>>
 }
 
 /** Starts a server for the suite and a fresh page (already `ready`) for each test, `init` sent. */
-export function useWebview(options: PageOptions = {}, initial: HostMessage | null = init()): { readonly wv: WebviewPage } {
+export function useWebview(
+  options: PageOptions = {},
+  initial: HostMessage | null = init(),
+): { readonly wv: WebviewPage } {
   let server: Awaited<ReturnType<typeof startServer>> | undefined;
   let page: WebviewPage | undefined;
   before(async () => {
@@ -63,7 +83,8 @@ export function useWebview(options: PageOptions = {}, initial: HostMessage | nul
     if (initial) await page!.send(initial);
   });
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && page) await page.screenshot(`failed-${this.currentTest.title.replace(/\W+/g, '-')}`);
+    if (this.currentTest?.state === 'failed' && page)
+      await page.screenshot(`failed-${this.currentTest.title.replace(/\W+/g, '-')}`);
   });
   return {
     get wv(): WebviewPage {

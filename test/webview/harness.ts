@@ -55,7 +55,13 @@ function pageHtml(origin: string, nonce: string, surface: Surface, theme: ThemeN
 <body class="${bodyClass(theme)}" data-surface="${surface}"><div id="app"></div><script nonce="${nonce}">${STUB}</script><script nonce="${nonce}" src="${origin}/dist/webview.js"></script></body></html>`;
 }
 
-const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.map': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png' };
+const TYPES: Record<string, string> = {
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.map': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+};
 
 /** Serves the page, media/ and dist/ on a free port of 127.0.0.1. */
 export async function startServer(): Promise<{ origin: string; close(): Promise<void> }> {
@@ -81,7 +87,10 @@ export async function startServer(): Promise<{ origin: string; close(): Promise<
       res.writeHead(404).end();
       return;
     }
-    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+    res.writeHead(200, {
+      'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
+      'cache-control': 'no-store',
+    });
     fs.createReadStream(file).pipe(res);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -103,7 +112,15 @@ function launch(): Promise<Browser> {
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
     timeout: 30_000,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   return browser;
 }
@@ -182,10 +199,14 @@ export class WebviewPage {
 
   /** Waits until a message of `type` was posted and returns the last one. */
   async waitForPosted<T extends WebviewMessage['type']>(type: T): Promise<Extract<WebviewMessage, { type: T }>> {
-    await this.page.waitForFunction((t) => ((window as unknown as { __posted?: { type: string }[] }).__posted ?? []).some((m) => m.type === t), type, {
-      timeout: WAIT_MS,
-      polling: 10,
-    });
+    await this.page.waitForFunction(
+      (t) => ((window as unknown as { __posted?: { type: string }[] }).__posted ?? []).some((m) => m.type === t),
+      type,
+      {
+        timeout: WAIT_MS,
+        polling: 10,
+      },
+    );
     const all = await this.posted();
     return all.filter((m) => m.type === type).pop() as Extract<WebviewMessage, { type: T }>;
   }

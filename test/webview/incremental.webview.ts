@@ -10,7 +10,8 @@ function longAnswer(tokens: number): string[] {
   while (out.length < tokens) {
     const section = Math.floor(i / 60);
     if (i % 60 === 0) out.push(`\n\n## Part ${section + 1}\n\n`);
-    else if (i % 60 === 25) out.push('\n\n```ts\n', 'const x', ` = ${i};`, '\nfunction f', '() {\n  ', 'return x;', '\n}\n', '```\n\n');
+    else if (i % 60 === 25)
+      out.push('\n\n```ts\n', 'const x', ` = ${i};`, '\nfunction f', '() {\n  ', 'return x;', '\n}\n', '```\n\n');
     else if (i % 60 === 40) out.push('\n\n- item', ' one\n', '- item', ' two\n\n');
     else out.push(`${words[i % words.length]} `);
     if (i % 12 === 11) out.push('\n\n');
@@ -28,14 +29,20 @@ describe('chat webview: incremental render', () => {
   const t = useWebview();
 
   beforeEach(async () => {
-    await t.wv.send({ type: 'chat/started', requestId: 'r1', userMessage: userMsg('u1', 'long please'), assistantMessage: assistantMsg('a1', '', { state: 'streaming' }) });
+    await t.wv.send({
+      type: 'chat/started',
+      requestId: 'r1',
+      userMessage: userMsg('u1', 'long please'),
+      assistantMessage: assistantMsg('a1', '', { state: 'streaming' }),
+    });
     await t.wv.page.locator('[data-message-id="a1"]').waitFor();
   });
 
   it('many deltas in one frame cause one render', async () => {
     const before = await t.wv.renderCount();
     const batch: HostMessage[] = [];
-    for (let i = 0; i < 200; i++) batch.push({ type: 'chat/delta', requestId: 'r1', messageId: 'a1', text: `word${i} ` });
+    for (let i = 0; i < 200; i++)
+      batch.push({ type: 'chat/delta', requestId: 'r1', messageId: 'a1', text: `word${i} ` });
     await t.wv.sendBatch(batch);
     await t.wv.frames(3);
     assert.equal((await t.wv.renderCount()) - before, 1);
@@ -51,7 +58,9 @@ describe('chat webview: incremental render', () => {
     const send = async (from: number, to: number): Promise<void> => {
       // Posted (not dispatched) in slices: the deltas arrive over many frames, as from a real stream.
       for (let i = from; i < to; i += 25) {
-        const slice = tokens.slice(i, Math.min(i + 25, to)).map((text): HostMessage => ({ type: 'chat/delta', requestId: 'r1', messageId: 'a1', text }));
+        const slice = tokens
+          .slice(i, Math.min(i + 25, to))
+          .map((text): HostMessage => ({ type: 'chat/delta', requestId: 'r1', messageId: 'a1', text }));
         await t.wv.page.evaluate((ms) => {
           for (const m of ms) window.postMessage(m, '*');
         }, slice);
@@ -85,13 +94,18 @@ describe('chat webview: incremental render', () => {
     assert.ok(blockCount > kept, `${blockCount} blocks`);
     assert.equal(await t.wv.page.locator('[data-message-id="a1"] .code-block').count(), full.split('```ts').length - 1);
 
-    const times = await t.wv.page.evaluate(() => (window as unknown as { __arceeRenderTimes: number[] }).__arceeRenderTimes);
+    const times = await t.wv.page.evaluate(
+      () => (window as unknown as { __arceeRenderTimes: number[] }).__arceeRenderTimes,
+    );
     const streamed = times.slice(-renders - 1, -1);
     const fifth = Math.max(5, Math.floor(streamed.length / 5));
     const early = median(streamed.slice(0, fifth));
     const late = median(streamed.slice(-fifth));
     console.log(`      renders: ${renders}; median render early ${early.toFixed(2)} ms, late ${late.toFixed(2)} ms`);
-    assert.ok(late < early * 3 + 2, `late renders (${late.toFixed(2)} ms) are not much slower than early ones (${early.toFixed(2)} ms)`);
+    assert.ok(
+      late < early * 3 + 2,
+      `late renders (${late.toFixed(2)} ms) are not much slower than early ones (${early.toFixed(2)} ms)`,
+    );
   });
 });
 
@@ -102,7 +116,11 @@ describe('chat webview: a long answer loaded at once', () => {
 
   it('renders over several frames, in order, and all of it: headings, code and the end', async () => {
     const before = await t.wv.renderCount();
-    await t.wv.send({ type: 'conversation/load', conversation: conversation([userMsg('u1', 'long'), assistantMsg('a1', text)]), activeRequestId: null });
+    await t.wv.send({
+      type: 'conversation/load',
+      conversation: conversation([userMsg('u1', 'long'), assistantMsg('a1', text)]),
+      activeRequestId: null,
+    });
     const body = t.wv.page.locator('[data-message-id="a1"] .msg-body');
     await body.locator('h2', { hasText: `Part ${parts}` }).waitFor({ timeout: 30_000 });
     await t.wv.frames(3);

@@ -2,7 +2,10 @@ import * as assert from 'node:assert/strict';
 import { chip, init, useWebview } from './fixtures';
 
 /** A 1×1 PNG. */
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+  'base64',
+);
 
 describe('chat webview: context, images, notices, history', () => {
   const t = useWebview({}, init({ pendingContext: [chip('k0', 'src/extension.ts', 1, 1)] }));
@@ -26,7 +29,10 @@ describe('chat webview: context, images, notices, history', () => {
     const notice = page.getByTestId('chat-notice');
     await notice.waitFor();
     assert.equal(await notice.getAttribute('data-level'), 'warning');
-    assert.match((await notice.textContent()) ?? '', /Trinity Mini does not accept images; choose a model that does, e\.g\. Trinity Large/);
+    assert.match(
+      (await notice.textContent()) ?? '',
+      /Trinity Mini does not accept images; choose a model that does, e\.g\. Trinity Large/,
+    );
     assert.equal(await page.getByTestId('image-attachment').count(), 0);
   });
 
@@ -46,7 +52,13 @@ describe('chat webview: context, images, notices, history', () => {
     await page.getByTestId('chat-input').fill('What is in these?');
     await page.getByTestId('chat-send').click();
     const send = await t.wv.waitForPosted('chat/send');
-    assert.deepEqual(send.images.map((i) => [i.name, i.mime]), [['shot.png', 'image/png'], ['pasted.png', 'image/png']]);
+    assert.deepEqual(
+      send.images.map((i) => [i.name, i.mime]),
+      [
+        ['shot.png', 'image/png'],
+        ['pasted.png', 'image/png'],
+      ],
+    );
     for (const img of send.images) assert.match(img.dataUrl, /^data:image\/png;base64,iVBOR/);
     assert.equal(await page.getByTestId('image-attachment').count(), 0, 'cleared after sending');
   });
@@ -68,11 +80,19 @@ describe('chat webview: context, images, notices, history', () => {
     const input = row('c2').getByTestId('history-rename-input');
     await input.fill('Retry policy, revisited');
     await input.press('Enter');
-    assert.deepEqual(await t.wv.waitForPosted('history/rename'), { type: 'history/rename', id: 'c2', title: 'Retry policy, revisited' });
+    assert.deepEqual(await t.wv.waitForPosted('history/rename'), {
+      type: 'history/rename',
+      id: 'c2',
+      title: 'Retry policy, revisited',
+    });
     await row('c2').locator('.history-name', { hasText: 'Retry policy, revisited' }).waitFor();
 
     await row('c3').getByTestId('history-delete').click();
-    assert.equal((await t.wv.posted()).some((m) => m.type === 'history/delete'), false, 'not before confirming');
+    assert.equal(
+      (await t.wv.posted()).some((m) => m.type === 'history/delete'),
+      false,
+      'not before confirming',
+    );
     await row('c3').getByTestId('history-delete-cancel').click();
     await row('c3').getByTestId('history-delete').click();
     await row('c3').getByTestId('history-delete-confirm').click();
@@ -84,7 +104,10 @@ describe('chat webview: context, images, notices, history', () => {
     await row('c2').getByTestId('history-open').click();
     assert.deepEqual(await t.wv.waitForPosted('history/open'), { type: 'history/open', id: 'c2' });
     assert.equal(await list.isHidden(), true, 'the list closes on open');
-    await t.wv.send({ type: 'history/update', history: [{ id: 'c9', title: 'Fresh', updatedAt: Date.now(), messageCount: 1 }] });
+    await t.wv.send({
+      type: 'history/update',
+      history: [{ id: 'c9', title: 'Fresh', updatedAt: Date.now(), messageCount: 1 }],
+    });
     await page.getByTestId('chat-history-toggle').click();
     await row('c9').waitFor();
     assert.equal(await list.getByTestId('history-item').count(), 1);

@@ -5,7 +5,11 @@ import type { WebviewPage } from './harness';
 
 /** A token with probability `p` and alternatives given as [token, p] (the chosen one included by the caller). */
 function tok(token: string, p: number, alts: [string, number][] = []): TokenLogprobView {
-  return { token, logprob: Math.log(p), ...(alts.length ? { top: alts.map(([t, ap]) => ({ token: t, logprob: Math.log(ap) })) } : {}) };
+  return {
+    token,
+    logprob: Math.log(p),
+    ...(alts.length ? { top: alts.map(([t, ap]) => ({ token: t, logprob: Math.log(ap) })) } : {}),
+  };
 }
 
 /** An answer with bold text, a code block and a link; "blue" is the unlikely token. */
@@ -14,7 +18,11 @@ const TOKENS: TokenLogprobView[] = [
   tok(' sky', 0.98),
   tok(' is', 0.97),
   tok(' **', 0.95),
-  tok('blue', 0.1, [['blue', 0.1], [' clear', 0.6], [' grey', 0.25]]),
+  tok('blue', 0.1, [
+    ['blue', 0.1],
+    [' clear', 0.6],
+    [' grey', 0.25],
+  ]),
   tok('**', 0.99),
   tok(' today', 0.8),
   tok('.\n\n', 0.99),
@@ -36,12 +44,20 @@ const TOKENS: TokenLogprobView[] = [
 const CONTENT = TOKENS.map((t) => t.token).join('');
 
 async function start(wv: WebviewPage, logprobs: TokenLogprobView[] | undefined): Promise<void> {
-  await wv.send({ type: 'chat/started', requestId: 'r1', userMessage: userMsg('u1', 'question'), assistantMessage: assistantMsg('a1', '', { state: 'streaming', ...(logprobs ? { logprobs } : {}) }) });
+  await wv.send({
+    type: 'chat/started',
+    requestId: 'r1',
+    userMessage: userMsg('u1', 'question'),
+    assistantMessage: assistantMsg('a1', '', { state: 'streaming', ...(logprobs ? { logprobs } : {}) }),
+  });
   await wv.page.locator('[data-message-id="a1"]').waitFor();
 }
 
 function bg(wv: WebviewPage, selector: string): Promise<string> {
-  return wv.page.locator(selector).first().evaluate((el) => getComputedStyle(el).backgroundColor);
+  return wv.page
+    .locator(selector)
+    .first()
+    .evaluate((el) => getComputedStyle(el).backgroundColor);
 }
 
 describe('chat webview: token probabilities', () => {
@@ -79,7 +95,10 @@ describe('chat webview: token probabilities', () => {
     assert.ok((await msg.locator('.code-block .hljs-keyword').count()) > 0, 'still highlighted');
     assert.equal(await msg.getByRole('link', { name: 'docs' }).getAttribute('href'), 'https://example.com/a?b=1&c=2');
     // Text is unchanged, and the code buttons act on the exact code.
-    assert.equal((await msg.locator('.msg-body').innerText()).replace(/\s+/g, ' ').trim(), 'The sky is blue today. ts Copy Insert Apply New File const x = 1; See docs.');
+    assert.equal(
+      (await msg.locator('.msg-body').innerText()).replace(/\s+/g, ' ').trim(),
+      'The sky is blue today. ts Copy Insert Apply New File const x = 1; See docs.',
+    );
     await msg.getByTestId('code-copy').click();
     assert.equal((await t.wv.waitForPosted('code/copy')).code, 'const x = 1;');
     // The bold word is the unlikely token, the first word a likely one.
@@ -100,7 +119,10 @@ describe('chat webview: token probabilities', () => {
     await tip.waitFor({ state: 'visible' });
     assert.match((await tip.innerText()).replace(/\s+/g, ' '), /blue 10\.0%/);
     const alts = await tip.getByTestId('logprob-alternative').allInnerTexts();
-    assert.deepEqual(alts.map((a) => a.replace(/\s+/g, ' ').trim()), ['blue 10.0%', '␣clear 60.0%', '␣grey 25.0%']);
+    assert.deepEqual(
+      alts.map((a) => a.replace(/\s+/g, ' ').trim()),
+      ['blue 10.0%', '␣clear 60.0%', '␣grey 25.0%'],
+    );
     const box = await tip.boundingBox();
     const tokenBox = await blue.boundingBox();
     assert.ok(box && tokenBox && box.y >= tokenBox.y + tokenBox.height - 1, 'below the token');
@@ -163,14 +185,22 @@ describe('chat webview: token probabilities', () => {
     await t.wv.frames(2);
     await done.waitFor();
     assert.equal(await tokens.count(), count);
-    assert.equal(await page.locator('[data-testid="logprob-token"] [data-testid="logprob-token"]').count(), 0, 'no nested spans');
+    assert.equal(
+      await page.locator('[data-testid="logprob-token"] [data-testid="logprob-token"]').count(),
+      0,
+      'no nested spans',
+    );
   });
 
   it('no probabilities from the model: the answer renders as usual, with a one-line note', async () => {
     const { page } = t.wv;
     await start(t.wv, []);
     await t.wv.send({ type: 'chat/delta', requestId: 'r1', messageId: 'a1', text: 'Plain **answer**.' });
-    await t.wv.send({ type: 'chat/done', requestId: 'r1', message: assistantMsg('a1', 'Plain **answer**.', { logprobs: [] }) });
+    await t.wv.send({
+      type: 'chat/done',
+      requestId: 'r1',
+      message: assistantMsg('a1', 'Plain **answer**.', { logprobs: [] }),
+    });
     const msg = page.locator('[data-message-id="a1"]');
     await msg.getByTestId('logprob-none').waitFor();
     assert.equal(await msg.getByTestId('logprob-none').textContent(), 'This model returned no token probabilities.');
@@ -192,8 +222,19 @@ describe('chat webview: token probabilities', () => {
   it('tokens that do not line up (reasoning, other text) stay unshaded and never break the message', async () => {
     const { page } = t.wv;
     await start(t.wv, []);
-    const tokens = [tok('<think>', 0.9), tok('hmm', 0.5), tok('</think>', 0.9), tok('Completely', 0.2), tok(' different', 0.4), tok(' 👋', 0.3)];
-    await t.wv.send({ type: 'chat/done', requestId: 'r1', message: assistantMsg('a1', 'An answer with `code` and 👋 here.', { reasoning: 'hmm', logprobs: tokens }) });
+    const tokens = [
+      tok('<think>', 0.9),
+      tok('hmm', 0.5),
+      tok('</think>', 0.9),
+      tok('Completely', 0.2),
+      tok(' different', 0.4),
+      tok(' 👋', 0.3),
+    ];
+    await t.wv.send({
+      type: 'chat/done',
+      requestId: 'r1',
+      message: assistantMsg('a1', 'An answer with `code` and 👋 here.', { reasoning: 'hmm', logprobs: tokens }),
+    });
     const msg = page.locator('[data-message-id="a1"]');
     await msg.locator('.msg-body[data-logprobs="shaded"]').waitFor();
     assert.equal((await msg.locator('.msg-body').innerText()).trim(), 'An answer with code and 👋 here.');
@@ -206,8 +247,20 @@ describe('chat webview: token probabilities', () => {
     const { page } = t.wv;
     await start(t.wv, []);
     const half = Math.floor(TOKENS.length / 2);
-    await t.wv.send({ type: 'chat/delta', requestId: 'r1', messageId: 'a1', text: CONTENT.slice(0, 30), logprobs: TOKENS.slice(0, half) });
-    await t.wv.send({ type: 'chat/delta', requestId: 'r1', messageId: 'a1', text: CONTENT.slice(30), logprobs: TOKENS.slice(half) });
+    await t.wv.send({
+      type: 'chat/delta',
+      requestId: 'r1',
+      messageId: 'a1',
+      text: CONTENT.slice(0, 30),
+      logprobs: TOKENS.slice(0, half),
+    });
+    await t.wv.send({
+      type: 'chat/delta',
+      requestId: 'r1',
+      messageId: 'a1',
+      text: CONTENT.slice(30),
+      logprobs: TOKENS.slice(half),
+    });
     const msg = page.locator('[data-message-id="a1"]');
     await msg.locator('strong').waitFor();
     await t.wv.send({ type: 'chat/done', requestId: 'r1', message: assistantMsg('a1', CONTENT, { logprobs: TOKENS }) });

@@ -5,17 +5,24 @@ import type { WebviewPage } from './harness';
 
 /** Starts a request as the host would, without the input (the app only needs chat/started). */
 async function start(wv: WebviewPage, requestId = 'r1', id = 'a1'): Promise<void> {
-  await wv.send({ type: 'chat/started', requestId, userMessage: userMsg(`u-${id}`, 'question'), assistantMessage: assistantMsg(id, '', { state: 'streaming' }) });
+  await wv.send({
+    type: 'chat/started',
+    requestId,
+    userMessage: userMsg(`u-${id}`, 'question'),
+    assistantMessage: assistantMsg(id, '', { state: 'streaming' }),
+  });
   await wv.page.locator(`[data-message-id="${id}"]`).waitFor();
 }
 
 function deltas(text: string, size: number, requestId = 'r1', messageId = 'a1'): HostMessage[] {
   const out: HostMessage[] = [];
-  for (let i = 0; i < text.length; i += size) out.push({ type: 'chat/delta', requestId, messageId, text: text.slice(i, i + size) });
+  for (let i = 0; i < text.length; i += size)
+    out.push({ type: 'chat/delta', requestId, messageId, text: text.slice(i, i + size) });
   return out;
 }
 
-const CODE_ANSWER = 'Here you go:\n\n```ts\nconst a = 1 < 2 && "<b>";\nexport function f(): number {\n  return 42;\n}\n```\n\nDone.';
+const CODE_ANSWER =
+  'Here you go:\n\n```ts\nconst a = 1 < 2 && "<b>";\nexport function f(): number {\n  return 42;\n}\n```\n\nDone.';
 
 describe('chat webview: code blocks and links', () => {
   const t = useWebview();
@@ -58,13 +65,23 @@ describe('chat webview: code blocks and links', () => {
     await t.wv.send({
       type: 'chat/done',
       requestId: 'r1',
-      message: assistantMsg('a1', 'Read [the docs](https://example.com/docs?a=1&b=2), mail [us](mailto:hi@example.com) or see https://arcee.ai.'),
+      message: assistantMsg(
+        'a1',
+        'Read [the docs](https://example.com/docs?a=1&b=2), mail [us](mailto:hi@example.com) or see https://arcee.ai.',
+      ),
     });
     const msg = page.locator('[data-message-id="a1"]');
     await msg.getByRole('link', { name: 'the docs' }).click();
-    assert.deepEqual(await t.wv.waitForPosted('link/open'), { type: 'link/open', href: 'https://example.com/docs?a=1&b=2' });
+    assert.deepEqual(await t.wv.waitForPosted('link/open'), {
+      type: 'link/open',
+      href: 'https://example.com/docs?a=1&b=2',
+    });
     await msg.getByRole('link', { name: 'https://arcee.ai' }).click({ modifiers: ['Control'] });
-    await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.filter((m) => m.type === 'link/open').length === 2);
+    await page.waitForFunction(
+      () =>
+        (window as unknown as { __posted: { type: string }[] }).__posted.filter((m) => m.type === 'link/open')
+          .length === 2,
+    );
     assert.equal(page.url(), t.wv.url);
     assert.equal(t.wv.page.context().pages().length, 1, 'no new window');
   });
@@ -103,8 +120,14 @@ async function assertInert(wv: WebviewPage): Promise<void> {
     const all = Array.from(root.querySelectorAll('*'));
     return {
       pwned: (window as unknown as { __pwned?: unknown }).__pwned,
-      forbidden: all.filter((e) => /^(script|iframe|object|embed|form|input|svg|math|style|link|meta|base)$/i.test(e.tagName)).map((e) => e.tagName),
-      handlers: all.flatMap((e) => Array.from(e.attributes).filter((a) => /^on/i.test(a.name) || a.name === 'style').map((a) => `${e.tagName}[${a.name}]`)),
+      forbidden: all
+        .filter((e) => /^(script|iframe|object|embed|form|input|svg|math|style|link|meta|base)$/i.test(e.tagName))
+        .map((e) => e.tagName),
+      handlers: all.flatMap((e) =>
+        Array.from(e.attributes)
+          .filter((a) => /^on/i.test(a.name) || a.name === 'style')
+          .map((a) => `${e.tagName}[${a.name}]`),
+      ),
       hrefs: Array.from(root.querySelectorAll('a[href]')).map((a) => a.getAttribute('href')!),
       imgs: Array.from(root.querySelectorAll('img')).map((i) => i.getAttribute('src')!),
     };
@@ -121,12 +144,18 @@ describe('chat webview: Content Security Policy', () => {
 
   it('refuses remote images even where the sanitizer would let one through, and keeps data: images', async () => {
     const { page } = t.wv;
-    await t.wv.send({ type: 'conversation/load', conversation: conversation([assistantMsg('a1', 'Hello.')]), activeRequestId: null });
+    await t.wv.send({
+      type: 'conversation/load',
+      conversation: conversation([assistantMsg('a1', 'Hello.')]),
+      activeRequestId: null,
+    });
     await page.locator('[data-message-id="a1"]').waitFor();
     // Put images straight into the page, as a sanitizer slip would: the CSP alone decides.
     const outcome = await page.evaluate(async () => {
       const violations: string[] = [];
-      document.addEventListener('securitypolicyviolation', (e) => violations.push(`${e.effectiveDirective} ${e.blockedURI}`));
+      document.addEventListener('securitypolicyviolation', (e) =>
+        violations.push(`${e.effectiveDirective} ${e.blockedURI}`),
+      );
       const load = (src: string): Promise<string> =>
         new Promise((resolve) => {
           const img = document.createElement('img');
@@ -164,7 +193,11 @@ describe('chat webview: hostile model output', () => {
     await t.wv.frames(2);
     await assertInert(t.wv);
     await t.wv.send({ type: 'chat/done', requestId: 'r1', message: assistantMsg('a1', HOSTILE) });
-    await t.wv.send({ type: 'conversation/load', conversation: conversation([userMsg('u9', HOSTILE), assistantMsg('a9', HOSTILE)]), activeRequestId: null });
+    await t.wv.send({
+      type: 'conversation/load',
+      conversation: conversation([userMsg('u9', HOSTILE), assistantMsg('a9', HOSTILE)]),
+      activeRequestId: null,
+    });
     const msg = page.locator('[data-message-id="a9"]');
     await msg.waitFor();
     await t.wv.frames(2);
@@ -182,8 +215,13 @@ describe('chat webview: hostile model output', () => {
     await assertInert(t.wv);
     assert.equal(page.url(), t.wv.url);
     assert.deepEqual(external, [], 'nothing loaded from outside');
-    assert.deepEqual(t.wv.errors.filter((e) => !/Failed to load resource/.test(e)), []);
-    const opened = (await t.wv.posted()).filter((m) => m.type === 'link/open').map((m) => (m.type === 'link/open' ? m.href : ''));
+    assert.deepEqual(
+      t.wv.errors.filter((e) => !/Failed to load resource/.test(e)),
+      [],
+    );
+    const opened = (await t.wv.posted())
+      .filter((m) => m.type === 'link/open')
+      .map((m) => (m.type === 'link/open' ? m.href : ''));
     for (const href of opened) assert.match(href, /^(https?:|mailto:)/);
   });
 });

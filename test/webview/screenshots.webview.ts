@@ -48,10 +48,16 @@ const RICH: HostMessage = {
     userMsg('u2', 'And with a bad key?'),
     assistantMsg('a2', '', {
       state: 'error',
-      error: { kind: 'auth', message: 'The API key was refused (401). Set a new key to continue.', actions: ['setApiKey', 'showLog'] },
+      error: {
+        kind: 'auth',
+        message: 'The API key was refused (401). Set a new key to continue.',
+        actions: ['setApiKey', 'showLog'],
+      },
     }),
     userMsg('u3', 'Summarise it in one line.'),
-    assistantMsg('a3', 'SSE is a one-way stream of text events over a long-lived HTTP response; each', { state: 'streaming' }),
+    assistantMsg('a3', 'SSE is a one-way stream of text events over a long-lived HTTP response; each', {
+      state: 'streaming',
+    }),
   ]),
 };
 
@@ -64,7 +70,10 @@ async function shoot(wv: WebviewPage, name: string, theme: ThemeName): Promise<v
 
 describe('chat webview: screenshots (test-artifacts/webview/)', () => {
   describe('sidebar', () => {
-    const t = useWebview({ surface: 'sidebar', viewport: { width: 320, height: 900 } }, init({ pendingContext: [chip('k2', 'src/providers/client.ts', 40, 72)] }));
+    const t = useWebview(
+      { surface: 'sidebar', viewport: { width: 320, height: 900 } },
+      init({ pendingContext: [chip('k2', 'src/providers/client.ts', 40, 72)] }),
+    );
     for (const theme of ['dark', 'light', 'hc'] as const) {
       it(`sidebar, ${theme}`, async () => {
         await t.wv.send(RICH);
@@ -79,7 +88,11 @@ describe('chat webview: screenshots (test-artifacts/webview/)', () => {
     }
     it('sidebar, history open', async () => {
       await t.wv.page.getByTestId('chat-history-toggle').click();
-      await t.wv.send({ type: 'notice', level: 'warning', message: 'Trinity Mini does not accept images; choose a model that does, e.g. Trinity Large.' });
+      await t.wv.send({
+        type: 'notice',
+        level: 'warning',
+        message: 'Trinity Mini does not accept images; choose a model that does, e.g. Trinity Large.',
+      });
       await shoot(t.wv, 'sidebar-history', 'dark');
     });
   });

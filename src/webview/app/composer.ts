@@ -50,12 +50,36 @@ export class Composer {
       ariaLabel: 'Message',
       dataset: { testid: 'chat-input' },
     });
-    this.fileInput = h('input', { type: 'file', accept: 'image/*', multiple: true, hidden: true, dataset: { testid: 'chat-image-file' } });
-    const attach = button('+ Image', 'Attach an image', () => this.fileInput.click(), { className: 'secondary', dataset: { testid: 'chat-attach' } });
-    this.sendButton = button('Send', 'Send message', () => this.submit(), { className: 'primary', dataset: { testid: 'chat-send' } });
-    this.stopButton = button('■ Stop', 'Stop generating', () => this.cb.stop(), { className: 'stop', hidden: true, dataset: { testid: 'chat-stop' } });
+    this.fileInput = h('input', {
+      type: 'file',
+      accept: 'image/*',
+      multiple: true,
+      hidden: true,
+      dataset: { testid: 'chat-image-file' },
+    });
+    const attach = button('+ Image', 'Attach an image', () => this.fileInput.click(), {
+      className: 'secondary',
+      dataset: { testid: 'chat-attach' },
+    });
+    this.sendButton = button('Send', 'Send message', () => this.submit(), {
+      className: 'primary',
+      dataset: { testid: 'chat-send' },
+    });
+    this.stopButton = button('■ Stop', 'Stop generating', () => this.cb.stop(), {
+      className: 'stop',
+      hidden: true,
+      dataset: { testid: 'chat-stop' },
+    });
     this.spacer = h('span', { className: 'spacer' });
-    const bar = h('div', { className: 'composer-bar' }, attach, this.fileInput, this.spacer, this.sendButton, this.stopButton);
+    const bar = h(
+      'div',
+      { className: 'composer-bar' },
+      attach,
+      this.fileInput,
+      this.spacer,
+      this.sendButton,
+      this.stopButton,
+    );
     const box = h('div', { className: 'composer-box' }, this.chipsEl, this.imagesEl, this.input, bar);
     this.el = h('div', { className: 'composer' }, this.noticesEl, box);
     this.wire(box);
@@ -175,7 +199,11 @@ export class Composer {
   }
 
   notice(level: 'info' | 'warning' | 'error', message: string): void {
-    const n = h('div', { className: `notice notice-${level}`, role: level === 'error' ? 'alert' : 'status', dataset: { testid: 'chat-notice', level } });
+    const n = h('div', {
+      className: `notice notice-${level}`,
+      role: level === 'error' ? 'alert' : 'status',
+      dataset: { testid: 'chat-notice', level },
+    });
     n.append(
       h('span', { className: 'notice-text', textContent: message }),
       button('×', 'Dismiss', () => n.remove(), { className: 'icon' }),
@@ -189,14 +217,23 @@ export class Composer {
       ...this.chips.map((c) =>
         h(
           'span',
-          { className: 'chip', title: `${c.path}:${c.startLine}-${c.endLine}`, dataset: { testid: 'context-chip', id: c.id } },
+          {
+            className: 'chip',
+            title: `${c.path}:${c.startLine}-${c.endLine}`,
+            dataset: { testid: 'context-chip', id: c.id },
+          },
           h('span', { className: 'chip-name' }, chipLabel(c)),
           c.language ? h('span', { className: 'chip-lang' }, c.language) : '',
-          button('×', `Remove ${baseName(c.path)} from the context`, () => {
-            this.chips = this.chips.filter((x) => x.id !== c.id);
-            this.renderChips();
-            this.cb.removeChip(c.id);
-          }, { className: 'icon', dataset: { testid: 'context-chip-remove' } }),
+          button(
+            '×',
+            `Remove ${baseName(c.path)} from the context`,
+            () => {
+              this.chips = this.chips.filter((x) => x.id !== c.id);
+              this.renderChips();
+              this.cb.removeChip(c.id);
+            },
+            { className: 'icon', dataset: { testid: 'context-chip-remove' } },
+          ),
         ),
       ),
     );
@@ -209,10 +246,15 @@ export class Composer {
           'span',
           { className: 'attachment', dataset: { testid: 'image-attachment', id: img.id } },
           h('img', { className: 'thumb', src: img.dataUrl, alt: img.name, title: img.name }),
-          button('×', `Remove image ${img.name}`, () => {
-            this.images = this.images.filter((x) => x.id !== img.id);
-            this.renderImages();
-          }, { className: 'icon', dataset: { testid: 'image-remove' } }),
+          button(
+            '×',
+            `Remove image ${img.name}`,
+            () => {
+              this.images = this.images.filter((x) => x.id !== img.id);
+              this.renderImages();
+            },
+            { className: 'icon', dataset: { testid: 'image-remove' } },
+          ),
         ),
       ),
     );
@@ -227,14 +269,22 @@ export class Composer {
     }
     const model = this.cb.model();
     if (model && !model.supportsImages) {
-      const able = this.cb.models().filter((m) => m.supportsImages).map((m) => m.name || m.id);
-      const hint = able.length ? `choose a model that does, e.g. ${able.slice(0, 2).join(' or ')}` : 'none of the available models does';
+      const able = this.cb
+        .models()
+        .filter((m) => m.supportsImages)
+        .map((m) => m.name || m.id);
+      const hint = able.length
+        ? `choose a model that does, e.g. ${able.slice(0, 2).join(' or ')}`
+        : 'none of the available models does';
       this.notice('warning', `${model.name || model.id} does not accept images; ${hint}.`);
       return;
     }
     for (const file of images) {
       if (file.size > MAX_IMAGE_BYTES) {
-        this.notice('warning', `${file.name} is larger than ${MAX_IMAGE_BYTES / 1024 / 1024} MB; attach a smaller image.`);
+        this.notice(
+          'warning',
+          `${file.name} is larger than ${MAX_IMAGE_BYTES / 1024 / 1024} MB; attach a smaller image.`,
+        );
         continue;
       }
       const reader = new FileReader();
@@ -245,7 +295,12 @@ export class Composer {
           return;
         }
         imageCounter += 1;
-        this.images.push({ id: `img-${Date.now().toString(36)}-${imageCounter}`, name: file.name || 'pasted image', mime: file.type, dataUrl });
+        this.images.push({
+          id: `img-${Date.now().toString(36)}-${imageCounter}`,
+          name: file.name || 'pasted image',
+          mime: file.type,
+          dataUrl,
+        });
         this.renderImages();
       });
       reader.readAsDataURL(file);

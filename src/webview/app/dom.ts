@@ -7,7 +7,11 @@ type Props<K extends keyof HTMLElementTagNameMap> = Partial<Omit<HTMLElementTagN
 
 export type Child = Node | string | null | undefined | false;
 
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, props?: Props<K>, ...children: Child[]): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props?: Props<K>,
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   if (props) {
     const { dataset, attrs, ...rest } = props;
@@ -24,7 +28,12 @@ export function append(parent: Element, ...children: Child[]): void {
 }
 
 /** A button that always has an accessible name. */
-export function button(label: string, aria: string, onClick: (e: MouseEvent) => void, props?: Props<'button'>): HTMLButtonElement {
+export function button(
+  label: string,
+  aria: string,
+  onClick: (e: MouseEvent) => void,
+  props?: Props<'button'>,
+): HTMLButtonElement {
   const b = h('button', { type: 'button', ariaLabel: aria, title: aria, ...props }, label);
   b.addEventListener('click', onClick);
   return b;

@@ -31,8 +31,19 @@ export class Header {
       dataset: { testid: 'chat-history-toggle' },
       attrs: { 'aria-expanded': 'false', 'aria-controls': 'arcee-history' },
     });
-    const newChat = button('+ New', 'New chat', () => this.cb.newChat(), { className: 'secondary', dataset: { testid: 'chat-new' } });
-    this.el = h('header', { className: 'header' }, this.select, this.credits, h('span', { className: 'spacer' }), this.toggle, newChat);
+    const newChat = button('+ New', 'New chat', () => this.cb.newChat(), {
+      className: 'secondary',
+      dataset: { testid: 'chat-new' },
+    });
+    this.el = h(
+      'header',
+      { className: 'header' },
+      this.select,
+      this.credits,
+      h('span', { className: 'spacer' }),
+      this.toggle,
+      newChat,
+    );
     this.list = h('ul', { className: 'history-list' });
     const exportButton = button('Export as Markdown', 'Export this chat as Markdown', () => this.cb.exportChat(), {
       className: 'secondary',
@@ -40,7 +51,13 @@ export class Header {
     });
     this.panel = h(
       'section',
-      { className: 'history', id: 'arcee-history', hidden: true, ariaLabel: 'Chat history', dataset: { testid: 'chat-history' } },
+      {
+        className: 'history',
+        id: 'arcee-history',
+        hidden: true,
+        ariaLabel: 'Chat history',
+        dataset: { testid: 'chat-history' },
+      },
       h('div', { className: 'history-head' }, h('span', { className: 'history-title' }, 'History'), exportButton),
       this.list,
     );
@@ -49,7 +66,8 @@ export class Header {
   setModels(models: ModelOption[], current: string): void {
     const options = models.map((m) => h('option', { value: m.id, textContent: m.name || m.id, title: m.detail }));
     // The picked model stays selectable even when the catalogue does not list it (a custom server's id).
-    if (current && !models.some((m) => m.id === current)) options.unshift(h('option', { value: current, textContent: current }));
+    if (current && !models.some((m) => m.id === current))
+      options.unshift(h('option', { value: current, textContent: current }));
     this.select.replaceChildren(...options);
     this.select.value = current;
     this.select.title = models.find((m) => m.id === current)?.detail ?? current;
@@ -87,22 +105,39 @@ export class Header {
     const li = h('li', { className: 'history-item', dataset: { testid: 'history-item', id: c.id } });
     if (c.id === this.currentId) li.setAttribute('aria-current', 'true');
     const title = c.title || 'Untitled chat';
-    const open = button('', `Open chat ${title}`, () => {
-      this.showHistory(false);
-      this.cb.open(c.id);
-    }, { className: 'history-open', dataset: { testid: 'history-open' } });
+    const open = button(
+      '',
+      `Open chat ${title}`,
+      () => {
+        this.showHistory(false);
+        this.cb.open(c.id);
+      },
+      { className: 'history-open', dataset: { testid: 'history-open' } },
+    );
     open.append(
       h('span', { className: 'history-name', textContent: title }),
       h('span', { className: 'history-meta' }, `${relativeTime(c.updatedAt, now)} · ${c.messageCount} messages`),
     );
-    const rename = button('Rename', `Rename ${title}`, () => this.startRename(li, c), { className: 'icon-text', dataset: { testid: 'history-rename' } });
-    const del = button('Delete', `Delete ${title}`, () => this.confirmDelete(li, c), { className: 'icon-text', dataset: { testid: 'history-delete' } });
+    const rename = button('Rename', `Rename ${title}`, () => this.startRename(li, c), {
+      className: 'icon-text',
+      dataset: { testid: 'history-rename' },
+    });
+    const del = button('Delete', `Delete ${title}`, () => this.confirmDelete(li, c), {
+      className: 'icon-text',
+      dataset: { testid: 'history-delete' },
+    });
     li.append(open, h('span', { className: 'history-actions' }, rename, del));
     return li;
   }
 
   private startRename(li: HTMLLIElement, c: ConversationSummary): void {
-    const input = h('input', { type: 'text', className: 'rename-input', value: c.title, ariaLabel: 'New title', dataset: { testid: 'history-rename-input' } });
+    const input = h('input', {
+      type: 'text',
+      className: 'rename-input',
+      value: c.title,
+      ariaLabel: 'New title',
+      dataset: { testid: 'history-rename-input' },
+    });
     let done = false;
     const finish = (save: boolean): void => {
       if (done) return;
@@ -132,12 +167,20 @@ export class Header {
       h(
         'span',
         { className: 'history-actions' },
-        button('Delete', 'Confirm delete', () => {
-          this.history = this.history.filter((x) => x.id !== c.id);
-          this.cb.remove(c.id);
-          this.renderHistory();
-        }, { className: 'danger', dataset: { testid: 'history-delete-confirm' } }),
-        button('Cancel', 'Keep this chat', () => this.renderHistory(), { className: 'secondary', dataset: { testid: 'history-delete-cancel' } }),
+        button(
+          'Delete',
+          'Confirm delete',
+          () => {
+            this.history = this.history.filter((x) => x.id !== c.id);
+            this.cb.remove(c.id);
+            this.renderHistory();
+          },
+          { className: 'danger', dataset: { testid: 'history-delete-confirm' } },
+        ),
+        button('Cancel', 'Keep this chat', () => this.renderHistory(), {
+          className: 'secondary',
+          dataset: { testid: 'history-delete-cancel' },
+        }),
       ),
     );
   }

@@ -8,10 +8,15 @@ export class LogprobToggle {
     private on: boolean,
     private readonly changed: (on: boolean) => void,
   ) {
-    this.el = button('Logprobs', 'Shade answers by token probability (asks the model for logprobs)', () => this.set(!this.on), {
-      className: 'secondary lp-toggle',
-      dataset: { testid: 'chat-logprobs-toggle' },
-    });
+    this.el = button(
+      'Logprobs',
+      'Shade answers by token probability (asks the model for logprobs)',
+      () => this.set(!this.on),
+      {
+        className: 'secondary lp-toggle',
+        dataset: { testid: 'chat-logprobs-toggle' },
+      },
+    );
     this.render();
   }
 

@@ -125,7 +125,11 @@ function textNodes(root: HTMLElement): Text[] {
   const out: Text[] = [];
   const walker = document.createTreeWalker(root, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT, {
     acceptNode: (n) =>
-      n.nodeType === Node.TEXT_NODE ? NodeFilter.FILTER_ACCEPT : (n as Element).matches(SKIP_SELECTOR) ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_SKIP,
+      n.nodeType === Node.TEXT_NODE
+        ? NodeFilter.FILTER_ACCEPT
+        : (n as Element).matches(SKIP_SELECTOR)
+          ? NodeFilter.FILTER_REJECT
+          : NodeFilter.FILTER_SKIP,
   });
   for (let n = walker.nextNode(); n; n = walker.nextNode()) out.push(n as Text);
   return out;
@@ -167,7 +171,13 @@ let tooltip: HTMLDivElement | null = null;
 
 function tooltipEl(): HTMLDivElement {
   if (!tooltip || !tooltip.isConnected) {
-    tooltip = h('div', { className: 'lp-tooltip', id: 'logprob-tooltip', role: 'tooltip', hidden: true, dataset: { testid: 'logprob-tooltip' } });
+    tooltip = h('div', {
+      className: 'lp-tooltip',
+      id: 'logprob-tooltip',
+      role: 'tooltip',
+      hidden: true,
+      dataset: { testid: 'logprob-tooltip' },
+    });
     document.body.append(tooltip);
     // Scrolling moves the token away from the tooltip.
     document.addEventListener('scroll', hideTooltip, true);
@@ -187,7 +197,12 @@ function show(body: HTMLElement, span: HTMLElement, keyboard: boolean): void {
   const d = tokenDetails(token);
   const tip = tooltipEl();
   tip.replaceChildren(
-    h('div', { className: 'lp-tip-head' }, h('code', { className: 'lp-tip-token' }, d.token), h('span', { className: 'lp-tip-p' }, d.percent)),
+    h(
+      'div',
+      { className: 'lp-tip-head' },
+      h('code', { className: 'lp-tip-token' }, d.token),
+      h('span', { className: 'lp-tip-p' }, d.percent),
+    ),
     d.alternatives.length
       ? h(
           'ol',
@@ -218,7 +233,8 @@ function place(tip: HTMLElement, span: HTMLElement): void {
   const margin = 4;
   const left = Math.max(margin, Math.min(r.left, window.innerWidth - t.width - margin));
   const below = r.bottom + margin;
-  const top = below + t.height > window.innerHeight && r.top - t.height - margin > 0 ? r.top - t.height - margin : below;
+  const top =
+    below + t.height > window.innerHeight && r.top - t.height - margin > 0 ? r.top - t.height - margin : below;
   tip.style.left = `${left}px`;
   tip.style.top = `${top}px`;
 }
@@ -240,15 +256,22 @@ export function logprobFoot(m: ChatMessageView): HTMLElement | '' {
   if (!m.logprobs || m.state === 'streaming') return '';
   if (!m.logprobs.length) {
     return m.state === 'done' && m.content
-      ? h('span', { className: 'lp-note', dataset: { testid: 'logprob-none' } }, 'This model returned no token probabilities.')
+      ? h(
+          'span',
+          { className: 'lp-note', dataset: { testid: 'logprob-none' } },
+          'This model returned no token probabilities.',
+        )
       : '';
   }
-  const swatches = Array.from({ length: SHADE_BUCKETS - 1 }, (_, i) => h('span', { className: 'lp lp-swatch', dataset: { b: String(i + 1) } }));
+  const swatches = Array.from({ length: SHADE_BUCKETS - 1 }, (_, i) =>
+    h('span', { className: 'lp lp-swatch', dataset: { b: String(i + 1) } }),
+  );
   return h(
     'span',
     {
       className: 'lp-legend',
-      title: 'Each token is shaded by how likely the model found it: the darker, the less likely. Hover a token, or focus the answer and use ← →, to see the alternatives.',
+      title:
+        'Each token is shaded by how likely the model found it: the darker, the less likely. Hover a token, or focus the answer and use ← →, to see the alternatives.',
       dataset: { testid: 'logprob-legend' },
     },
     'likely ',

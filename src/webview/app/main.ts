@@ -2,7 +2,14 @@
  * The chat webview's entry: builds the page, says `ready`, then applies what the host sends through a typed
  * handler table (a missing handler does not compile). Everything the user does becomes one WebviewMessage.
  */
-import { dispatch, type ContextChip, type Handlers, type HostMessage, type ImageAttachment, type ModelOption } from '../protocol';
+import {
+  dispatch,
+  type ContextChip,
+  type Handlers,
+  type HostMessage,
+  type ImageAttachment,
+  type ModelOption,
+} from '../protocol';
 import { Composer } from './composer';
 import { h } from './dom';
 import { newRequestId } from './format';
@@ -61,7 +68,8 @@ const list = new MessageList({
   },
   errorAction: (action, messageId) => post({ type: 'error/action', action, messageId }),
   decideTool: (messageId, callId, allow, always) => {
-    if (state.activeRequestId) post({ type: 'tool/decide', requestId: state.activeRequestId, messageId, callId, allow, always });
+    if (state.activeRequestId)
+      post({ type: 'tool/decide', requestId: state.activeRequestId, messageId, callId, allow, always });
   },
   currentModel: () => state.currentModel,
 });
@@ -144,7 +152,12 @@ const handlers: Handlers<HostMessage> = {
 };
 
 function isHostMessage(data: unknown): data is HostMessage {
-  return typeof data === 'object' && data !== null && typeof (data as { type?: unknown }).type === 'string' && (data as { type: string }).type in handlers;
+  return (
+    typeof data === 'object' &&
+    data !== null &&
+    typeof (data as { type?: unknown }).type === 'string' &&
+    (data as { type: string }).type in handlers
+  );
 }
 
 /** Links never navigate the webview: the host decides what to open. Code buttons act on their block. */

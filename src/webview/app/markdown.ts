@@ -19,7 +19,27 @@ const HIGHLIGHT_MAX = 100_000;
 
 const PURIFY = {
   USE_PROFILES: { html: true },
-  FORBID_TAGS: ['style', 'form', 'input', 'button', 'textarea', 'select', 'option', 'iframe', 'frame', 'object', 'embed', 'link', 'meta', 'base', 'svg', 'math', 'audio', 'video', 'source'],
+  FORBID_TAGS: [
+    'style',
+    'form',
+    'input',
+    'button',
+    'textarea',
+    'select',
+    'option',
+    'iframe',
+    'frame',
+    'object',
+    'embed',
+    'link',
+    'meta',
+    'base',
+    'svg',
+    'math',
+    'audio',
+    'video',
+    'source',
+  ],
   FORBID_ATTR: ['style', 'srcset', 'action', 'formaction'],
   ALLOW_DATA_ATTR: false,
   RETURN_DOM_FRAGMENT: true as const,
@@ -113,5 +133,15 @@ function decorateCode(pre: HTMLPreElement, closed: boolean): void {
 
 function codeButton(action: string, label: string, aria: string): HTMLButtonElement {
   const testId = action === 'newFile' ? 'code-new-file' : `code-${action}`;
-  return h('button', { type: 'button', className: 'code-button', ariaLabel: aria, title: aria, dataset: { codeAction: action, testid: testId } }, label);
+  return h(
+    'button',
+    {
+      type: 'button',
+      className: 'code-button',
+      ariaLabel: aria,
+      title: aria,
+      dataset: { codeAction: action, testid: testId },
+    },
+    label,
+  );
 }

@@ -22,7 +22,11 @@ export class MessageList {
       'div',
       { className: 'empty', dataset: { testid: 'chat-empty' } },
       h('div', { className: 'empty-title' }, 'Ask Arcee'),
-      h('div', { className: 'empty-hint' }, 'Ask about your code, or select code in the editor and add it as context. Enter sends, Shift+Enter adds a line.'),
+      h(
+        'div',
+        { className: 'empty-hint' },
+        'Ask about your code, or select code in the editor and add it as context. Enter sends, Shift+Enter adds a line.',
+      ),
     );
     this.el = h('div', {
       className: 'messages',
@@ -138,7 +142,8 @@ export class MessageList {
       if (v instanceof AssistantMessageView) lastAssistant = v;
       else v.setBusy(this.busy);
     }
-    for (const v of this.views.values()) if (v instanceof AssistantMessageView) v.setLast(v === lastAssistant, this.busy);
+    for (const v of this.views.values())
+      if (v instanceof AssistantMessageView) v.setLast(v === lastAssistant, this.busy);
   }
 
   private keepScrolled(): void {

@@ -52,9 +52,15 @@ export class UserMessageView {
     });
     const head = h('div', { className: 'msg-head' }, h('span', { className: 'msg-author' }, 'You'), this.editButton);
     const chips = (msg.context ?? []).map((c) =>
-      h('span', { className: 'chip', title: `${c.path}:${c.startLine}-${c.endLine}`, dataset: { testid: 'message-chip' } }, chipLabel(c)),
+      h(
+        'span',
+        { className: 'chip', title: `${c.path}:${c.startLine}-${c.endLine}`, dataset: { testid: 'message-chip' } },
+        chipLabel(c),
+      ),
     );
-    const images = (msg.images ?? []).map((img) => h('img', { className: 'thumb', src: img.dataUrl, alt: img.name, title: img.name }));
+    const images = (msg.images ?? []).map((img) =>
+      h('img', { className: 'thumb', src: img.dataUrl, alt: img.name, title: img.name }),
+    );
     this.el.append(
       head,
       chips.length ? h('div', { className: 'msg-chips' }, ...chips) : '',
@@ -80,7 +86,13 @@ export class UserMessageView {
   private startEdit(): void {
     if (this.editing) return;
     this.editing = true;
-    const area = h('textarea', { className: 'edit-input', value: this.msg.content, rows: 3, ariaLabel: 'Edit message', dataset: { testid: 'message-edit-input' } });
+    const area = h('textarea', {
+      className: 'edit-input',
+      value: this.msg.content,
+      rows: 3,
+      ariaLabel: 'Edit message',
+      dataset: { testid: 'message-edit-input' },
+    });
     const finish = (): void => {
       this.editing = false;
       form.replaceWith(this.textEl);
@@ -140,7 +152,12 @@ export class AssistantMessageView {
     const head = h('div', { className: 'msg-head' }, h('span', { className: 'msg-author' }, 'Arcee'), this.modelEl);
     this.summary = h('summary', {}, 'Reasoning');
     const reasoningBody = h('div', { className: 'reasoning-body markdown' });
-    this.details = h('details', { className: 'reasoning', dataset: { testid: 'chat-reasoning' } }, this.summary, reasoningBody);
+    this.details = h(
+      'details',
+      { className: 'reasoning', dataset: { testid: 'chat-reasoning' } },
+      this.summary,
+      reasoningBody,
+    );
     this.details.addEventListener('toggle', () => {
       if (this.details.open) renderNow(this);
     });
@@ -180,7 +197,13 @@ export class AssistantMessageView {
     renderNow(this);
   }
 
-  delta(d: { text?: string; reasoning?: string; toolCalls?: ToolCallView[]; model?: string; logprobs?: TokenLogprobView[] }): void {
+  delta(d: {
+    text?: string;
+    reasoning?: string;
+    toolCalls?: ToolCallView[];
+    model?: string;
+    logprobs?: TokenLogprobView[];
+  }): void {
     if (d.text) {
       this.body.append(d.text);
       this.msg.content += d.text;
@@ -257,7 +280,9 @@ export class AssistantMessageView {
     this.errorEl.replaceChildren(m.error ? this.renderError(m.error) : '');
     const usage = formatUsage(m.usage);
     this.footEl.replaceChildren(
-      m.state === 'stopped' ? h('span', { className: 'stopped', dataset: { testid: 'chat-stopped' } }, '■ Stopped') : '',
+      m.state === 'stopped'
+        ? h('span', { className: 'stopped', dataset: { testid: 'chat-stopped' } }, '■ Stopped')
+        : '',
       usage ? h('span', { className: 'usage', dataset: { testid: 'chat-usage' } }, usage) : '',
       logprobFoot(m),
       h('span', { className: 'spacer' }),
@@ -267,7 +292,9 @@ export class AssistantMessageView {
 
   private renderError(e: ErrorView): HTMLElement {
     const buttons = e.actions.map((a) =>
-      button(ACTION_LABELS[a], ACTION_LABELS[a], () => this.cb.errorAction(a, this.msg.id), { dataset: { testid: 'error-action', action: a } }),
+      button(ACTION_LABELS[a], ACTION_LABELS[a], () => this.cb.errorAction(a, this.msg.id), {
+        dataset: { testid: 'error-action', action: a },
+      }),
     );
     return h(
       'div',
@@ -291,9 +318,16 @@ export class AssistantMessageView {
       { className: 'tool-call-head' },
       h('span', { className: 'tool-icon', ariaHidden: 'true' }, '⚙'),
       h('span', { className: 'tool-name', textContent: c.summary ?? (c.name || '(unnamed tool)'), title: c.name }),
-      label ? h('span', { className: `tool-status tool-status-${status}`, dataset: { testid: 'tool-status' } }, label) : '',
+      label
+        ? h('span', { className: `tool-status tool-status-${status}`, dataset: { testid: 'tool-status' } }, label)
+        : '',
     );
-    const args = h('details', { className: 'tool-detail' }, h('summary', {}, `Arguments (${c.name || 'no name'})`), h('pre', { className: 'tool-args' }, h('code', { textContent: prettyArgs(c.arguments) })));
+    const args = h(
+      'details',
+      { className: 'tool-detail' },
+      h('summary', {}, `Arguments (${c.name || 'no name'})`),
+      h('pre', { className: 'tool-args' }, h('code', { textContent: prettyArgs(c.arguments) })),
+    );
     // Waiting for the user: the arguments are shown open, since that is what is being approved.
     if (status === 'pending' || !c.status) args.open = true;
     const parts: HTMLElement[] = [head, args];
@@ -306,19 +340,44 @@ export class AssistantMessageView {
       const bar = h(
         'div',
         { className: 'tool-approve', role: 'group', ariaLabel: 'Allow this tool call?' },
-        button('Allow', `Allow: ${c.summary ?? c.name}`, decide(true, false), { className: 'primary', dataset: { testid: 'tool-allow' } }),
-        button('Deny', `Deny: ${c.summary ?? c.name}`, decide(false, false), { className: 'secondary', dataset: { testid: 'tool-deny' } }),
-        button('Always allow read-only tools', 'Allow this call, and run read-only workspace tools without asking from now on (arcee.chatTools.autoApprove)', decide(true, true), {
-          className: 'link-button',
-          dataset: { testid: 'tool-always' },
+        button('Allow', `Allow: ${c.summary ?? c.name}`, decide(true, false), {
+          className: 'primary',
+          dataset: { testid: 'tool-allow' },
         }),
+        button('Deny', `Deny: ${c.summary ?? c.name}`, decide(false, false), {
+          className: 'secondary',
+          dataset: { testid: 'tool-deny' },
+        }),
+        button(
+          'Always allow read-only tools',
+          'Allow this call, and run read-only workspace tools without asking from now on (arcee.chatTools.autoApprove)',
+          decide(true, true),
+          {
+            className: 'link-button',
+            dataset: { testid: 'tool-always' },
+          },
+        ),
       );
       parts.push(bar);
     }
     if (c.result !== undefined && status !== 'denied') {
-      parts.push(h('details', { className: 'tool-detail tool-result', dataset: { testid: 'tool-result' } }, h('summary', {}, status === 'error' ? 'Error' : 'Result'), h('pre', { className: 'tool-args' }, h('code', { textContent: c.result }))));
+      parts.push(
+        h(
+          'details',
+          { className: 'tool-detail tool-result', dataset: { testid: 'tool-result' } },
+          h('summary', {}, status === 'error' ? 'Error' : 'Result'),
+          h('pre', { className: 'tool-args' }, h('code', { textContent: c.result })),
+        ),
+      );
     }
-    return h('div', { className: `tool-call tool-${status}`, dataset: { testid: 'chat-tool-call', complete: String(c.complete), status } }, ...parts);
+    return h(
+      'div',
+      {
+        className: `tool-call tool-${status}`,
+        dataset: { testid: 'chat-tool-call', complete: String(c.complete), status },
+      },
+      ...parts,
+    );
   }
 }
 

@@ -27,7 +27,11 @@ export function loadState(): PersistedState {
   const raw = api.getState();
   const s = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
   const prompts = Array.isArray(s.prompts) ? s.prompts.filter((p): p is string => typeof p === 'string') : [];
-  return { draft: typeof s.draft === 'string' ? s.draft : '', prompts: prompts.slice(-50), logprobs: s.logprobs === true };
+  return {
+    draft: typeof s.draft === 'string' ? s.draft : '',
+    prompts: prompts.slice(-50),
+    logprobs: s.logprobs === true,
+  };
 }
 
 export function saveState(state: PersistedState): void {
