@@ -36,6 +36,7 @@ export function activate(context: vscode.ExtensionContext): ArceeExtensionApi {
   const keyImported = importStartKey(keys, log).catch((e: unknown) =>
     log.warn(`ARCEE_API_KEY from npm start was not stored: ${e instanceof Error ? e.message : String(e)}`),
   );
+  keys.holdReadsUntil(keyImported);
   const store = new Lazy<ConversationStore>(() => {
     const { ConversationStore, storeFilesAt } = features();
     return new ConversationStore(storeFilesAt(vscode.Uri.joinPath(context.globalStorageUri, 'conversations')));

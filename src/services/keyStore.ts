@@ -24,6 +24,8 @@ export class KeyStore implements vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<void>();
   readonly onDidChange = this.emitter.event;
   private readonly subscription: vscode.Disposable;
+  /** Reads wait for this: a key still being imported at start-up is not read as missing. */
+  private importing: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly secrets: vscode.SecretStorage) {
     this.subscription = secrets.onDidChange((e) => {
@@ -31,7 +33,18 @@ export class KeyStore implements vscode.Disposable {
     });
   }
 
+  /**
+   * Makes every read wait until `pending` settles (either way). Activation stores `npm start`'s ARCEE_API_KEY
+   * asynchronously; without this, a command run in the first moments of the window (Test Connection, a chat
+   * question) read no key and sent its request without one.
+   */
+  holdReadsUntil(pending: Promise<unknown>): void {
+    const noop = (): void => undefined;
+    this.importing = Promise.all([this.importing, pending.then(noop, noop)]);
+  }
+
   async get(): Promise<string | undefined> {
+    await this.importing;
     try {
       const v = await this.secrets.get(KeyStore.SECRET_ID);
       return v?.trim() || undefined;

@@ -60,4 +60,19 @@ describe('KeyStore', () => {
     await assert.rejects(keys.set('   '), /empty/);
     keys.dispose();
   });
+
+  it('a read made while the start-up key is still being stored waits for it, and a failed import holds nothing', async () => {
+    const keys = new KeyStore(memorySecrets());
+    let release: () => void = () => undefined;
+    const imported = new Promise<void>((resolve) => (release = resolve)).then(() => keys.set('rcai-from-npm-start'));
+    keys.holdReadsUntil(imported);
+    // A command run in the window's first moments reads the key before the import has stored it.
+    const early = keys.get();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    release();
+    assert.equal(await early, 'rcai-from-npm-start');
+    keys.holdReadsUntil(Promise.reject(new Error('the key file was unreadable')));
+    assert.equal(await keys.get(), 'rcai-from-npm-start');
+    keys.dispose();
+  });
 });
