@@ -34,13 +34,9 @@ function demoWorkspace() {
 }
 
 /** The profile's user settings, with ARCEE_BASE_URL and ARCEE_MODEL written in; undefined leaves the file alone. */
-function profileSettings(profileDir) {
+function profileSettings(profileDir, defaults) {
   const file = profileDir && path.join(profileDir, 'user', 'User', 'settings.json');
-  let settings = {
-    'workbench.startupEditor': 'none',
-    'extensions.autoCheckUpdates': false,
-    'extensions.autoUpdate': false,
-  };
+  let settings = { ...defaults };
   if (file && fs.existsSync(file)) {
     try {
       settings = JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -75,8 +71,9 @@ async function main() {
   if (!npmRun('build')) throw new Error('npm run build failed');
   // The test support code (compiled to out/) knows how to start code-server; reuse it.
   if (!npmRun('compile-tests')) console.error('[start] compile-tests reported errors; trying the emitted code anyway');
-  const support = path.join(repoRoot, 'out', 'test', 'support', 'codeServer.js');
-  const { startCodeServer } = await import(support);
+  const support = path.join(repoRoot, 'out', 'test', 'support');
+  const { startCodeServer } = await import(path.join(support, 'codeServer.js'));
+  const { START_SETTINGS, startEnv } = await import(path.join(support, 'startProfile.js'));
   const folder = process.env.ARCEE_START_FOLDER ?? demoWorkspace();
   // The newest VS Code by default (its Chat view runs on Arcee's models); ARCEE_VSCODE=floor opens 1.104. The
   // newest ignores the URL's extensionDevelopmentPath in a normal browser, so the working tree is linked into
@@ -92,8 +89,8 @@ async function main() {
   const options = {
     folder,
     profileDir,
-    userSettings: profileSettings(profileDir),
-    env: startKey ? { ARCEE_START_KEY_FILE: startKey } : {},
+    userSettings: profileSettings(profileDir, START_SETTINGS),
+    env: startEnv({ keyFile: startKey, newest }),
     linkedExtensions: newest ? [repoRoot] : [],
     onOutput: process.env.ARCEE_START_VERBOSE === '1' ? (line) => console.log(`[code-server] ${line}`) : undefined,
   };

@@ -36,6 +36,34 @@ export async function ensureChatProviderGroup(service: ArceeService, state: vsco
   return true;
 }
 
+/** Set to 1 by scripts/start.mjs for `npm start`'s own profile; a user's VS Code never has it. */
+export const START_PROFILE_CHAT_ENV = 'ARCEE_START_PROFILE_CHAT';
+/** VS Code's built-in chat extension (its product.json `defaultChatAgent.chatExtensionId`). */
+const BUILT_IN_CHAT = 'GitHub.copilot-chat';
+const ENABLE_ALL_EXTENSIONS = 'workbench.extensions.action.enableAll';
+const START_CHAT_KEY = 'arcee.startProfileChatEnabled';
+
+/**
+ * `npm start`'s profile only: turns VS Code's built-in chat extension on, once, so its Chat answers on Arcee's
+ * models without a command. code-server (1.13x) disables that extension on a profile's first start, because chat
+ * set-up (a GitHub sign-in) never completed, and the state lives in the browser's storage, where the start script
+ * cannot seed it. *Extensions: Enable All Extensions* is VS Code's own way back; on the first start of a new
+ * profile the built-in chat is the only disabled extension, and a later disable by the user is left alone.
+ */
+export async function enableChatForStartProfile(
+  state: vscode.Memento,
+  log: { info(message: string): void },
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<boolean> {
+  if (env[START_PROFILE_CHAT_ENV] !== '1' || !vsCodeChatAvailable() || state.get<boolean>(START_CHAT_KEY)) return false;
+  await state.update(START_CHAT_KEY, true);
+  if (vscode.extensions.getExtension(BUILT_IN_CHAT)) return false;
+  if (!(await vscode.commands.getCommands(true)).includes(ENABLE_ALL_EXTENSIONS)) return false;
+  await vscode.commands.executeCommand(ENABLE_ALL_EXTENSIONS);
+  log.info("npm start's profile: VS Code's built-in chat extension turned on (code-server starts it disabled)");
+  return true;
+}
+
 /** The commands, and the provider hooks that offer fixes and the utility models from where Chat meets us (chatActions.ts). */
 export function registerChatIntegration(
   service: ArceeService,
@@ -57,6 +85,9 @@ export function registerChatIntegration(
       .finally(() => (adding = undefined));
   };
   addGroup();
+  void enableChatForStartProfile(state, service.log).catch((e: unknown) =>
+    service.log.warn(`Turning on VS Code's chat for npm start: ${e instanceof Error ? e.message : String(e)}`),
+  );
   const disposable = vscode.Disposable.from(
     service.onDidChange(addGroup),
     registerCommandsLazily(['arcee.useInChat', 'arcee.setUtilityModels'], () => actions.get().commands),

@@ -25,6 +25,8 @@ export interface WorkbenchOptions {
   profileDir?: string;
   /** The port code-server listens on (a kept profile keeps its SecretStorage only on the same origin). */
   port?: number;
+  /** Write `userSettings` as they are, without the tests' defaults (as `npm start` writes its profile's). */
+  exactSettings?: boolean;
 }
 
 const artifactsDir = (): string => path.join(repoRoot(), 'test-artifacts', 'e2e');
@@ -57,8 +59,8 @@ export class Workbench {
       folder: workspace,
       // A kept profile has its settings from its first run, unless new ones are given.
       userSettings:
-        options.profileDir && !options.userSettings
-          ? undefined
+        (options.profileDir && !options.userSettings) || options.exactSettings
+          ? options.userSettings
           : {
               // What a first start shows and what would try the network; none of it is under test.
               'workbench.startupEditor': 'none',

@@ -6,8 +6,11 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { vscodeChoice } from '../support/codeServer';
 import { FakeServer, sseReply, textStream } from '../support/fakeServer';
+import { START_SETTINGS, startEnv } from '../support/startProfile';
 import { Workbench } from './e2eSupport';
+import { ChatView } from './vscodeChatSupport';
 
 const KEY = 'rcai-start-profile-key-4242';
 
@@ -45,6 +48,45 @@ describe('npm start: a kept profile, and the key from ARCEE_API_KEY', () => {
     const requests = await server.waitForRequests('/chat/completions', before + 1, 30_000);
     return requests.at(-1)!.headers.authorization;
   }
+
+  // code-server disables VS Code's built-in chat on a new profile ("Sign in to use GitHub Copilot" on every
+  // question); npm start's profile has it on from the first window, with nothing run by hand.
+  (vscodeChoice() === 'newest' ? it : it.skip)(
+    "VS Code's Chat answers on an Arcee model in a new npm start profile, with no command run first",
+    async function () {
+      this.timeout(240_000);
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'arcee-prof-'));
+      // Every request gets this answer: the question in Ask or Agent mode, and Chat's own title requests.
+      server.setDefault('/chat/completions', sseReply(textStream('Hello from Arcee in VS Code Chat.', 'trinity-mini')));
+      const wb = await Workbench.open({
+        profileDir: dir,
+        // What npm start writes for ARCEE_BASE_URL=<a server that needs no key> ARCEE_MODEL=trinity-mini.
+        userSettings: { ...START_SETTINGS, 'arcee.baseUrl': server.baseUrl, 'arcee.model': 'trinity-mini' },
+        exactSettings: true,
+        env: startEnv({ newest: true }),
+      });
+      try {
+        const chat = new ChatView(wb);
+        // A new profile shows Chat in the secondary side bar; its picker fills in once the models are there.
+        await chat.input.waitFor({ state: 'visible', timeout: 60_000 });
+        const deadline = Date.now() + 60_000;
+        let label = '';
+        while (!/Trinity|Spotlight/.test((label = await chat.pickerLabel()))) {
+          if (Date.now() > deadline) throw new Error(`the picker still shows ${JSON.stringify(label)}`);
+          await wb.page.waitForTimeout(250);
+        }
+        await chat.send('Say hello');
+        const text = await chat.waitForResponse(/Hello from Arcee in VS Code Chat\./);
+        assert.doesNotMatch(text, /Sign in/i);
+        const asked = server.requestsTo('/chat/completions').some((r) => JSON.stringify(r.json).includes('Say hello'));
+        assert.ok(asked, 'the question did not reach the Arcee server');
+        await wb.screenshot('start-profile-vscode-chat');
+      } finally {
+        await wb.close();
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 
   it('stores the key in SecretStorage and deletes its file; a second run on the profile still has it', async function () {
     this.timeout(240_000);
