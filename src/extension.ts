@@ -32,7 +32,8 @@ export interface ArceeExtensionApi {
 export function activate(context: vscode.ExtensionContext): ArceeExtensionApi {
   const log = new Log(vscode.window.createOutputChannel('Arcee', { log: true }));
   const keys = new KeyStore(context.secrets);
-  const service = new ArceeService(keys, log, context.globalState);
+  // The client (with the stream parser) is loaded with the features, on the first request.
+  const service = new ArceeService(keys, log, context.globalState, (config) => new (features().ArceeClient)(config));
   const keyImported = importStartKey(keys, log).catch((e: unknown) =>
     log.warn(`ARCEE_API_KEY from npm start was not stored: ${e instanceof Error ? e.message : String(e)}`),
   );

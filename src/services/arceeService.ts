@@ -1,16 +1,21 @@
 import vscode = require('vscode');
 import { buildRequest, needsKey, readSettings, type Settings } from '../config/settings';
 import type { ChatMessage, ChatRequest, ModelInfo } from '../providers/api';
-import type { ArceeClient } from '../providers/client';
+import type { ArceeClient, ClientConfig } from '../providers/client';
 import { ModelCatalog, type CatalogResult } from '../providers/models';
 import { resolveEndpoints } from '../providers/url';
-import { features } from '../lazy';
 import type { Milestone } from '../walkthrough/milestones';
 import { Disposable } from './dispose';
 import type { KeyStore } from './keyStore';
 import type { Log } from './log';
 
 const MODELS_CACHE_KEY = 'arcee.modelsCache';
+
+/**
+ * Makes the client for a configuration. Handed in by activation (the top layer, which owns the lazy loading), so
+ * this service, which every feature uses, does not reach up into the feature code for the client class.
+ */
+export type ClientFactory = (config: ClientConfig) => ArceeClient;
 
 interface PersistedModels {
   root: string;
@@ -37,6 +42,7 @@ export class ArceeService extends Disposable {
     readonly keys: KeyStore,
     readonly log: Log,
     private readonly state: vscode.Memento,
+    private readonly makeClient: ClientFactory,
   ) {
     super();
     this.current = this.readSettings();
@@ -108,8 +114,7 @@ export class ArceeService extends Disposable {
     }
     this.log.setSecrets([key]);
     const s = this.current;
-    // The client (with the stream parser) is loaded with the features, on the first request.
-    return new (features().ArceeClient)({
+    return this.makeClient({
       baseUrl: s.baseUrl,
       apiKey: key ?? '',
       headers: s.extraHeaders,

@@ -1,32 +1,24 @@
 // The chat webview as a person drives it in code-server, shared by the e2e suites.
 import type { Frame, Locator } from 'playwright-core';
-import { FakeServer } from '../support/fakeServer';
+import { useFakeServer, type FakeServer } from '../support/fakeServer';
 import { useWorkbench, type Workbench } from './e2eSupport';
 
 /**
- * A suite's fake server (started once, reset before each test) and a workbench whose settings point the
+ * A suite's fake server (useFakeServer: started once, reset before each test) and a workbench whose settings point the
  * extension at it, with `files` in its workspace.
  */
 export function useChatWorkbench(files: Record<string, string>): {
   readonly server: FakeServer;
   readonly workbench: () => Workbench;
 } {
-  let server: FakeServer | undefined;
-  before(async () => {
-    server = await FakeServer.start();
-  });
-  after(async () => {
-    await server?.close();
-  });
-  beforeEach(() => server?.reset());
+  const fake = useFakeServer();
   const workbench = useWorkbench(() => ({
-    userSettings: { 'arcee.baseUrl': server!.baseUrl, 'arcee.model': 'trinity-mini', 'arcee.maxRetries': 0 },
+    userSettings: { 'arcee.baseUrl': fake.server.baseUrl, 'arcee.model': 'trinity-mini', 'arcee.maxRetries': 0 },
     files,
   }));
   return {
     get server(): FakeServer {
-      if (!server) throw new Error('the fake server starts in the suite’s before hook');
-      return server;
+      return fake.server;
     },
     workbench,
   };

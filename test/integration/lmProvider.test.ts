@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { ArceeChatProvider, canReportThinking } from '../../src/lm/provider';
-import { FakeServer, jsonReply, sseReply, textStream } from '../support/fakeServer';
+import { jsonReply, sseReply, textStream, useFakeServer } from '../support/fakeServer';
 import { directBackend, modelInfo } from '../support/lmBackend';
 
 type Runtime = {
@@ -30,14 +30,7 @@ function reasoningStream(reasoning: string[], answer: string, usage: Record<stri
 
 describe('vscode.lm provider parts: thinking, usage, errors, token counts', function () {
   this.timeout(30_000);
-  let server: FakeServer;
-  before(async () => {
-    server = await FakeServer.start();
-  });
-  after(async () => {
-    await server.close();
-  });
-  beforeEach(() => server.reset());
+  const fake = useFakeServer();
 
   /** Runs one request through the provider and collects what it reports. */
   async function ask(
@@ -57,7 +50,7 @@ describe('vscode.lm provider parts: thinking, usage, errors, token counts', func
   }
 
   it('reasoning becomes thinking parts, never text; usage is reported as a "usage" data part', async () => {
-    server.enqueue(
+    fake.server.enqueue(
       '/chat/completions',
       sseReply(
         reasoningStream(['Rayleigh ', 'scattering.'], 'Short wavelengths scatter more.', {
@@ -67,7 +60,7 @@ describe('vscode.lm provider parts: thinking, usage, errors, token counts', func
         }),
       ),
     );
-    const provider = new ArceeChatProvider(directBackend(server.baseUrl).backend);
+    const provider = new ArceeChatProvider(directBackend(fake.server.baseUrl).backend);
     const parts = await ask(provider, 'trinity-large-thinking');
     const text = parts
       .filter((p): p is vscode.LanguageModelTextPart => p instanceof vscode.LanguageModelTextPart)
@@ -94,13 +87,13 @@ describe('vscode.lm provider parts: thinking, usage, errors, token counts', func
   });
 
   it("token counts learn from the server's prompt_tokens for that model only", async () => {
-    const provider = new ArceeChatProvider(directBackend(server.baseUrl).backend);
+    const provider = new ArceeChatProvider(directBackend(fake.server.baseUrl).backend);
     const text = 'word '.repeat(400); // 2,000 characters: an estimate of 500 tokens
     const count = (model: string): Thenable<number> =>
       provider.provideTokenCount(modelInfo(model), text, new vscode.CancellationTokenSource().token);
     assert.equal(await count('trinity-mini'), 500);
     // A short question says more about the chat template than the tokenizer, and a count of 0 says nothing.
-    server.enqueue(
+    fake.server.enqueue(
       '/chat/completions',
       sseReply(textStream('ok', 'trinity-mini', { prompt_tokens: 90, completion_tokens: 1, total_tokens: 91 })),
     );
@@ -108,7 +101,7 @@ describe('vscode.lm provider parts: thinking, usage, errors, token counts', func
     assert.equal(provider.calibration.factor('trinity-mini'), 1);
     // 4,000 characters (an estimate of about 1,005 tokens with the template) that the server counts as 2,020.
     const long = 'x'.repeat(4_000);
-    server.enqueue(
+    fake.server.enqueue(
       '/chat/completions',
       sseReply(textStream('ok', 'trinity-mini', { prompt_tokens: 2_020, completion_tokens: 1, total_tokens: 2_021 })),
     );
@@ -129,19 +122,19 @@ describe('vscode.lm provider parts: thinking, usage, errors, token counts', func
 
   it("tells its owner of a whole answer to VS Code's Chat (the walkthrough's step), not of one to another extension or a failed one", async () => {
     const answered: string[] = [];
-    const provider = new ArceeChatProvider(directBackend(server.baseUrl).backend, {
+    const provider = new ArceeChatProvider(directBackend(fake.server.baseUrl).backend, {
       answeredChat: (id) => answered.push(id),
     });
-    server.enqueue('/chat/completions', sseReply(textStream('ok', 'trinity-mini')));
+    fake.server.enqueue('/chat/completions', sseReply(textStream('ok', 'trinity-mini')));
     await ask(provider, 'trinity-mini', { requestInitiator: 'someone.other-extension' });
     assert.deepEqual(answered, []);
-    server.enqueue('/chat/completions', jsonReply(500, { detail: 'boom' }));
+    fake.server.enqueue('/chat/completions', jsonReply(500, { detail: 'boom' }));
     await ask(provider, 'trinity-mini', { requestInitiator: 'core' }).then(
       () => assert.fail('should fail'),
       () => undefined,
     );
     assert.deepEqual(answered, [], 'a failed answer is no answer');
-    server.enqueue('/chat/completions', sseReply(textStream('ok', 'trinity-mini')));
+    fake.server.enqueue('/chat/completions', sseReply(textStream('ok', 'trinity-mini')));
     await ask(provider, 'trinity-mini', { requestInitiator: 'core' });
     assert.deepEqual(answered, ['trinity-mini']);
     provider.dispose();
@@ -149,10 +142,13 @@ describe('vscode.lm provider parts: thinking, usage, errors, token counts', func
 
   it("a failure for VS Code's Chat is one sentence without a stack; another extension gets a LanguageModelError kind", async () => {
     const failed: string[] = [];
-    const provider = new ArceeChatProvider(directBackend(server.baseUrl).backend, {
+    const provider = new ArceeChatProvider(directBackend(fake.server.baseUrl).backend, {
       failed: (e) => failed.push(e.kind),
     });
-    server.enqueue('/chat/completions', jsonReply(402, { detail: 'Insufficient credits. Add credits to continue.' }));
+    fake.server.enqueue(
+      '/chat/completions',
+      jsonReply(402, { detail: 'Insufficient credits. Add credits to continue.' }),
+    );
     const chat = await ask(provider, 'trinity-mini', { requestInitiator: 'core' }).then(
       () => assert.fail('should fail'),
       (e: unknown) => e as Error,
@@ -162,7 +158,10 @@ describe('vscode.lm provider parts: thinking, usage, errors, token counts', func
     assert.doesNotMatch(chat.message, /\n|at \w|extension\.js|ArceeError/);
     assert.equal(chat.stack, '', 'no stack for the chat to print');
 
-    server.enqueue('/chat/completions', jsonReply(402, { detail: 'Insufficient credits. Add credits to continue.' }));
+    fake.server.enqueue(
+      '/chat/completions',
+      jsonReply(402, { detail: 'Insufficient credits. Add credits to continue.' }),
+    );
     const other = await ask(provider, 'trinity-mini', { requestInitiator: 'someone.other-extension' }).then(
       () => assert.fail('should fail'),
       (e: unknown) => e,
@@ -172,7 +171,7 @@ describe('vscode.lm provider parts: thinking, usage, errors, token counts', func
     assert.equal(other.message, chat.message);
     assert.deepEqual(failed, ['payment', 'payment'], 'the owner hears of each fixable failure (it offers the fix)');
 
-    server.enqueue('/chat/completions', jsonReply(500, { detail: 'boom' }));
+    fake.server.enqueue('/chat/completions', jsonReply(500, { detail: 'boom' }));
     const server500 = await ask(provider, 'trinity-mini', { requestInitiator: 'someone.other-extension' }).then(
       () => assert.fail('should fail'),
       (e: unknown) => e as Error,

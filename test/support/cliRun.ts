@@ -5,7 +5,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { FakeServer } from './fakeServer';
+import { useFakeServer, type FakeServer } from './fakeServer';
 import { repoRoot } from './paths';
 
 export const CLI = path.join(repoRoot, 'dist', 'cli.js');
@@ -73,26 +73,17 @@ export function spawnCli(args: string[], env: Record<string, string>): ChildProc
 }
 
 /**
- * The describe's fake server on 127.0.0.1 (started once, reset before each test) and the environment that points the
- * terminal client at it with `key`.
+ * The describe's fake server on 127.0.0.1 (useFakeServer: started once, reset before each test) and the
+ * environment that points the terminal client at it with `key`.
  */
 export function useCliServer(key: string): { readonly server: FakeServer; readonly env: Record<string, string> } {
-  let server: FakeServer | undefined;
-  before(async () => {
-    server = await FakeServer.start();
-  });
-  after(async () => server?.close());
-  beforeEach(() => server?.reset());
-  const get = (): FakeServer => {
-    if (!server) throw new Error('the fake server starts in the before hook');
-    return server;
-  };
+  const fake = useFakeServer();
   return {
     get server() {
-      return get();
+      return fake.server;
     },
     get env() {
-      return { ARCEE_BASE_URL: get().baseUrl, ARCEE_API_KEY: key };
+      return { ARCEE_BASE_URL: fake.server.baseUrl, ARCEE_API_KEY: key };
     },
   };
 }

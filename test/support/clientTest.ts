@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import type { ChatEvent, ChatRequest } from '../../src/providers/api';
 import { ArceeClient, type ClientConfig } from '../../src/providers/client';
 import { ArceeError } from '../../src/providers/errors';
-import { FakeServer } from './fakeServer';
+import { useFakeServer, type FakeServer } from './fakeServer';
 
 export const KEY = 'rcai-test-0123456789abcdef';
 
@@ -30,28 +30,22 @@ export async function rejects(p: Promise<unknown>): Promise<ArceeError> {
   assert.fail('expected a rejection');
 }
 
-/** The describe's fake server, and a client for it with quick retries (plus `extra`). */
+/** The describe's fake server (useFakeServer), and a client for it with quick retries (plus `extra`). */
 export function useClientServer(): {
   readonly server: FakeServer;
   client: (extra?: Partial<ClientConfig>) => ArceeClient;
 } {
-  let server: FakeServer | undefined;
-  before(async () => {
-    server = await FakeServer.start();
-  });
-  after(async () => {
-    await server?.close();
-  });
-  beforeEach(() => server?.reset());
-  const get = (): FakeServer => {
-    if (!server) throw new Error('the fake server starts in the before hook');
-    return server;
-  };
+  const fake = useFakeServer();
   return {
     get server() {
-      return get();
+      return fake.server;
     },
     client: (extra = {}) =>
-      new ArceeClient({ baseUrl: get().baseUrl, apiKey: KEY, retry: { baseDelayMs: 5, maxDelayMs: 20 }, ...extra }),
+      new ArceeClient({
+        baseUrl: fake.server.baseUrl,
+        apiKey: KEY,
+        retry: { baseDelayMs: 5, maxDelayMs: 20 },
+        ...extra,
+      }),
   };
 }

@@ -449,3 +449,32 @@ export class FakeServer {
     writtenAt.push(performance.now());
   }
 }
+
+/** What `useFakeServer` gives a suite. */
+export interface FakeServerFixture {
+  /** The suite's server; throws if read before the suite's `before` hooks ran (at the top of a describe). */
+  readonly server: FakeServer;
+}
+
+/**
+ * A fake server for the enclosing mocha describe: started in `before`, closed in `after`, `reset()` before each
+ * test, so a test starts from the default replies and an empty request log. Hooks run in the order they are
+ * registered, so a suite's own `before` written after this call can use the server, and its own `beforeEach`
+ * runs after the reset (to set other defaults).
+ */
+export function useFakeServer(): FakeServerFixture {
+  let server: FakeServer | undefined;
+  before(async () => {
+    server = await FakeServer.start();
+  });
+  after(async () => {
+    await server?.close();
+  });
+  beforeEach(() => server?.reset());
+  return {
+    get server(): FakeServer {
+      if (!server) throw new Error('the fake server starts in the suite’s before hook');
+      return server;
+    },
+  };
+}

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { spawnCli } from '../support/cliRun';
-import { FakeServer, sseReply } from '../support/fakeServer';
+import { spawnCli, useCliServer } from '../support/cliRun';
+import { sseReply } from '../support/fakeServer';
 
 const KEY = 'rcai-cli-test-key-0123456789';
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -31,15 +31,8 @@ function chunk(content: string): string {
 }
 
 describe('terminal client: Ctrl+C (real SIGINT to node dist/cli.js)', () => {
-  let server: FakeServer;
-  let env: Record<string, string>;
+  const fx = useCliServer(KEY);
   const children: ChildProcessWithoutNullStreams[] = [];
-  before(async () => {
-    server = await FakeServer.start();
-    env = { ARCEE_BASE_URL: server.baseUrl, ARCEE_API_KEY: KEY };
-  });
-  after(async () => server.close());
-  beforeEach(() => server.reset());
   afterEach(() => {
     for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
   });
@@ -50,7 +43,7 @@ describe('terminal client: Ctrl+C (real SIGINT to node dist/cli.js)', () => {
     err: () => string;
     end: ReturnType<typeof closed>;
   } {
-    const child = spawnCli(args, env);
+    const child = spawnCli(args, fx.env);
     children.push(child);
     const out: Buffer[] = [];
     let err = '';
@@ -62,11 +55,11 @@ describe('terminal client: Ctrl+C (real SIGINT to node dist/cli.js)', () => {
   it('--json: a second Ctrl+C while the one object is being written still leaves exactly that object, whole', async () => {
     // A long partial answer and a reader that does not keep up: writing the object takes the reader's time.
     const text = 'x'.repeat(1_000_000);
-    server.enqueue('/chat/completions', sseReply([chunk(text), chunk('never sent')], { stallAfterPieces: 1 }));
+    fx.server.enqueue('/chat/completions', sseReply([chunk(text), chunk('never sent')], { stallAfterPieces: 1 }));
     const run = start(['--json', 'q']);
     run.child.stdin.end();
     run.child.stdout.pause();
-    const [req] = await server.waitForRequests('/chat/completions');
+    const [req] = await fx.server.waitForRequests('/chat/completions');
     await sleep(500); // the text reaches the client; the server then stalls
     run.child.kill('SIGINT');
     await within(req.closed, 5000, 'the first Ctrl+C closes the socket');
@@ -86,10 +79,13 @@ describe('terminal client: Ctrl+C (real SIGINT to node dist/cli.js)', () => {
   });
 
   it('plain: Ctrl+C keeps the partial text, says "cancelled" on a line of its own, exits 130', async () => {
-    server.enqueue('/chat/completions', sseReply([chunk('Half an ans'), chunk('never sent')], { stallAfterPieces: 1 }));
+    fx.server.enqueue(
+      '/chat/completions',
+      sseReply([chunk('Half an ans'), chunk('never sent')], { stallAfterPieces: 1 }),
+    );
     const run = start(['q']);
     run.child.stdin.end();
-    const [req] = await server.waitForRequests('/chat/completions');
+    const [req] = await fx.server.waitForRequests('/chat/completions');
     const deadline = Date.now() + 5000;
     while (!run.out().includes('Half an ans') && Date.now() < deadline) await sleep(20);
     run.child.kill('SIGINT');
@@ -108,6 +104,6 @@ describe('terminal client: Ctrl+C (real SIGINT to node dist/cli.js)', () => {
     assert.equal(code, 130);
     const out = JSON.parse(run.out()) as { error: { kind: string }; partial: { choices: unknown[] } };
     assert.deepEqual([out.error.kind, out.partial.choices], ['cancelled', []]);
-    assert.equal(server.requestsTo('/chat/completions').length, 0);
+    assert.equal(fx.server.requestsTo('/chat/completions').length, 0);
   });
 });

@@ -2,8 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runCli } from '../support/cliRun';
-import { FakeServer } from '../support/fakeServer';
+import { runCli, useCliServer } from '../support/cliRun';
 
 const KEY = 'rcai-cli-test-key-0123456789';
 
@@ -24,24 +23,19 @@ const TOOLS = [
 ];
 
 describe('terminal client: tools and extra body (node dist/cli.js)', () => {
-  let server: FakeServer;
-  let env: Record<string, string>;
+  const fx = useCliServer(KEY);
   let dir: string;
   const file = (name: string, text: string): string => {
     const p = path.join(dir, name);
     fs.writeFileSync(p, text);
     return p;
   };
-  before(async () => {
-    server = await FakeServer.start();
-    env = { ARCEE_BASE_URL: server.baseUrl, ARCEE_API_KEY: KEY };
+  before(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'arcee-cli-tools-'));
   });
-  after(async () => {
-    await server.close();
+  after(() => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
-  beforeEach(() => server.reset());
 
   it('--tools, --tool-choice NAME, --parallel-tool-calls and --extra-body reach the request body', async () => {
     const tools = file('tools.json', JSON.stringify(TOOLS, null, 2));
@@ -57,10 +51,10 @@ describe('terminal client: tools and extra body (node dist/cli.js)', () => {
         '{"reasoning_effort":"low","top_k":20}',
         'q',
       ],
-      env,
+      fx.env,
     );
     assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(server.requestsTo('/chat/completions')[0].json, {
+    assert.deepEqual(fx.server.requestsTo('/chat/completions')[0].json, {
       model: 'trinity-mini',
       messages: [{ role: 'user', content: 'q' }],
       tools: TOOLS,
@@ -74,16 +68,16 @@ describe('terminal client: tools and extra body (node dist/cli.js)', () => {
 
     const words = await runCli(
       ['--tools', tools, '--tool-choice', 'required', '--parallel-tool-calls', 'true', 'q'],
-      env,
+      fx.env,
     );
     assert.equal(words.code, 0, words.stderr);
-    const body = server.requestsTo('/chat/completions')[1].json as Record<string, unknown>;
+    const body = fx.server.requestsTo('/chat/completions')[1].json as Record<string, unknown>;
     assert.deepEqual([body.tool_choice, body.parallel_tool_calls], ['required', true]);
   });
 
   /** Runs a bad command line: exit 2, one line on stderr that matches, nothing on stdout, nothing sent. */
   async function refused(args: string[], message: RegExp): Promise<void> {
-    const r = await runCli([...args, 'q'], env);
+    const r = await runCli([...args, 'q'], fx.env);
     assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
     assert.equal(r.stdout, '');
     const lines = r.stderr.split('\n');
@@ -92,7 +86,7 @@ describe('terminal client: tools and extra body (node dist/cli.js)', () => {
     assert.match(lines[0], message);
     assert.doesNotMatch(r.stderr, /\[object Object\]|\n\s+at |undefined/);
     assert.ok(!r.stderr.includes(KEY));
-    assert.equal(server.requestsTo('/chat/completions').length, 0);
+    assert.equal(fx.server.requestsTo('/chat/completions').length, 0);
   }
 
   it('a bad --tools file or --tool-choice: one clear line, exit 2, no request', async () => {

@@ -3,34 +3,27 @@ import * as FakeTimers from '@sinonjs/fake-timers';
 import { ArceeClient, buildBody, type ClientConfig } from '../../src/providers/client';
 import { FakeServer, jsonReply, sseReply, textStream } from '../support/fakeServer';
 import { sseFixture } from '../support/paths';
-import { collect, KEY, rejects, req } from '../support/clientTest';
+import { collect, KEY, rejects, req, useClientServer } from '../support/clientTest';
 
 describe('ArceeClient over HTTP (fake server on 127.0.0.1)', () => {
-  let server: FakeServer;
+  const fixture = useClientServer();
   const logs: string[] = [];
   const client = (extra: Partial<ClientConfig> = {}): ArceeClient =>
-    new ArceeClient({
-      baseUrl: server.baseUrl,
-      apiKey: KEY,
-      retry: { baseDelayMs: 5, maxDelayMs: 20 },
+    fixture.client({
       logger: { info: (m) => logs.push(m), debug: (m) => logs.push(m), warn: (m) => logs.push(m) },
       ...extra,
     });
 
-  before(async () => {
-    server = await FakeServer.start();
-  });
-  after(async () => {
-    await server.close();
-  });
   beforeEach(() => {
-    server.reset();
     logs.length = 0;
   });
 
   it('streams a recorded answer split at random byte boundaries', async () => {
     for (let seed = 1; seed <= 20; seed++) {
-      server.enqueue('/chat/completions', sseReply(sseFixture('basic'), { randomSplit: { seed, maxPiece: 7 } }));
+      fixture.server.enqueue(
+        '/chat/completions',
+        sseReply(sseFixture('basic'), { randomSplit: { seed, maxPiece: 7 } }),
+      );
       const events = await collect(client().streamChat(req(), { signal: new AbortController().signal }));
       const text = events.map((e) => (e.type === 'text' ? e.text : '')).join('');
       assert.equal(text, 'Hello, wörld — 👋 ok!');
@@ -57,7 +50,7 @@ describe('ArceeClient over HTTP (fake server on 127.0.0.1)', () => {
         { signal: new AbortController().signal },
       ),
     );
-    const [r] = server.requestsTo('/chat/completions');
+    const [r] = fixture.server.requestsTo('/chat/completions');
     assert.equal(r.method, 'POST');
     assert.equal(r.path, '/v1/chat/completions');
     assert.equal(r.headers.authorization, `Bearer ${KEY}`);
@@ -80,11 +73,11 @@ describe('ArceeClient over HTTP (fake server on 127.0.0.1)', () => {
 
   it('sends no Authorization header without a key (local servers)', async () => {
     await collect(client({ apiKey: '' }).streamChat(req(), { signal: new AbortController().signal }));
-    assert.equal(server.requestsTo('/chat/completions')[0].headers.authorization, undefined);
+    assert.equal(fixture.server.requestsTo('/chat/completions')[0].headers.authorization, undefined);
   });
 
   it('takes a JSON answer to a streaming request as the complete response', async () => {
-    server.enqueue(
+    fixture.server.enqueue(
       '/chat/completions',
       jsonReply(200, {
         id: 'j',
@@ -102,7 +95,7 @@ describe('ArceeClient over HTTP (fake server on 127.0.0.1)', () => {
   });
 
   it('completeChat sends stream:false and returns the result', async () => {
-    server.enqueue(
+    fixture.server.enqueue(
       '/chat/completions',
       jsonReply(200, {
         id: 'j',
@@ -112,68 +105,75 @@ describe('ArceeClient over HTTP (fake server on 127.0.0.1)', () => {
     );
     const result = await client().completeChat(req(), { signal: new AbortController().signal });
     assert.equal(result.choices[0].content, 'whole');
-    const body = server.requestsTo('/chat/completions')[0].json as Record<string, unknown>;
+    const body = fixture.server.requestsTo('/chat/completions')[0].json as Record<string, unknown>;
     assert.equal(body.stream, false);
     assert.equal(body.stream_options, undefined);
   });
 
   it('completeChat also copes with a server that streams anyway', async () => {
-    server.enqueue('/chat/completions', sseReply(textStream('streamed anyway')));
+    fixture.server.enqueue('/chat/completions', sseReply(textStream('streamed anyway')));
     const result = await client().completeChat(req(), { signal: new AbortController().signal });
     assert.equal(result.choices[0].content, 'streamed anyway');
   });
 
   for (const status of [400, 401, 402, 403, 404, 422]) {
     it(`never retries ${status}`, async () => {
-      server.enqueue('/chat/completions', jsonReply(status, { detail: `status ${status}` }));
+      fixture.server.enqueue('/chat/completions', jsonReply(status, { detail: `status ${status}` }));
       const e = await rejects(collect(client().streamChat(req(), { signal: new AbortController().signal })));
       assert.equal(e.status, status);
-      assert.equal(server.requestsTo('/chat/completions').length, 1);
+      assert.equal(fixture.server.requestsTo('/chat/completions').length, 1);
     });
   }
 
   for (const status of [429, 502, 503, 504]) {
     it(`retries ${status} and then succeeds`, async () => {
-      server.enqueue('/chat/completions', jsonReply(status, { detail: 'busy' }), jsonReply(status, { detail: 'busy' }));
+      fixture.server.enqueue(
+        '/chat/completions',
+        jsonReply(status, { detail: 'busy' }),
+        jsonReply(status, { detail: 'busy' }),
+      );
       const retries: number[] = [];
       const events = await collect(
         client().streamChat(req(), { signal: new AbortController().signal, onRetry: (i) => retries.push(i.attempt) }),
       );
       assert.equal(events.at(-1)?.type, 'done');
       assert.deepEqual(retries, [2, 3]);
-      assert.equal(server.requestsTo('/chat/completions').length, 3);
+      assert.equal(fixture.server.requestsTo('/chat/completions').length, 3);
     });
   }
 
   it('gives up after 3 attempts with the last error', async () => {
-    server.enqueue('/chat/completions', ...[1, 2, 3, 4].map(() => jsonReply(503, { detail: 'overloaded' })));
+    fixture.server.enqueue('/chat/completions', ...[1, 2, 3, 4].map(() => jsonReply(503, { detail: 'overloaded' })));
     const e = await rejects(collect(client().streamChat(req(), { signal: new AbortController().signal })));
     assert.equal(e.kind, 'unavailable');
     assert.match(e.message, /overloaded/);
-    assert.equal(server.requestsTo('/chat/completions').length, 3);
+    assert.equal(fixture.server.requestsTo('/chat/completions').length, 3);
   });
 
   it('does not retry a 429 that means the credits are gone', async () => {
-    server.enqueue('/chat/completions', jsonReply(429, { error: { message: 'quota', code: 'insufficient_quota' } }));
+    fixture.server.enqueue(
+      '/chat/completions',
+      jsonReply(429, { error: { message: 'quota', code: 'insufficient_quota' } }),
+    );
     const e = await rejects(collect(client().streamChat(req(), { signal: new AbortController().signal })));
     assert.equal(e.kind, 'payment');
-    assert.equal(server.requestsTo('/chat/completions').length, 1);
+    assert.equal(fixture.server.requestsTo('/chat/completions').length, 1);
   });
 
   it('retries a dropped connection before any byte', async () => {
-    server.enqueue('/chat/completions', { dropConnection: true });
+    fixture.server.enqueue('/chat/completions', { dropConnection: true });
     const events = await collect(client().streamChat(req(), { signal: new AbortController().signal }));
     assert.equal(events.at(-1)?.type, 'done');
-    assert.equal(server.requestsTo('/chat/completions').length, 2);
+    assert.equal(fixture.server.requestsTo('/chat/completions').length, 2);
   });
 
   it('never retries after stream bytes arrived: a cut stream is truncated, partial kept', async () => {
     const events = textStream('one two three four').split(/(?<=\n\n)/);
-    server.enqueue('/chat/completions', sseReply(events, { cutAfterPieces: 2, pieceDelayMs: 20 }));
+    fixture.server.enqueue('/chat/completions', sseReply(events, { cutAfterPieces: 2, pieceDelayMs: 20 }));
     const e = await rejects(collect(client().streamChat(req(), { signal: new AbortController().signal })));
     assert.equal(e.kind, 'truncated');
     assert.equal(e.partial?.choices[0].content, 'one two ');
-    assert.equal(server.requestsTo('/chat/completions').length, 1);
+    assert.equal(fixture.server.requestsTo('/chat/completions').length, 1);
   });
 
   it('says "connection refused" for a port nobody listens on', async () => {
@@ -192,7 +192,7 @@ describe('ArceeClient over HTTP (fake server on 127.0.0.1)', () => {
   });
 
   it('abort closes the socket at the server and is reported as cancelled with the partial text', async () => {
-    server.enqueue(
+    fixture.server.enqueue(
       '/chat/completions',
       sseReply(textStream('a b c d e f g h i j k l m n o p'), {
         pieceDelayMs: 30,
@@ -213,7 +213,7 @@ describe('ArceeClient over HTTP (fake server on 127.0.0.1)', () => {
     );
     assert.equal(e.kind, 'cancelled');
     assert.equal(e.partial?.choices[0].content, seen.join(''));
-    const [r] = server.requestsTo('/chat/completions');
+    const [r] = fixture.server.requestsTo('/chat/completions');
     await Promise.race([
       r.closed,
       new Promise((_, rej) => setTimeout(() => rej(new Error('server never saw the close')), 2000)),
@@ -222,14 +222,14 @@ describe('ArceeClient over HTTP (fake server on 127.0.0.1)', () => {
   });
 
   it('breaking out of the loop also closes the socket', async () => {
-    server.enqueue(
+    fixture.server.enqueue(
       '/chat/completions',
       sseReply(textStream('a b c d e f g h'), { pieceDelayMs: 30, randomSplit: { seed: 5, maxPiece: 100 } }),
     );
     for await (const ev of client().streamChat(req(), { signal: new AbortController().signal })) {
       if (ev.type === 'text') break;
     }
-    const [r] = server.requestsTo('/chat/completions');
+    const [r] = fixture.server.requestsTo('/chat/completions');
     await Promise.race([
       r.closed,
       new Promise((_, rej) => setTimeout(() => rej(new Error('server never saw the close')), 2000)),
@@ -242,11 +242,11 @@ describe('ArceeClient over HTTP (fake server on 127.0.0.1)', () => {
     ac.abort();
     const e = await rejects(collect(client().streamChat(req(), { signal: ac.signal })));
     assert.equal(e.kind, 'cancelled');
-    assert.equal(server.requestsTo('/chat/completions').length, 0);
+    assert.equal(fixture.server.requestsTo('/chat/completions').length, 0);
   });
 
   it('HTML from a proxy is never shown', async () => {
-    server.enqueue('/chat/completions', {
+    fixture.server.enqueue('/chat/completions', {
       status: 502,
       headers: { 'content-type': 'text/html' },
       body: '<html><body>nginx <b>bad gateway</b></body></html>',
@@ -266,7 +266,7 @@ describe('ArceeClient over HTTP (fake server on 127.0.0.1)', () => {
     );
     assert.equal(models[0].contextLength, 131072);
     assert.equal(models[0].pricing?.prompt, 0.000000045);
-    server.enqueue(
+    fixture.server.enqueue(
       '/models',
       jsonReply(200, { object: 'list', data: [{ id: 'llama-3', object: 'model', owned_by: 'me' }] }),
     );
@@ -275,11 +275,11 @@ describe('ArceeClient over HTTP (fake server on 127.0.0.1)', () => {
       ['llama-3'],
     );
     assert.equal(await client().getCredits({ signal: new AbortController().signal }), 12.5);
-    assert.equal(server.requestsTo('/models')[0].headers.authorization, `Bearer ${KEY}`);
+    assert.equal(fixture.server.requestsTo('/models')[0].headers.authorization, `Bearer ${KEY}`);
   });
 
   it('never logs the key', async () => {
-    server.enqueue('/chat/completions', jsonReply(401, { detail: `bad key ${KEY}` }));
+    fixture.server.enqueue('/chat/completions', jsonReply(401, { detail: `bad key ${KEY}` }));
     const e = await rejects(collect(client().streamChat(req(), { signal: new AbortController().signal })));
     assert.ok(logs.length > 0);
     for (const line of [...logs, e.message, JSON.stringify(e.toJSON())]) assert.ok(!line.includes(KEY), line);

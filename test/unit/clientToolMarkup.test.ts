@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import type { ChatEvent, ChatRequest, ChatResult } from '../../src/providers/api';
 import { ArceeClient } from '../../src/providers/client';
 import { TOOL_DEFINITIONS } from '../../src/tools/definitions';
-import { FakeServer, jsonReply, sseReply } from '../support/fakeServer';
+import { jsonReply, sseReply, useFakeServer } from '../support/fakeServer';
 import { fixture } from '../support/toolMarkup';
 
 const KEY = 'rcai-test-0123456789abcdef';
@@ -35,11 +35,11 @@ async function lastResult(it: AsyncIterable<ChatEvent>): Promise<{ events: ChatE
 }
 
 describe('ArceeClient: tool calls written into the reasoning (fake server on 127.0.0.1)', () => {
-  let server: FakeServer;
+  const fake = useFakeServer();
   const logs: string[] = [];
   const client = (): ArceeClient =>
     new ArceeClient({
-      baseUrl: server.baseUrl,
+      baseUrl: fake.server.baseUrl,
       apiKey: KEY,
       retry: { baseDelayMs: 5, maxDelayMs: 20 },
       logger: {
@@ -50,21 +50,17 @@ describe('ArceeClient: tool calls written into the reasoning (fake server on 127
     });
   const signal = (): AbortSignal => new AbortController().signal;
 
-  before(async () => {
-    server = await FakeServer.start();
-  });
-  after(async () => {
-    await server.close();
-  });
   beforeEach(() => {
-    server.reset();
     logs.length = 0;
   });
 
   it('recovers the calls when the request offered the tools, whatever the byte splits', async () => {
     const reasoning = fixture('two-calls.txt');
     for (const seed of [1, 2, 3]) {
-      server.enqueue('/chat/completions', sseReply(reasoningStream(reasoning), { randomSplit: { seed, maxPiece: 9 } }));
+      fake.server.enqueue(
+        '/chat/completions',
+        sseReply(reasoningStream(reasoning), { randomSplit: { seed, maxPiece: 9 } }),
+      );
       const { events, result } = await lastResult(
         client().streamChat(req({ tools: TOOL_DEFINITIONS }), { signal: signal() }),
       );
@@ -94,7 +90,7 @@ describe('ArceeClient: tool calls written into the reasoning (fake server on 127
   });
 
   it('recovers from a complete (non-streamed) answer too', async () => {
-    server.enqueue(
+    fake.server.enqueue(
       '/chat/completions',
       jsonReply(200, {
         id: 'j',
@@ -117,7 +113,7 @@ describe('ArceeClient: tool calls written into the reasoning (fake server on 127
 
   it('without the tools offered: no calls, the leaked XML stripped from the reasoning', async () => {
     const reasoning = fixture('eaten-opener.txt');
-    server.enqueue('/chat/completions', sseReply(reasoningStream(reasoning)));
+    fake.server.enqueue('/chat/completions', sseReply(reasoningStream(reasoning)));
     const { result } = await lastResult(client().streamChat(req(), { signal: signal() }));
     const c = result.choices[0];
     assert.deepEqual(c.tool_calls, []);
@@ -128,7 +124,7 @@ describe('ArceeClient: tool calls written into the reasoning (fake server on 127
   });
 
   it('tool_choice "none" asked for no calls: nothing is recovered, the XML is stripped', async () => {
-    server.enqueue('/chat/completions', sseReply(reasoningStream(fixture('eaten-opener.txt'))));
+    fake.server.enqueue('/chat/completions', sseReply(reasoningStream(fixture('eaten-opener.txt'))));
     const { result } = await lastResult(
       client().streamChat(req({ tools: TOOL_DEFINITIONS, tool_choice: 'none' }), { signal: signal() }),
     );
