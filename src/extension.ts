@@ -7,6 +7,7 @@ import {
   registerModelCommands,
   registerSelectionCommands,
 } from './commands/register';
+import { ModelStatus } from './commands/modelStatus';
 import { GhostText } from './ghostText/register';
 import { features, Lazy } from './lazy';
 import { vsCodeChatAvailable } from './lm/chatAvailable';
@@ -44,7 +45,8 @@ export function activate(context: vscode.ExtensionContext): ArceeExtensionApi {
   });
   const chat = new ChatViews(context.extensionUri, service, store, context.workspaceState);
   const participant = registerChatParticipant(context.extensionUri, service);
-  const vscodeChat = registerChatIntegration(service, context.globalState);
+  const modelStatus = new ModelStatus(service);
+  const vscodeChat = registerChatIntegration(service, context.globalState, modelStatus);
   const gettingStarted = new GettingStarted(service, context.globalState);
   void keyImported.then(() => gettingStarted.openOnce(context.extensionMode));
   void vscode.commands.executeCommand('setContext', 'arcee.vscodeChat', vsCodeChatAvailable());
@@ -54,7 +56,8 @@ export function activate(context: vscode.ExtensionContext): ArceeExtensionApi {
     service,
     chat,
     registerApiKeyCommands(service),
-    registerModelCommands(service),
+    modelStatus,
+    registerModelCommands(service, modelStatus),
     registerConnectionCommands(service),
     registerChatCommands(chat, store),
     registerSelectionCommands(service, chat),

@@ -24,3 +24,5 @@ export const COMPLETIONS_COMMANDS = {
   disable: 'arcee.completions.disable',
   accepted: 'arcee.completions.accepted',
 } as const;
+/** The model's status bar item's click while it holds a failure's fix or an offer (commands/modelStatus.ts). */
+export const MODEL_MENU_COMMAND = 'arcee.modelMenu';

@@ -10,6 +10,7 @@ import { EDIT_SCHEME } from '../ids';
 import { features, registerCommandsLazily, type Lazy } from '../lazy';
 import type { ArceeService } from '../services/arceeService';
 import type { ChatViews } from '../webview/chatViews';
+import type { ModelStatus } from './modelStatus';
 import { registerSelectionCodeActions } from './selectionCodeActions';
 
 /** `Arcee: Set API Key` and `Arcee: Clear API Key` (apiKey.ts). */
@@ -17,21 +18,11 @@ export function registerApiKeyCommands(service: ArceeService): vscode.Disposable
   return registerCommandsLazily(['arcee.setApiKey', 'arcee.clearApiKey'], () => features().apiKeyCommands(service));
 }
 
-/** The model in the status bar, and `Arcee: Select Model` (models.ts) behind it. */
-export function registerModelCommands(service: ArceeService): vscode.Disposable {
-  const status = vscode.window.createStatusBarItem('arcee.model', vscode.StatusBarAlignment.Right, 100);
-  status.name = 'Arcee Model';
-  status.command = 'arcee.selectModel';
-  const update = (): void => {
-    status.text = `$(sparkle) ${service.settings.model}`;
-    status.tooltip = `Arcee model: ${service.settings.model} — click to change`;
-    status.show();
-  };
-  update();
+/** `Arcee: Select Model` (models.ts), behind the model's status bar item (ModelStatus). */
+export function registerModelCommands(service: ArceeService, status: ModelStatus): vscode.Disposable {
   return vscode.Disposable.from(
-    status,
     registerCommandsLazily(['arcee.selectModel'], () => features().modelCommands(service)),
-    service.onDidChange(update),
+    service.onDidChange(() => status.render()),
   );
 }
 

@@ -4,19 +4,19 @@
  * fails for a reason the user can fix.
  */
 import vscode = require('vscode');
-import { LM_VENDOR } from '../ids';
+import { LM_VENDOR, MODEL_MENU_COMMAND } from '../ids';
 import type { ModelInfo } from '../providers/api';
 import type { ArceeError } from '../providers/errors';
 import type { ArceeService } from '../services/arceeService';
-import { showError } from '../services/errorUi';
+import { errorView } from '../chat/streamToView';
+import type { ModelStatus } from '../commands/modelStatus';
+import { ERROR_ACTION_LABELS, runErrorAction, showError } from '../services/errorUi';
 import { chatModelFor, utilityModelFor, utilitySettingValue } from './chatChoice';
 import type { LmProviderHooks } from './provider';
 
 /** `chat.utilityModel` and `chat.utilitySmallModel`, under the `chat` section. */
 const UTILITY_SETTINGS = ['utilityModel', 'utilitySmallModel'] as const;
 const UTILITY_OFFER_KEY = 'arcee.utilityModelsOffered';
-/** The same fixable failure is offered once a minute at most: an agent retries, a toast per request helps no one. */
-const FAILURE_TOAST_GAP_MS = 60_000;
 
 async function listedModels(service: ArceeService): Promise<ModelInfo[]> {
   return (await service.models({ signal: AbortSignal.timeout(20_000), askForKey: false })).models;
@@ -61,18 +61,69 @@ async function setUtilityModels(service: ArceeService, given?: string): Promise<
   return id;
 }
 
-/** The provider hooks and the two commands, made when the first of them is used. */
-export function chatActions(service: ArceeService, state: vscode.Memento) {
-  const lastToast = new Map<string, number>();
+/**
+ * The menu behind the status bar item while it holds a failure's fix or the utility-model offer (ModelStatus):
+ * the fix's actions, the offer's answers, and Select Model.
+ */
+async function modelMenu(service: ArceeService, state: vscode.Memento, status: ModelStatus): Promise<void> {
+  type Item = vscode.QuickPickItem & { run?: () => Promise<unknown> };
+  const items: Item[] = [];
+  const failure = status.problem;
+  if (failure) {
+    items.push({ label: 'VS Code Chat failed', kind: vscode.QuickPickItemKind.Separator });
+    for (const action of errorView(failure).actions.filter((a) => a !== 'retry')) {
+      items.push({ label: ERROR_ACTION_LABELS[action], run: () => runErrorAction(action, service.log) });
+    }
+    items.push({ label: 'Dismiss', run: () => Promise.resolve(status.clearFailure()) });
+  }
+  const offer = status.utilityOffer;
+  if (offer) {
+    const answered = async (): Promise<void> => {
+      status.offerUtilityModel(undefined);
+      await state.update(UTILITY_OFFER_KEY, true);
+    };
+    items.push(
+      { label: "VS Code Chat's titles and progress messages", kind: vscode.QuickPickItemKind.Separator },
+      {
+        label: `Use ${offer} for Them`,
+        detail:
+          'VS Code Chat also asks a model for a title and progress messages on every agent turn; a small model answers them sooner and for less.',
+        run: async () => {
+          await answered();
+          await setUtilityModels(service, offer);
+        },
+      },
+      {
+        label: 'Choose a Model for Them…',
+        run: async () => {
+          await answered();
+          await setUtilityModels(service);
+        },
+      },
+      { label: "Don't Ask Again", run: answered },
+    );
+  }
+  items.push(
+    { label: '', kind: vscode.QuickPickItemKind.Separator },
+    { label: 'Select Model…', run: () => Promise.resolve(vscode.commands.executeCommand('arcee.selectModel')) },
+  );
+  const pick = await vscode.window.showQuickPick(items, {
+    title: `Arcee: ${service.settings.model}`,
+    placeHolder: failure?.message,
+  });
+  await pick?.run?.();
+}
+
+/** The provider hooks and the commands, made when the first of them is used. */
+export function chatActions(service: ArceeService, state: vscode.Memento, status: ModelStatus) {
   let offered = false;
   const hooks: Required<LmProviderHooks> = {
     failed(error: ArceeError): void {
-      const now = Date.now();
-      if (now - (lastToast.get(error.kind) ?? -Infinity) < FAILURE_TOAST_GAP_MS) return;
-      lastToast.set(error.kind, now);
-      void showError(service.log, error);
+      // Chat shows the sentence inline; the fix waits in the status bar, where it covers nothing.
+      status.showFailure(error);
     },
     answeredChat(): void {
+      status.clearFailure();
       service.reached('vscodeChatAnswered');
     },
     servedChat(): void {
@@ -80,22 +131,9 @@ export function chatActions(service: ArceeService, state: vscode.Memento) {
       offered = true;
       const chat = vscode.workspace.getConfiguration('chat');
       if (UTILITY_SETTINGS.every((k) => chat.get<string>(k))) return;
-      void (async () => {
-        const id = utilityModelFor(await listedModels(service));
-        if (!id) return;
-        const use = `Use ${id}`;
-        const pick = await vscode.window.showInformationMessage(
-          `VS Code Chat also asks a model for titles and progress messages on every agent turn. Use Arcee's small ${id} for those?`,
-          use,
-          'Choose…',
-          "Don't Ask Again",
-        );
-        if (pick) await state.update(UTILITY_OFFER_KEY, true);
-        if (pick === use) await setUtilityModels(service, id);
-        else if (pick === 'Choose…') await setUtilityModels(service);
-      })().catch((e: unknown) =>
-        service.log.warn(`Utility model offer: ${e instanceof Error ? e.message : String(e)}`),
-      );
+      void listedModels(service)
+        .then((models) => status.offerUtilityModel(utilityModelFor(models)))
+        .catch((e: unknown) => service.log.warn(`Utility model offer: ${e instanceof Error ? e.message : String(e)}`));
     },
   };
   // Both commands take a model id as the argument (automation, keybindings); a failure becomes a toast with its fix.
@@ -114,6 +152,7 @@ export function chatActions(service: ArceeService, state: vscode.Memento) {
     commands: {
       'arcee.useInChat': modelCommand(openChatOnArceeModel),
       'arcee.setUtilityModels': modelCommand(setUtilityModels),
+      [MODEL_MENU_COMMAND]: () => modelMenu(service, state, status),
     },
   };
 }

@@ -5,7 +5,8 @@
  * This part runs at start-up; what runs when Chat meets us is in chatActions.ts.
  */
 import vscode = require('vscode');
-import { LM_VENDOR } from '../ids';
+import type { ModelStatus } from '../commands/modelStatus';
+import { LM_VENDOR, MODEL_MENU_COMMAND } from '../ids';
 import { features, Lazy, registerCommandsLazily } from '../lazy';
 import type { ArceeService } from '../services/arceeService';
 import { vsCodeChatAvailable } from './chatAvailable';
@@ -68,8 +69,9 @@ export async function enableChatForStartProfile(
 export function registerChatIntegration(
   service: ArceeService,
   state: vscode.Memento,
+  status: ModelStatus,
 ): { disposable: vscode.Disposable; hooks: LmProviderHooks } {
-  const actions = new Lazy(() => features().chatActions(service, state));
+  const actions = new Lazy(() => features().chatActions(service, state, status));
   const hooks: LmProviderHooks = {
     failed: (error) => actions.get().hooks.failed(error),
     servedChat: (modelId) => actions.get().hooks.servedChat(modelId),
@@ -90,7 +92,10 @@ export function registerChatIntegration(
   );
   const disposable = vscode.Disposable.from(
     service.onDidChange(addGroup),
-    registerCommandsLazily(['arcee.useInChat', 'arcee.setUtilityModels'], () => actions.get().commands),
+    registerCommandsLazily(
+      ['arcee.useInChat', 'arcee.setUtilityModels', MODEL_MENU_COMMAND],
+      () => actions.get().commands,
+    ),
   );
   return { disposable, hooks };
 }

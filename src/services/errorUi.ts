@@ -9,7 +9,8 @@ import { ARCEE_ACCOUNT_URL } from '../ids';
 
 export { ARCEE_ACCOUNT_URL } from '../ids';
 
-const LABELS: Record<ErrorAction, string> = {
+/** The button that carries out each fix, in a toast or a menu. */
+export const ERROR_ACTION_LABELS: Readonly<Record<ErrorAction, string>> = {
   setApiKey: 'Set API Key',
   retry: 'Retry',
   openSettings: 'Open Settings',
@@ -53,7 +54,7 @@ export async function showError(log: Log, err: unknown, retry?: () => unknown): 
   const actions = (err instanceof KeyringError ? ['showLog' as const] : errorView(err).actions).filter(
     (a) => a !== 'retry' || retry,
   );
-  const pick = await vscode.window.showErrorMessage(message, ...actions.map((a) => LABELS[a]));
-  const action = actions.find((a) => LABELS[a] === pick);
+  const pick = await vscode.window.showErrorMessage(message, ...actions.map((a) => ERROR_ACTION_LABELS[a]));
+  const action = actions.find((a) => ERROR_ACTION_LABELS[a] === pick);
   if (action) await runErrorAction(action, log, retry);
 }

@@ -148,28 +148,33 @@ export class Workbench {
     }
   }
 
-  /** Runs a command by its palette title, e.g. "Arcee: Set API Key": F1, `>Title`, wait for the row, Enter. */
+  /**
+   * Runs a command by its palette title, e.g. "Arcee: Set API Key": F1, `>Title`, then a click on the row whose
+   * label is exactly `title` ("Arcee: Open Chat" must not run "Arcee: Open Chat in Editor", which the palette may
+   * list first once it was used). The row is found by its label, not by its position: the list re-renders while
+   * the extension host registers commands, and a row found by index could be another one by the time of the
+   * click. If the palette closes before the click (a walkthrough or view that takes the focus as it updates), it
+   * is opened again, as a person would.
+   */
   async runCommand(title: string): Promise<void> {
-    await this.searchPalette(title);
-    // The row whose label is exactly `title`: "Arcee: Open Chat" must not run "Arcee: Open Chat in Editor",
-    // which the palette may list first once it was used recently.
-    const rows = this.quickInput.locator('.monaco-list-row');
-    const deadline = Date.now() + DEFAULT_TIMEOUT_MS;
+    const exact = new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+    const deadline = Date.now() + 45_000;
     for (;;) {
-      const texts = await rows.allInnerTexts();
-      const index = texts.findIndex(
-        (t) =>
-          t
-            .replace(/\u00a0/g, ' ')
-            .split('\n')[0]
-            .trim() === title,
-      );
-      if (index >= 0) {
-        await rows.nth(index).click();
+      await this.searchPalette(title, title, Math.max(5_000, deadline - Date.now()));
+      const row = this.quickInput
+        .locator('.monaco-list-row')
+        .filter({ has: this.page.locator('.label-name', { hasText: exact }) })
+        .first();
+      try {
+        await row.click({ timeout: 5_000 });
         return;
+      } catch (error) {
+        if (Date.now() > deadline) {
+          const texts = await this.quickInput.locator('.monaco-list-row').allInnerTexts();
+          throw new Error(`no palette row is exactly "${title}" (rows: ${texts.join(' | ')}): ${String(error)}`);
+        }
+        await this.page.keyboard.press('Escape');
       }
-      if (Date.now() > deadline) throw new Error(`no palette row is exactly "${title}": ${texts.join(' | ')}`);
-      await this.page.waitForTimeout(100);
     }
   }
 

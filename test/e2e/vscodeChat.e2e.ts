@@ -5,9 +5,10 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { FakeServer, jsonReply } from '../support/fakeServer';
+import type { Locator } from 'playwright-core';
+import { FakeServer, jsonReply, sseReply, textStream, useFakeServer, type ScriptedReply } from '../support/fakeServer';
 import { vscodeChoice } from '../support/codeServer';
-import { useWorkbench } from './e2eSupport';
+import { useWorkbench, type Workbench } from './e2eSupport';
 import { ChatRouter, ChatView, bodyOf, providerGroups, reasoningReply, toolCallReply } from './vscodeChatSupport';
 
 const SOURCE = 'export const limit = 1;\n\nexport function twice(n: number): number {\n  return n * 2;\n}\n';
@@ -236,3 +237,116 @@ const SOURCE = 'export const limit = 1;\n\nexport function twice(n: number): num
     await new ChatView(wb).input.locator('.chat-input-picker-label', { hasText: 'Spotlight' }).waitFor();
   });
 });
+
+/** A streamed answer that sends its first words and then stalls, so Chat's Stop button stays up. */
+function stalledReply(text: string): ScriptedReply {
+  return sseReply(textStream(`${text} and more to come`).split(/(?<=\n\n)/), { stallAfterPieces: 3 });
+}
+
+// A toast lies over Chat's input and Stop button in the secondary side bar, so the extension's offers and fixes
+// for VS Code's Chat wait in the model's status bar item instead (src/commands/modelStatus.ts). At the window size
+// the suites use, the Stop button is what a click at its centre hits, on the first answer (when the utility-model
+// offer comes) and after a failure (whose fix comes), and that click stops the answer.
+(vscodeChoice() === 'newest' ? describe : describe.skip)(
+  "VS Code's Chat: Arcee's notices never cover Stop",
+  function () {
+    this.timeout(240_000);
+    const fixture = useFakeServer();
+    let router: ChatRouter;
+    before(() => {
+      router = new ChatRouter(fixture.server);
+    });
+    beforeEach(() => router.install());
+    const workbench = useWorkbench(() => ({
+      userSettings: {
+        'arcee.baseUrl': fixture.server.baseUrl,
+        'arcee.model': 'trinity-mini',
+        'arcee.maxRetries': 0,
+        'chat.disableAIFeatures': false,
+      },
+    }));
+
+    const modelItem = (wb: Workbench): Locator =>
+      wb.page.locator('#workbench\\.parts\\.statusbar .statusbar-item[id$=".arcee.model"]');
+
+    /** While an answer streams: the point at Stop's centre is Stop, no Arcee toast shows, and a click there stops it. */
+    async function stopIsFree(wb: Workbench, chat: ChatView): Promise<void> {
+      const stop = chat.input.locator('a.action-label[aria-label^="Cancel"]').first();
+      await stop.waitFor({ state: 'visible', timeout: 60_000 });
+      const box = await stop.boundingBox();
+      assert.ok(box, 'Stop has no box');
+      const [x, y] = [box.x + box.width / 2, box.y + box.height / 2];
+      const hit = await wb.page.evaluate(
+        ([px, py]) => {
+          const el = document.elementFromPoint(px, py);
+          if (el?.closest('.notifications-toasts')) return `a toast: ${el.closest('.notification-toast')?.textContent}`;
+          return el?.closest('a.action-label')?.getAttribute('aria-label') ?? `${el?.tagName}.${el?.className}`;
+        },
+        [x, y],
+      );
+      assert.match(hit, /^Cancel/, `a click on Stop hits ${hit}`);
+      const toasts = wb.page.locator('.notifications-toasts .notification-toast', { hasText: 'Arcee' });
+      assert.equal(await toasts.count(), 0, `an Arcee toast shows: ${(await toasts.allInnerTexts()).join(' | ')}`);
+      const streaming = router.agentTurns().at(-1)!;
+      await wb.page.mouse.click(x, y);
+      const deadline = Date.now() + 20_000;
+      while (streaming.closedAt === undefined) {
+        if (Date.now() > deadline) throw new Error('the click on Stop did not close the request');
+        await wb.page.waitForTimeout(100);
+      }
+    }
+
+    it('the first answer: the utility-model offer waits in the status bar, and Stop stays free', async () => {
+      const wb = workbench();
+      await wb.runCommand('Extensions: Enable All Extensions');
+      await wb.runCommand('Arcee: Use Arcee Models in VS Code Chat');
+      const chat = new ChatView(wb);
+      await chat.input.locator('.chat-input-picker-label', { hasText: 'Trinity Mini' }).waitFor({ timeout: 60_000 });
+      router.script(stalledReply('Working on it'));
+      await chat.send('Explain closures', { keepToasts: true });
+      await chat.waitForResponse(/Working on it/);
+      // The offer is made once the first Arcee answer starts: the item gains its dot (where a toast used to come).
+      await modelItem(wb).locator('.codicon-circle-small-filled').waitFor({ timeout: 30_000 });
+      await stopIsFree(wb, chat);
+      await wb.screenshot('vscode-chat-stop-free-first-answer');
+      await modelItem(wb).click();
+      const use = wb.quickInput.locator('.monaco-list-row', { hasText: 'Use trinity-mini for Them' });
+      await use.waitFor();
+      await use.click();
+      const settingsFile = path.join(wb.server.dirs.userDataDir, 'User', 'settings.json');
+      const deadline = Date.now() + 10_000;
+      while (!/"chat\.utilityModel": "arcee\/trinity-mini"/.test(fs.readFileSync(settingsFile, 'utf8'))) {
+        if (Date.now() > deadline) throw new Error('the utility models were not set');
+        await wb.page.waitForTimeout(200);
+      }
+      await modelItem(wb).locator('.codicon-circle-small-filled').waitFor({ state: 'detached' });
+    });
+
+    it('after a failure: the fix waits in the status bar, Chat shows the sentence, and Stop stays free', async () => {
+      const wb = workbench();
+      const chat = new ChatView(wb);
+      await chat.newChat();
+      router.script(jsonReply(401, { error: { message: 'Invalid API key', type: 'authentication_error' } }));
+      await chat.send('Explain generators', { keepToasts: true });
+      await chat.waitForResponse(/key/i);
+      // Where a toast with "Set API Key" used to come, the item turns to a warning.
+      await modelItem(wb).locator('.codicon-warning').waitFor({ timeout: 30_000 });
+      await chat.newChat();
+      router.script(stalledReply('Still here'));
+      await chat.send('Explain iterators', { keepToasts: true });
+      await chat.waitForResponse(/Still here/);
+      await stopIsFree(wb, chat);
+      await wb.screenshot('vscode-chat-stop-free-after-error');
+      // The server answered this time, so the warning goes.
+      await modelItem(wb).locator('.codicon-warning').waitFor({ state: 'detached', timeout: 30_000 });
+      // The fix is one click away: after another failure, the item's menu offers it.
+      await chat.newChat();
+      router.script(jsonReply(401, { error: { message: 'Invalid API key', type: 'authentication_error' } }));
+      await chat.send('Explain generators again', { keepToasts: true });
+      await modelItem(wb).locator('.codicon-warning').waitFor({ timeout: 30_000 });
+      await modelItem(wb).click();
+      await wb.quickInput.locator('.monaco-list-row', { hasText: 'Set API Key' }).waitFor();
+      await wb.page.keyboard.press('Escape');
+    });
+  },
+);

@@ -128,8 +128,9 @@ export class ChatView {
         .catch(() => undefined);
   }
 
-  async send(text: string): Promise<void> {
-    await this.dismissToasts();
+  /** Types into the chat input and sends; `keepToasts` leaves any toast where it is, as a person in a hurry does. */
+  async send(text: string, options: { keepToasts?: boolean } = {}): Promise<void> {
+    if (!options.keepToasts) await this.dismissToasts();
     await this.input.locator('.monaco-editor').first().click();
     await this.wb.page.keyboard.type(text);
     // The send button rather than Enter: Enter picks an open suggestion (`/explain`) instead of sending.
