@@ -63,7 +63,22 @@ export async function send(frame: Frame, text: string): Promise<Locator> {
   await input.focus();
   await input.press('Enter');
   // The question shows first (the app adds it when the host starts the request), then its answer.
-  await users.nth(usersBefore).filter({ hasText: text }).waitFor();
+  await users
+    .nth(usersBefore)
+    .filter({ hasText: text })
+    .waitFor()
+    .catch(async (error: unknown) => {
+      // Say what the page showed instead, so a failure tells a dropped Enter from a busy chat or a new frame.
+      const seen = frame.isDetached()
+        ? 'the webview frame was replaced'
+        : `input ${JSON.stringify(await input.inputValue().catch(() => '?'))}, notices ${JSON.stringify(
+            await frame
+              .locator('[data-testid="chat-notices"]')
+              .innerText()
+              .catch(() => '?'),
+          )}, Stop shown: ${await frame.locator('[data-testid="chat-stop"]').isVisible()}`;
+      throw new Error(`the question "${text}" did not show: ${seen}. ${String(error)}`);
+    });
   const answer = assistants.nth(before);
   await answer.waitFor();
   return answer;
