@@ -1,9 +1,10 @@
 // The sentences for a refused certificate and for a proxy that did not pass a request on, from error objects shaped
 // as Node and undici make them: `TypeError: fetch failed` whose `cause` carries Node's code.
 import * as assert from 'node:assert/strict';
+import { cliTrustAdvice, proxySecrets } from '../../src/cli/network';
 import { ArceeClient } from '../../src/providers/client';
 import { ProxyFailure, tlsFailure } from '../../src/providers/errorClassify';
-import { DEFAULT_TRUST_ADVICE, errorFromNetwork, type TrustAdvice } from '../../src/providers/errors';
+import { DEFAULT_TRUST_ADVICE, errorFromNetwork, redactSecrets } from '../../src/providers/errors';
 import { RetryPolicy } from '../../src/providers/retry';
 import { collect, rejects, req } from '../support/clientTest';
 
@@ -12,8 +13,7 @@ function fetchFailed(code: string, extra: Record<string, unknown> = {}): TypeErr
   return new TypeError('fetch failed', { cause: Object.assign(new Error(`tls: ${code}`), { code, ...extra }) });
 }
 
-/** Advice as a terminal client gives it. */
-const CLI_TRUST: TrustAdvice = (certificate) => `set NODE_EXTRA_CA_CERTS to a PEM file that holds ${certificate}`;
+const CLI_TRUST = cliTrustAdvice({});
 const HOST = 'llm.internal:8443';
 
 describe('network errors: refused certificates and proxies', () => {
@@ -92,6 +92,18 @@ describe('network errors: refused certificates and proxies', () => {
       );
       assert.doesNotMatch(DEFAULT_TRUST_ADVICE('x'), /NODE_EXTRA_CA_CERTS/);
     });
+
+    it('in the terminal, with NODE_EXTRA_CA_CERTS already set, says that file lacks the certificate', () => {
+      const e = errorFromNetwork(
+        fetchFailed('UNABLE_TO_VERIFY_LEAF_SIGNATURE'),
+        HOST,
+        cliTrustAdvice({ NODE_EXTRA_CA_CERTS: '/etc/ssl/corp.pem' }),
+      );
+      assert.match(
+        e.message,
+        /make sure NODE_EXTRA_CA_CERTS \(now \/etc\/ssl\/corp\.pem\) names a PEM file that holds that authority's certificate\.$/,
+      );
+    });
   });
 
   describe('a proxy failure names the proxy, never its credentials', () => {
@@ -144,6 +156,15 @@ describe('network errors: refused certificates and proxies', () => {
       );
       assert.equal(e.kind, 'tls');
       assert.match(e.message, /^Could not reach the proxy proxy\.corp:3128: its TLS certificate is self-signed/);
+    });
+
+    it('the credentials in a proxy URL are secrets the terminal client redacts', () => {
+      const secrets = proxySecrets({ HTTPS_PROXY: 'http://alice:p%40ss%3Aword@proxy.corp:3128', NO_PROXY: 'x' });
+      const line = 'tried http://alice:p%40ss%3Aword@proxy.corp:3128 with p@ss:word';
+      const out = redactSecrets(line, secrets);
+      assert.doesNotMatch(out, /p%40ss|p@ss/);
+      assert.deepEqual(proxySecrets({ HTTP_PROXY: 'http://proxy.corp:3128' }), []);
+      assert.deepEqual(proxySecrets({ HTTP_PROXY: 'not a url' }), []);
     });
   });
 
