@@ -96,5 +96,12 @@ if (watch) {
     console.error(`esbuild.mjs: in both dist/extension.js and dist/features.js, so twice at run time: ${twice.join(', ')} (see IN_BOTH)`);
     process.exit(1);
   }
+  // undici is the terminal client's way through a proxy (src/cli/network.ts); in the extension VS Code's own network
+  // stack does that, and a megabyte of it would only slow activation.
+  const cliOnly = [...inputs(extension), ...inputs(features)].filter((f) => f.startsWith('node_modules/undici/'));
+  if (cliOnly.length) {
+    console.error(`esbuild.mjs: undici is for dist/cli.js only, but an extension bundle holds ${cliOnly[0]}`);
+    process.exit(1);
+  }
   if (outdir !== 'dist') fs.writeFileSync(path.join(outdir, 'meta.json'), `${JSON.stringify({ 'extension.js': inputs(extension), 'features.js': inputs(features) }, null, 2)}\n`);
 }

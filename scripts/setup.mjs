@@ -10,6 +10,9 @@ const SYSTEM_PACKAGES = {
   chromium: () => fs.existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'),
   ripgrep: () => fs.existsSync('/usr/bin/rg'),
   'libkrb5-dev': () => fs.existsSync('/usr/include/gssapi/gssapi.h'),
+  // The terminal client's proxy and TLS tests: a real proxy, and certificates made by a private CA.
+  tinyproxy: () => fs.existsSync('/usr/bin/tinyproxy'),
+  openssl: () => fs.existsSync('/usr/bin/openssl'),
 };
 
 function log(message) {
@@ -29,7 +32,7 @@ function sh(command, args, options = {}) {
     throw new Error(`${command} ${args.join(' ')} failed (${result.signal ?? `exit ${result.status}`})`);
 }
 
-/** Installs chromium, ripgrep and libkrb5-dev with apt-get when running as root; otherwise fails clearly. */
+/** Installs the SYSTEM_PACKAGES with apt-get when running as root; otherwise fails clearly. */
 export function ensureSystemPackages() {
   const missing = Object.keys(SYSTEM_PACKAGES).filter((pkg) => !installed(pkg));
   if (missing.length === 0) return;

@@ -9,6 +9,7 @@ import { ArceeError, describeUnknownError, leadSentence, redactSecrets } from '.
 import { describeModel } from './providers/models';
 import { DEFAULT_BASE_URL, type Flags, USAGE, UsageError, number, parseFlags, parseHeaders } from './cli/args';
 import { handleInterrupts } from './cli/interrupt';
+import { type CliNetwork, cliNetwork, cliTrustAdvice, proxySecrets } from './cli/network';
 import { OneObject, PlainPrinter, errorJson, resultJson, wantsColor } from './cli/output';
 import { requestFields } from './cli/request';
 
@@ -25,7 +26,7 @@ interface Io {
 /** Runs the CLI; returns the exit code. Everything it prints goes through `io`. */
 export async function main(argv: string[], io: Io): Promise<number> {
   let json = false;
-  const secrets = io.env.ARCEE_API_KEY ? [io.env.ARCEE_API_KEY] : [];
+  const secrets = [...(io.env.ARCEE_API_KEY ? [io.env.ARCEE_API_KEY] : []), ...proxySecrets(io.env)];
   const printer = new PlainPrinter({ stdout: io.stdout, stderr: io.stderr }, wantsColor(io.stderrIsTTY, io.env));
   const object = new OneObject(io.stdout);
   const fail = (e: unknown, partial?: ChatResult): number => {
@@ -70,11 +71,13 @@ export async function main(argv: string[], io: Io): Promise<number> {
     json: json ? { object, cancelled: () => errorJson(cancelled, cancelled.message, undefined) } : undefined,
     endLine: () => printer.endLine(),
   });
+  let network: CliNetwork | undefined;
   try {
     const retries = number('retries', values.retries, true);
     if (retries !== undefined && (retries < 0 || retries > 2)) throw new UsageError('--retries must be 0, 1 or 2.');
     // Without streaming the first byte is the whole answer: --timeout-ms limits that (the idle limit does not apply).
     const timeoutMs = number('timeout-ms', values['timeout-ms'], true);
+    network = cliNetwork(io.env);
     const client = new ArceeClient({
       baseUrl: io.env.ARCEE_BASE_URL?.trim() || DEFAULT_BASE_URL,
       apiKey: io.env.ARCEE_API_KEY ?? '',
@@ -85,6 +88,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
       timeoutNames: { firstByte: '--timeout-ms', idle: '--idle-timeout-ms', request: '--timeout-ms' },
       retry: { maxAttempts: retries === undefined ? 3 : retries + 1 },
       userAgent: 'arcee-cli',
+      // Every request (chat, --models) goes through the proxies the environment names.
+      fetch: network.fetch,
+      trustAdvice: cliTrustAdvice(io.env),
     });
     const signal = controller.signal;
 
@@ -134,6 +140,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     return fail(e);
   } finally {
     interrupts.ended();
+    await network?.close();
   }
 }
 

@@ -30,7 +30,8 @@ export const USAGE = `Usage: arcee-chat [flags] "prompt"   (or the prompt on sta
   --models              list the models of the server
   -h, --help
 
-Environment: ARCEE_API_KEY (the key), ARCEE_BASE_URL (default ${DEFAULT_BASE_URL}).
+Environment: ARCEE_API_KEY (the key), ARCEE_BASE_URL (default ${DEFAULT_BASE_URL}),
+  HTTPS_PROXY, HTTP_PROXY, NO_PROXY (or lower case), NODE_EXTRA_CA_CERTS (a PEM file of CAs to trust).
 Ctrl+C stops the answer and prints what arrived; with --json still exactly one object, even on a second Ctrl+C.
 Exit codes: 0 done, 1 failed, 2 bad flags (1 with --json), 130 cancelled.`;
 

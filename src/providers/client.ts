@@ -183,7 +183,7 @@ export class ArceeClient {
     if (signal.aborted) return new ArceeError('cancelled', leadSentence('cancelled'));
     if (controller.signal.aborted && reason instanceof TimeoutReason)
       return timeoutError(reason.which, reason.ms, host, this.timeouts.names);
-    return errorFromNetwork(e, host);
+    return errorFromNetwork(e, host, this.config.trustAdvice);
   }
 
   /** The silence allowed between chunks; none under a whole-request limit, which the first chunk must not reset. */

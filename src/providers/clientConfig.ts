@@ -1,7 +1,7 @@
 /**
  * What a caller configures on the client (server, key, limits and how they are named, retries) and the defaults.
  */
-import { DEFAULT_TIMEOUT_NAMES, type TimeoutNames } from './errors';
+import { DEFAULT_TIMEOUT_NAMES, type TimeoutNames, type TrustAdvice } from './errors';
 import { DEFAULT_FIRST_BYTE_TIMEOUT_MS, DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS } from './timeouts';
 import type { RetryInfo, RetryPolicy } from './retry';
 
@@ -28,8 +28,11 @@ export interface ClientConfig {
   /** How the caller names these limits in its messages ("raise …"): settings, flags. Defaults are generic. */
   timeoutNames?: Partial<TimeoutNames>;
   retry?: Partial<RetryPolicy>;
+  /** How the caller's user trusts a certificate, for the TLS sentences; default the extension's (errors.ts). */
+  trustAdvice?: TrustAdvice;
   userAgent?: string;
   logger?: ClientLogger;
+  /** Makes every request (chat, /models, /usage/credits); default the global fetch. */
   fetch?: typeof fetch;
   /** For tests: how to wait between retries. */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;

@@ -10,6 +10,7 @@ const STATUS_TEXT: Record<number, string> = {
   402: 'Payment Required',
   403: 'Forbidden',
   404: 'Not Found',
+  407: 'Proxy Authentication Required',
   408: 'Request Timeout',
   409: 'Conflict',
   413: 'Payload Too Large',
@@ -255,6 +256,81 @@ export function networkCode(err: unknown): string | undefined {
   let e: unknown = err;
   for (let depth = 0; depth < 4 && isRecord(e); depth++) {
     if (typeof e.code === 'string' && /^[A-Z_]+$/.test(e.code)) return e.code;
+    e = e.cause;
+  }
+  return undefined;
+}
+
+/**
+ * A failure at the proxy rather than at the server, as a fetch that knows its proxy reports it (the terminal
+ * client's, src/cli/network.ts): the proxy refused the connection or could not be reached (`cause` says why), or it
+ * answered the tunnel request (CONNECT) with `status`. `proxy` is the proxy's host and port only, never the user
+ * and password a proxy URL may hold.
+ */
+export class ProxyFailure extends Error {
+  override readonly name = 'ProxyFailure';
+
+  constructor(
+    readonly proxy: string,
+    readonly status: number | undefined,
+    options: { cause?: unknown } = {},
+  ) {
+    super(
+      status === undefined ? `no connection to the proxy ${proxy}` : `the proxy ${proxy} answered ${status}`,
+      options,
+    );
+  }
+}
+
+/** The ProxyFailure among an error and its `cause`s, if there is one. */
+export function proxyFailure(err: unknown): ProxyFailure | undefined {
+  let e: unknown = err;
+  for (let depth = 0; depth < 4 && isRecord(e); depth++) {
+    if (e instanceof ProxyFailure) return e;
+    e = e.cause;
+  }
+  return undefined;
+}
+
+/** A certificate the TLS handshake refused, by what fixes it. */
+export type TlsProblem = 'self_signed' | 'unknown_ca' | 'expired' | 'not_yet_valid' | 'wrong_host';
+
+/**
+ * Node's (OpenSSL's) codes for a refused server certificate. A chain that ends in a self-signed root nobody here
+ * trusts (SELF_SIGNED_CERT_IN_CHAIN, what a TLS-inspecting proxy sends) is an unknown authority, like a missing
+ * issuer: trusting that root fixes both. Only a certificate that signed itself is `self_signed`.
+ */
+const TLS_PROBLEMS: ReadonlyMap<string, TlsProblem> = new Map([
+  ['DEPTH_ZERO_SELF_SIGNED_CERT', 'self_signed'],
+  ['SELF_SIGNED_CERT_IN_CHAIN', 'unknown_ca'],
+  ['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'unknown_ca'],
+  ['UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'unknown_ca'],
+  ['UNABLE_TO_GET_ISSUER_CERT', 'unknown_ca'],
+  ['CERT_HAS_EXPIRED', 'expired'],
+  ['CERT_NOT_YET_VALID', 'not_yet_valid'],
+  ['ERR_TLS_CERT_ALTNAME_INVALID', 'wrong_host'],
+]);
+
+export interface TlsFailure {
+  problem: TlsProblem;
+  /** Node's code, e.g. `UNABLE_TO_VERIFY_LEAF_SIGNATURE`. */
+  code: string;
+  /** For `wrong_host`: the names the certificate is for (`DNS:other.example, IP Address:10.0.0.1`), when known. */
+  names?: string;
+}
+
+/**
+ * The refused certificate behind a failed request (`TypeError: fetch failed` whose `cause` is Node's TLS error),
+ * looking through every `cause`: undici wraps some in errors with codes of their own (UND_ERR_PRX_TLS).
+ */
+export function tlsFailure(err: unknown): TlsFailure | undefined {
+  let e: unknown = err;
+  for (let depth = 0; depth < 4 && isRecord(e); depth++) {
+    const problem = typeof e.code === 'string' ? TLS_PROBLEMS.get(e.code) : undefined;
+    if (problem && typeof e.code === 'string') {
+      const names = isRecord(e.cert) && typeof e.cert.subjectaltname === 'string' ? e.cert.subjectaltname : undefined;
+      return { problem, code: e.code, ...(problem === 'wrong_host' && names ? { names } : {}) };
+    }
     e = e.cause;
   }
   return undefined;

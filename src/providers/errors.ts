@@ -13,9 +13,12 @@ import {
   networkCode,
   parseErrorPayload,
   parseRetryAfter,
+  proxyFailure,
   statusLabel,
+  tlsFailure,
   type ContextOverflow,
   type ParsedErrorBody,
+  type TlsFailure,
 } from './errorClassify';
 
 export type ErrorKind =
@@ -31,6 +34,8 @@ export type ErrorKind =
   | 'unavailable'
   | 'gateway'
   | 'network'
+  | 'tls'
+  | 'proxy'
   | 'timeout'
   | 'stream_error'
   | 'truncated'
@@ -132,6 +137,8 @@ const LEAD: Record<ErrorKind, string> = {
   unavailable: 'The server is overloaded or unavailable right now.',
   gateway: 'A gateway in front of the server failed.',
   network: 'Could not reach the server.',
+  tls: "The server's TLS certificate was not accepted.",
+  proxy: 'The proxy did not pass the request on.',
   timeout: 'The server took too long to answer.',
   stream_error: 'The server reported an error in the middle of the answer.',
   truncated: 'The answer was cut off before it finished.',
@@ -272,14 +279,80 @@ export function timeoutError(
   return new ArceeError('timeout', what);
 }
 
-/** Describes a failed connection (DNS, refused, reset, TLS) without dumping a stack. */
-export function errorFromNetwork(err: unknown, host: string): ArceeError {
+/**
+ * How a person makes this program trust a certificate, for the TLS sentences: an imperative phrase around
+ * `certificate` (a noun phrase such as "that authority's certificate").
+ */
+export type TrustAdvice = (certificate: string) => string;
+
+/**
+ * The extension's advice, the default: its requests go through VS Code's network stack, which trusts what the
+ * operating system trusts. The terminal client passes its own (NODE_EXTRA_CA_CERTS).
+ */
+export const DEFAULT_TRUST_ADVICE: TrustAdvice = (certificate) =>
+  `add ${certificate} to the operating system's trusted certificates (VS Code uses them while "http.systemCertificates" is on), then reload the window`;
+
+/**
+ * Describes a failed connection (DNS, refused, reset, a refused certificate, a proxy that would not pass it on) in
+ * one sentence with what fixes it, without dumping a stack. A certificate or a proxy that failed once fails again,
+ * so those are kinds of their own that are not retried.
+ */
+export function errorFromNetwork(err: unknown, host: string, trust: TrustAdvice = DEFAULT_TRUST_ADVICE): ArceeError {
   const code = networkCode(err);
+  const proxy = proxyFailure(err);
+  const tls = tlsFailure(err);
+  const init = { cause: err, detail: tls?.code ?? code };
+  if (proxy?.status !== undefined) {
+    const label = statusLabel(proxy.status);
+    // 407 is the standard answer; tinyproxy, for one, answers 401 to a wrong password.
+    const message =
+      proxy.status === 407 || proxy.status === 401
+        ? `The proxy ${proxy.proxy} lets no request through without a valid user name and password (it answered ${label}): put them in the proxy URL, http://user:password@host:port.`
+        : `The proxy ${proxy.proxy} did not open a connection to ${host} (it answered ${label}). Check the base URL, and whether ${host} should bypass the proxy.`;
+    return new ArceeError('proxy', message, { ...init, status: proxy.status });
+  }
+  if (tls)
+    return new ArceeError(
+      'tls',
+      tlsSentence(proxy ? `the proxy ${proxy.proxy}` : host, tls, proxy !== undefined, trust),
+      init,
+    );
+  if (proxy) {
+    const why =
+      code === 'ECONNREFUSED'
+        ? 'connection refused (is the proxy running?)'
+        : code
+          ? describeNetworkCode(code)
+          : 'the connection failed';
+    return new ArceeError('proxy', `Could not reach the proxy ${proxy.proxy}: ${why}. Check the proxy URL.`, init);
+  }
   const why = code ? describeNetworkCode(code) : 'the connection failed';
-  return new ArceeError('network', `Could not reach ${host}: ${why}. Check the base URL and your network or proxy.`, {
-    cause: err,
-    detail: code,
-  });
+  return new ArceeError(
+    'network',
+    `Could not reach ${host}: ${why}. Check the base URL and your network or proxy.`,
+    init,
+  );
+}
+
+/** One sentence per refused certificate, naming the problem, Node's code, and the fix. */
+function tlsSentence(where: string, tls: TlsFailure, isProxy: boolean, trust: TrustAdvice): string {
+  const reach = `Could not reach ${where}: its TLS certificate`;
+  switch (tls.problem) {
+    case 'unknown_ca':
+      return `${reach} is signed by a certificate authority that is not trusted here (${tls.code}). If it is your organisation's own authority, ${trust("that authority's certificate")}.`;
+    case 'self_signed':
+      return `${reach} is self-signed (${tls.code}). If you trust that server, ${trust('its certificate')}.`;
+    case 'expired':
+      return `${reach} has expired (${tls.code}). Its owner must renew it; if it should still be valid, check this computer's date and time.`;
+    case 'not_yet_valid':
+      return `${reach} is not valid yet (${tls.code}): check this computer's date and time.`;
+    case 'wrong_host': {
+      const url = isProxy ? 'proxy URL' : 'base URL';
+      return tls.names
+        ? `${reach} is for other host names: ${shorten(tls.names, 120)} (${tls.code}). Use a ${url} with one of them.`
+        : `${reach} is for other host names (${tls.code}). Use a ${url} with a name the certificate lists.`;
+    }
+  }
 }
 
 function describeNetworkCode(code: string): string {
@@ -295,11 +368,6 @@ function describeNetworkCode(code: string): string {
     case 'ETIMEDOUT':
     case 'UND_ERR_CONNECT_TIMEOUT':
       return 'connecting timed out';
-    case 'CERT_HAS_EXPIRED':
-    case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
-    case 'SELF_SIGNED_CERT_IN_CHAIN':
-    case 'DEPTH_ZERO_SELF_SIGNED_CERT':
-      return `the TLS certificate was not accepted (${code})`;
     default:
       return code;
   }

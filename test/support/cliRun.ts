@@ -67,6 +67,41 @@ export async function runCliMerged(
   }
 }
 
+/** Whether process `pid` watches its fd 0 (standard input) in an epoll set, i.e. libuv is reading it (Linux). */
+function watchesStdin(pid: number): boolean {
+  for (const fd of fs.readdirSync(`/proc/${pid}/fd`)) {
+    let target: string;
+    try {
+      target = fs.readlinkSync(`/proc/${pid}/fd/${fd}`);
+    } catch {
+      continue; // closed meanwhile
+    }
+    if (
+      target === 'anon_inode:[eventpoll]' &&
+      /^tfd:\s+0\s/m.test(fs.readFileSync(`/proc/${pid}/fdinfo/${fd}`, 'utf8'))
+    )
+      return true;
+  }
+  return false;
+}
+
+/**
+ * Waits (at most `timeoutMs`) until the client reads its standard input, so a signal sent then finds it waiting for
+ * the prompt rather than still starting (which takes longer than a fixed sleep on a loaded machine). Without
+ * /proc (not Linux) it waits 300 ms.
+ */
+export async function untilReadingStdin(pid: number, timeoutMs = 10_000): Promise<void> {
+  if (!fs.existsSync(`/proc/${pid}/fd`)) {
+    await new Promise((r) => setTimeout(r, 300));
+    return;
+  }
+  const deadline = Date.now() + timeoutMs;
+  while (!watchesStdin(pid)) {
+    if (Date.now() > deadline) throw new Error(`the client did not read its standard input within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 /** Starts the client with three pipes and leaves it to the test (signals, paused reading). */
 export function spawnCli(args: string[], env: Record<string, string>): ChildProcessWithoutNullStreams {
   return spawn(process.execPath, [CLI, ...args], { env: childEnv(env), stdio: ['pipe', 'pipe', 'pipe'] });

@@ -4,7 +4,8 @@
  * chosen or random byte boundaries, delayed, stalled, cut, and can answer any status, headers and body.
  */
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import * as https from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
 
 export interface RecordedRequest {
   method: string;
@@ -276,21 +277,24 @@ export class FakeServer {
   readonly requests: RecordedRequest[] = [];
   private readonly queues = new Map<string, Responder[]>();
   private readonly defaults = new Map<string, Responder>();
-  private readonly sockets = new Set<import('node:net').Socket>();
+  private readonly sockets = new Set<Socket>();
 
   private constructor(
-    private readonly server: http.Server,
+    private readonly server: http.Server | https.Server,
     readonly port: number,
+    private readonly protocol: 'http' | 'https',
   ) {}
 
-  /** Starts on 127.0.0.1 with a free port. */
-  static async start(): Promise<FakeServer> {
-    const server = http.createServer();
+  /** Starts on 127.0.0.1 with a free port; with `tls` (a PEM certificate and key) it speaks HTTPS. */
+  static async start(options: { tls?: { cert: string; key: string } } = {}): Promise<FakeServer> {
+    const server = options.tls
+      ? https.createServer({ cert: options.tls.cert, key: options.tls.key })
+      : http.createServer();
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(0, '127.0.0.1', () => resolve());
     });
-    const fake = new FakeServer(server, (server.address() as AddressInfo).port);
+    const fake = new FakeServer(server, (server.address() as AddressInfo).port, options.tls ? 'https' : 'http');
     server.on(
       'request',
       (req: http.IncomingMessage, res: http.ServerResponse) =>
@@ -299,7 +303,7 @@ export class FakeServer {
           if (!req.socket.destroyed) throw e;
         }),
     );
-    server.on('connection', (s) => {
+    server.on('connection', (s: Socket) => {
       fake.sockets.add(s);
       s.on('close', () => fake.sockets.delete(s));
     });
@@ -311,7 +315,7 @@ export class FakeServer {
 
   /** Base URL with /v1, as a user would configure it. */
   get baseUrl(): string {
-    return `http://127.0.0.1:${this.port}/v1`;
+    return `${this.protocol}://127.0.0.1:${this.port}/v1`;
   }
 
   /** Queues one reply for a route (`/chat/completions`, `/models`, `/usage/credits`). */

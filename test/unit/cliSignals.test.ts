@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { spawnCli, useCliServer } from '../support/cliRun';
+import { spawnCli, untilReadingStdin, useCliServer } from '../support/cliRun';
 import { sseReply } from '../support/fakeServer';
 
 const KEY = 'rcai-cli-test-key-0123456789';
@@ -98,7 +98,7 @@ describe('terminal client: Ctrl+C (real SIGINT to node dist/cli.js)', () => {
 
   it('--json: Ctrl+C while the prompt is awaited on stdin prints one cancelled object and sends nothing', async () => {
     const run = start(['--json']); // stdin stays open: the client waits for a prompt
-    await sleep(300);
+    await untilReadingStdin(run.child.pid ?? 0);
     run.child.kill('SIGINT');
     const { code } = await within(run.end, 5000, 'the client exits');
     assert.equal(code, 130);
