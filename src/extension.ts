@@ -34,10 +34,24 @@ export function activate(context: vscode.ExtensionContext): ArceeExtensionApi {
   const log = new Log(vscode.window.createOutputChannel('Arcee', { log: true }));
   const keys = new KeyStore(context.secrets);
   // The client (with the stream parser) is loaded with the features, on the first request.
-  const service = new ArceeService(keys, log, context.globalState, (config) => new (features().ArceeClient)(config));
-  const keyImported = importStartKey(keys, log).catch((e: unknown) =>
-    log.warn(`ARCEE_API_KEY from npm start was not stored: ${e instanceof Error ? e.message : String(e)}`),
+  const service = new ArceeService(
+    keys,
+    log,
+    context.globalState,
+    (config) => new (features().ArceeClient)(config),
+    context.workspaceState,
   );
+  // 1.x's one key moves to the origin of the user's own server, then npm start's key is stored for it; reads wait.
+  const keyImported = keys
+    .migrateLegacyKey(service.userKeyOrigin)
+    .then(
+      (moved) => moved && log.info('The API key of Arcee 1.x is now bound to the server it was entered for.'),
+      (e: unknown) => log.warn(`The 1.x API key was not moved: ${e instanceof Error ? e.message : String(e)}`),
+    )
+    .then(() => importStartKey(keys, service.userKeyOrigin, log))
+    .catch((e: unknown) =>
+      log.warn(`ARCEE_API_KEY from npm start was not stored: ${e instanceof Error ? e.message : String(e)}`),
+    );
   keys.holdReadsUntil(keyImported);
   const store = new Lazy<ConversationStore>(() => {
     const { ConversationStore, storeFilesAt } = features();

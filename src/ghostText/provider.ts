@@ -35,7 +35,7 @@ export class GhostTextProvider implements vscode.InlineCompletionItemProvider, v
 
   private async makeStreamer(): Promise<ChatStreamer | undefined> {
     // No prompt for a key while typing: a missing key pauses completions with one status-bar message instead.
-    if (needsKey(this.service.settings.baseUrl) && !(await this.service.keys.get())) {
+    if (needsKey(this.service.settings.baseUrl) && !(await this.service.key())) {
       throw new ArceeError(
         'auth',
         'No Arcee API key is set. Run "Arcee: Set API Key", or set a local server with "Arcee: Set Server URL…".',

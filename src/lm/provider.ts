@@ -18,7 +18,8 @@ export function canReportThinking(): boolean {
 /** What the provider needs of `ArceeService` (narrow, so a test can drive the provider directly). */
 export interface LmBackend {
   readonly settings: { readonly baseUrl: string };
-  readonly keys: { get(): Promise<string | undefined> };
+  /** The key entered for the server in use. */
+  key(): Promise<string | undefined>;
   readonly log: { info(message: string): void; warn(message: string): void };
   readonly onDidChange: vscode.Event<void>;
   client(options: { askForKey?: boolean }): Promise<ArceeClient | undefined>;
@@ -72,7 +73,7 @@ export class ArceeChatProvider extends Disposable implements vscode.LanguageMode
     const { signal, dispose } = signalFromToken(token);
     try {
       // Silent resolution must not prompt; without a key Arcee's own server has nothing to list yet.
-      if (options.silent && needsKey(this.service.settings.baseUrl) && !(await this.service.keys.get())) return [];
+      if (options.silent && needsKey(this.service.settings.baseUrl) && !(await this.service.key())) return [];
       const { models } = await this.service.models({ signal, askForKey: !options.silent });
       return models.map(modelInformation);
     } catch (e) {

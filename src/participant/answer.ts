@@ -141,7 +141,7 @@ export class ParticipantAnswers {
       }
 
       // The chat does not pop up a key prompt of its own: it says what is missing and offers the command.
-      if (needsKey(this.service.settings.baseUrl) && !(await this.service.keys.get())) {
+      if (needsKey(this.service.settings.baseUrl) && !(await this.service.key())) {
         throw new ArceeError('auth', 'No Arcee API key is set. Set one with "Arcee: Set API Key", then ask again.');
       }
       const client = await this.service.client({ askForKey: false });

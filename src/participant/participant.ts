@@ -15,7 +15,8 @@ import type { ParticipantCommand } from './plan';
 /** What the participant needs of `ArceeService` (narrow, so tests can see what it uses). */
 export interface ParticipantBackend {
   readonly settings: { readonly baseUrl: string; readonly model: string };
-  readonly keys: { get(): Promise<string | undefined> };
+  /** The key entered for the server in use. */
+  key(): Promise<string | undefined>;
   readonly log: { info(message: string): void; warn(message: string): void; error(message: string): void };
   client(options: { askForKey?: boolean }): Promise<ArceeClient | undefined>;
   request(messages: ChatMessage[], overrides?: Partial<ChatRequest>): ChatRequest;

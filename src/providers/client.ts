@@ -34,10 +34,15 @@ import {
   type TimeoutLimit,
 } from './transport';
 import { resolveEndpoints, type Endpoints } from './url';
+import { isSameOrigin, keyOrigin } from './origin';
 
 export { buildBody } from './transport';
 export type { ClientConfig, ClientLogger, RequestOptions } from './clientConfig';
 export { DEFAULT_FIRST_BYTE_TIMEOUT_MS, DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS } from './clientConfig';
+
+/** Redirects fetch would follow; the client follows them itself, within the key's origin only. */
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 5;
 
 interface OpenResponse {
   response: Response;
@@ -54,9 +59,11 @@ export class ArceeClient {
   private readonly fetchImpl: typeof fetch;
   private readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   private readonly now: () => number;
+  private readonly keyOrigin: string;
 
   constructor(private readonly config: ClientConfig) {
     this.endpoints = resolveEndpoints(config.baseUrl);
+    this.keyOrigin = config.keyOrigin ?? keyOrigin(config.baseUrl);
     this.retry = new RetryPolicy(config.retry, config.random);
     this.timeouts = resolveTimeouts(config);
     this.fetchImpl = config.fetch ?? ((input, init) => fetch(input, init));
@@ -90,7 +97,8 @@ export class ArceeClient {
     return Number.isFinite(n) ? n : null;
   }
 
-  private headers(stream: boolean, hasBody: boolean): Record<string, string> {
+  /** The headers for a request to `url`: the key only when `url` is on the key's own origin. */
+  private headers(url: string, stream: boolean, hasBody: boolean): Record<string, string> {
     const h: Record<string, string> = {
       Accept: stream ? 'text/event-stream, application/json' : 'application/json',
       'User-Agent': this.config.userAgent ?? 'arcee-vscode',
@@ -98,7 +106,7 @@ export class ArceeClient {
     if (hasBody) h['Content-Type'] = 'application/json';
     for (const [k, v] of Object.entries(this.config.headers ?? {})) h[k] = v;
     const key = this.config.apiKey?.trim();
-    if (key) h.Authorization = `Bearer ${key}`;
+    if (key && isSameOrigin(url, this.keyOrigin)) h.Authorization = `Bearer ${key}`;
     return h;
   }
 
@@ -130,12 +138,7 @@ export class ArceeClient {
       const started = this.now();
       let error: ArceeError;
       try {
-        const response = await this.fetchImpl(url, {
-          method: init.method,
-          headers: this.headers(init.stream, init.body !== undefined),
-          body: init.body,
-          signal: controller.signal,
-        });
+        const response = await this.fetchFollowingSameOrigin(url, init, controller.signal);
         if (response.ok) {
           this.log(
             'debug',
@@ -173,6 +176,46 @@ export class ArceeClient {
         `retrying in ${delay} ms (attempt ${attempt + 1} of ${this.retry.maxAttempts}) after ${error.kind}`,
       );
       await this.sleep(delay, signal);
+    }
+  }
+
+  /**
+   * fetch, following redirects only within the key's origin (at most MAX_REDIRECTS). fetch would follow one to
+   * any server, with the body (the user's code); a redirect elsewhere is refused with a sentence instead.
+   */
+  private async fetchFollowingSameOrigin(
+    url: string,
+    init: { method: string; body?: string; stream: boolean },
+    signal: AbortSignal,
+  ): Promise<Response> {
+    let target = url;
+    for (let hop = 0; ; hop++) {
+      const response = await this.fetchImpl(target, {
+        method: init.method,
+        headers: this.headers(target, init.stream, init.body !== undefined),
+        body: init.body,
+        signal,
+        redirect: 'manual',
+      });
+      const location = REDIRECT_STATUSES.has(response.status) ? response.headers.get('location') : null;
+      if (!location) return response;
+      await response.body?.cancel().catch(() => undefined);
+      let next: URL;
+      try {
+        next = new URL(location, target);
+      } catch {
+        throw new ArceeError('bad_request', `${this.endpoints.host} redirected to an address that is not a URL.`);
+      }
+      if (next.origin !== this.keyOrigin) {
+        throw new ArceeError(
+          'bad_request',
+          `${this.endpoints.host} redirected the request to ${next.origin}, another server. Requests and the key ` +
+            `go only to the server you set; if ${next.origin} is the right one, set it as the server URL.`,
+        );
+      }
+      if (hop + 1 >= MAX_REDIRECTS)
+        throw new ArceeError('bad_request', `${this.endpoints.host} redirected more than ${MAX_REDIRECTS} times.`);
+      target = next.toString();
     }
   }
 

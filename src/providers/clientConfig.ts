@@ -15,6 +15,11 @@ export interface ClientConfig {
   baseUrl: string;
   /** Empty for servers that need no key (a local llama.cpp). */
   apiKey?: string;
+  /**
+   * The origin (scheme, host and port) the key was entered for; the key goes to no other, not even on a redirect.
+   * Default: the base URL's origin.
+   */
+  keyOrigin?: string;
   headers?: Record<string, string>;
   /** From sending the request to the first byte of the answer. */
   firstByteTimeoutMs?: number;

@@ -15,21 +15,31 @@ export class KeyringError extends Error {
   readonly [KEYRING_ERROR] = true;
 }
 
+/** The SecretStorage id of the key for `origin`. */
+export function secretIdFor(origin: string): string {
+  return `${KeyStore.SECRET_PREFIX}${origin}`;
+}
+
 /**
- * The API key, kept only in VS Code's SecretStorage (the OS keyring). Keys are trimmed; `onDidChange` fires
- * for changes made in this window and in others (SecretStorage syncs them).
+ * API keys, kept only in VS Code's SecretStorage (the OS keyring), each under the origin (scheme, host and port,
+ * see config/origin.ts) of the server it was entered for: a key is only ever read for its own server. Keys are
+ * trimmed; `onDidChange` fires with the origin for changes made in this window and in others (SecretStorage
+ * syncs them).
  */
 export class KeyStore implements vscode.Disposable {
-  static readonly SECRET_ID = 'arcee.apiKey';
-  private readonly emitter = new vscode.EventEmitter<void>();
+  /** Where 1.x kept its one key; moved to its server's origin by `migrateLegacyKey`. */
+  static readonly LEGACY_SECRET_ID = 'arcee.apiKey';
+  static readonly SECRET_PREFIX = 'arcee.apiKey@';
+  private readonly emitter = new vscode.EventEmitter<string>();
+  /** Fires with the origin whose key changed. */
   readonly onDidChange = this.emitter.event;
   private readonly subscription: vscode.Disposable;
-  /** Reads wait for this: a key still being imported at start-up is not read as missing. */
+  /** Reads wait for this: a key still being imported or migrated at start-up is not read as missing. */
   private importing: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly secrets: vscode.SecretStorage) {
     this.subscription = secrets.onDidChange((e) => {
-      if (e.key === KeyStore.SECRET_ID) this.emitter.fire();
+      if (e.key.startsWith(KeyStore.SECRET_PREFIX)) this.emitter.fire(e.key.slice(KeyStore.SECRET_PREFIX.length));
     });
   }
 
@@ -43,31 +53,50 @@ export class KeyStore implements vscode.Disposable {
     this.importing = Promise.all([this.importing, pending.then(noop, noop)]);
   }
 
-  async get(): Promise<string | undefined> {
+  /** The key entered for `origin`, if any. */
+  async get(origin: string): Promise<string | undefined> {
     await this.importing;
     try {
-      const v = await this.secrets.get(KeyStore.SECRET_ID);
+      const v = await this.secrets.get(secretIdFor(origin));
       return v?.trim() || undefined;
     } catch (e) {
       throw keyringError('read', e);
     }
   }
 
-  async set(key: string): Promise<void> {
+  async set(origin: string, key: string): Promise<void> {
     const k = key.trim();
     if (!k) throw new Error('The API key is empty.');
     try {
-      await this.secrets.store(KeyStore.SECRET_ID, k);
+      await this.secrets.store(secretIdFor(origin), k);
     } catch (e) {
       throw keyringError('save', e);
     }
   }
 
-  async clear(): Promise<void> {
+  async clear(origin: string): Promise<void> {
     try {
-      await this.secrets.delete(KeyStore.SECRET_ID);
+      await this.secrets.delete(secretIdFor(origin));
     } catch (e) {
       throw keyringError('remove', e);
+    }
+  }
+
+  /**
+   * 1.x kept one key under `arcee.apiKey`, sent to whatever `arcee.baseUrl` said. It moves to `origin`, the
+   * origin of the user's own base URL (the default one when unset), so nobody re-enters it; a key already
+   * stored for that origin wins. The old entry is then deleted, so no copy is left that could go elsewhere.
+   * Resolves true when a key was moved.
+   */
+  async migrateLegacyKey(origin: string): Promise<boolean> {
+    try {
+      const legacy = (await this.secrets.get(KeyStore.LEGACY_SECRET_ID))?.trim();
+      if (!legacy) return false;
+      if (!(await this.secrets.get(secretIdFor(origin)))?.trim()) await this.secrets.store(secretIdFor(origin), legacy);
+      await this.secrets.delete(KeyStore.LEGACY_SECRET_ID);
+      return true;
+    } catch (e) {
+      throw keyringError('move', e);
     }
   }
 

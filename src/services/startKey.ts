@@ -7,10 +7,15 @@ export const START_KEY_FILE_ENV = 'ARCEE_START_KEY_FILE';
 
 /**
  * `ARCEE_API_KEY=… npm start`: the start script writes the key to a private file and names it here; the key
- * goes into SecretStorage and the file is deleted, so the key is never in a setting, a log or the environment
+ * goes into SecretStorage for `origin` (the user's server) and the file is deleted, so the key is never in a setting, a log or the environment
  * of the window's terminals.
  */
-export async function importStartKey(keys: KeyStore, log: Log, env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
+export async function importStartKey(
+  keys: KeyStore,
+  origin: string,
+  log: Log,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<boolean> {
   const file = env[START_KEY_FILE_ENV];
   if (!file) return false;
   delete env[START_KEY_FILE_ENV];
@@ -24,7 +29,7 @@ export async function importStartKey(keys: KeyStore, log: Log, env: NodeJS.Proce
     await Promise.resolve(vscode.workspace.fs.delete(uri)).catch(() => undefined);
   }
   if (!key) return false;
-  await keys.set(key);
+  await keys.set(origin, key);
   log.info('API key from ARCEE_API_KEY (npm start) stored in SecretStorage');
   return true;
 }

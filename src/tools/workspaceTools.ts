@@ -18,6 +18,7 @@ import {
   type ToolArgs,
 } from './definitions';
 import type { SearchHit, SearchJob } from './searchWorker';
+import { settingValue } from '../config/trust';
 
 const MAX_READ_BYTES = 2_000_000;
 
@@ -239,12 +240,18 @@ export interface ToolSettings {
   maxRounds: number;
 }
 
+/**
+ * The chat's tool settings, by where they come from (config/trust.ts): in Restricted Mode the tools are off, and
+ * only the user's own settings may turn on auto-approval.
+ */
 export function readToolSettings(): ToolSettings {
   const c = vscode.workspace.getConfiguration('arcee.chatTools');
-  const rounds = c.get<unknown>('maxRounds');
+  const trusted = vscode.workspace.isTrusted;
+  const get = (key: string): unknown => settingValue(`chatTools.${key}`, c.inspect(key), c.get(key), trusted).value;
+  const rounds = get('maxRounds');
   return {
-    enabled: c.get<unknown>('enabled') !== false,
-    autoApprove: c.get<unknown>('autoApprove') === true,
+    enabled: trusted && get('enabled') !== false,
+    autoApprove: get('autoApprove') === true,
     maxRounds: typeof rounds === 'number' && Number.isInteger(rounds) && rounds >= 1 ? Math.min(rounds, 20) : 5,
   };
 }

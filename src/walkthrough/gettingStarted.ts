@@ -83,7 +83,7 @@ export class GettingStarted extends Disposable {
 
   private async hasKey(): Promise<boolean> {
     try {
-      return Boolean(await this.service.keys.get());
+      return Boolean(await this.service.key());
     } catch {
       return false; // No keyring: the key step stays open, and the key commands say why.
     }

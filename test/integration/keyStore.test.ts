@@ -32,7 +32,13 @@ function memorySecrets(): vscode.SecretStorage & { values: Map<string, string> }
 describe('KeyStore', () => {
   it('says what to do when the OS keyring is missing', async () => {
     const keys = new KeyStore(brokenSecrets());
-    for (const op of [() => keys.set('rcai-x'), () => keys.get(), () => keys.clear()]) {
+    const o = 'https://api.arcee.ai';
+    for (const op of [
+      () => keys.set(o, 'rcai-x'),
+      () => keys.get(o),
+      () => keys.clear(o),
+      () => keys.migrateLegacyKey(o),
+    ]) {
       await assert.rejects(
         op(),
         (e: unknown) =>
@@ -45,34 +51,61 @@ describe('KeyStore', () => {
     keys.dispose();
   });
 
-  it('trims, namespaces the secret, and fires onDidChange only for its own key', async () => {
+  it('keeps each key under its origin, trims it, and fires onDidChange with the origin for its own keys only', async () => {
     const secrets = memorySecrets();
     const keys = new KeyStore(secrets);
-    let changes = 0;
-    keys.onDidChange(() => changes++);
-    await keys.set('  rcai-abc  ');
-    assert.deepEqual([...secrets.values.entries()], [['arcee.apiKey', 'rcai-abc']]);
-    assert.equal(await keys.get(), 'rcai-abc');
+    const changes: string[] = [];
+    keys.onDidChange((origin) => changes.push(origin));
+    await keys.set('https://api.arcee.ai', '  rcai-abc  ');
+    await keys.set('http://127.0.0.1:8080', 'local-key');
+    assert.deepEqual(
+      [...secrets.values.entries()],
+      [
+        ['arcee.apiKey@https://api.arcee.ai', 'rcai-abc'],
+        ['arcee.apiKey@http://127.0.0.1:8080', 'local-key'],
+      ],
+    );
+    assert.equal(await keys.get('https://api.arcee.ai'), 'rcai-abc');
+    assert.equal(await keys.get('http://127.0.0.1:8080'), 'local-key');
+    assert.equal(await keys.get('http://localhost:8080'), undefined, 'localhost is another origin');
     await secrets.store('other.extension.key', 'x');
-    await keys.clear();
-    assert.equal(await keys.get(), undefined);
-    assert.equal(changes, 2);
-    await assert.rejects(keys.set('   '), /empty/);
+    await keys.clear('https://api.arcee.ai');
+    assert.equal(await keys.get('https://api.arcee.ai'), undefined);
+    assert.equal(await keys.get('http://127.0.0.1:8080'), 'local-key');
+    assert.deepEqual(changes, ['https://api.arcee.ai', 'http://127.0.0.1:8080', 'https://api.arcee.ai']);
+    await assert.rejects(keys.set('https://api.arcee.ai', '   '), /empty/);
+    keys.dispose();
+  });
+
+  it("moves 1.x's key to the origin it was used with, deletes the old entry, and never overwrites a newer key", async () => {
+    const secrets = memorySecrets();
+    await secrets.store(KeyStore.LEGACY_SECRET_ID, ' rcai-from-1.1.0 ');
+    const keys = new KeyStore(secrets);
+    assert.equal(await keys.migrateLegacyKey('http://127.0.0.1:9000'), true);
+    assert.equal(await keys.get('http://127.0.0.1:9000'), 'rcai-from-1.1.0');
+    assert.equal(secrets.values.has(KeyStore.LEGACY_SECRET_ID), false, 'no unbound copy is left');
+    assert.equal(await keys.migrateLegacyKey('http://127.0.0.1:9000'), false, 'nothing left to move');
+
+    await secrets.store(KeyStore.LEGACY_SECRET_ID, 'rcai-stale');
+    assert.equal(await keys.migrateLegacyKey('http://127.0.0.1:9000'), true);
+    assert.equal(await keys.get('http://127.0.0.1:9000'), 'rcai-from-1.1.0', 'a key already bound wins');
+    assert.equal(secrets.values.has(KeyStore.LEGACY_SECRET_ID), false);
     keys.dispose();
   });
 
   it('a read made while the start-up key is still being stored waits for it, and a failed import holds nothing', async () => {
     const keys = new KeyStore(memorySecrets());
+    const o = 'https://api.arcee.ai';
     let release: () => void = () => undefined;
-    const imported = new Promise<void>((resolve) => (release = resolve)).then(() => keys.set('rcai-from-npm-start'));
+    const imported = new Promise<void>((resolve) => (release = resolve)).then(() => keys.set(o, 'rcai-from-npm-start'));
     keys.holdReadsUntil(imported);
     // A command run in the window's first moments reads the key before the import has stored it.
-    const early = keys.get();
+    const early = keys.get(o);
     await new Promise((resolve) => setTimeout(resolve, 20));
     release();
     assert.equal(await early, 'rcai-from-npm-start');
     keys.holdReadsUntil(Promise.reject(new Error('the key file was unreadable')));
-    assert.equal(await keys.get(), 'rcai-from-npm-start');
+    assert.equal(await keys.get(o), 'rcai-from-npm-start');
     keys.dispose();
   });
 });

@@ -8,7 +8,7 @@ export function directBackend(baseUrl: string): { backend: LmBackend; logged: st
   const logged: string[] = [];
   const backend: LmBackend = {
     settings: { baseUrl },
-    keys: { get: () => Promise.resolve(undefined) },
+    key: () => Promise.resolve(undefined),
     log: { info: (m) => logged.push(`info: ${m}`), warn: (m) => logged.push(`warn: ${m}`) },
     onDidChange: new vscode.EventEmitter<void>().event,
     client: () => Promise.resolve(new ArceeClient({ baseUrl, retry: { maxAttempts: 1 } })),
