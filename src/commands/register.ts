@@ -26,11 +26,15 @@ export function registerModelCommands(service: ArceeService, status: ModelStatus
   );
 }
 
-/** `Arcee: Set Server URL…` and `Arcee: Test Connection` (connection.ts), and `Arcee: Show Log`. */
+/**
+ * `Arcee: Set Server URL…` and `Arcee: Test Connection` (connection.ts), `Arcee: Show Log`, and `Arcee: Choose
+ * Server for This Workspace…` (ArceeService).
+ */
 export function registerConnectionCommands(service: ArceeService): vscode.Disposable {
   return vscode.Disposable.from(
     registerCommandsLazily(['arcee.setBaseUrl', 'arcee.testConnection'], () => features().connectionCommands(service)),
     vscode.commands.registerCommand('arcee.showLog', () => service.log.show()),
+    vscode.commands.registerCommand('arcee.chooseWorkspaceServer', () => service.chooseWorkspaceServer()),
   );
 }
 

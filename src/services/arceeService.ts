@@ -220,6 +220,19 @@ export class ArceeService extends Disposable {
     });
   }
 
+  /**
+   * `Arcee: Choose Server for This Workspace…`: asks again about the server the workspace's settings name (to
+   * change an earlier answer), or says that they name none.
+   */
+  chooseWorkspaceServer(): void {
+    const ws = this.choice.workspace;
+    if (ws) this.workspaceServers.ask(ws.origin, ws.baseUrl, this.choice.userBaseUrl, { again: true });
+    else
+      void vscode.window.showInformationMessage(
+        `This workspace's settings name no other server; requests go to ${originHost(this.keyOrigin)}.`,
+      );
+  }
+
   /** Reports a milestone: a first answer in the chat, a selection command sent, VS Code's Chat answered. */
   reached(milestone: Milestone): void {
     this.milestones.fire(milestone);

@@ -44,11 +44,11 @@ export class WorkspaceServers extends Disposable {
   }
 
   /**
-   * Asks whether to send requests to the workspace's server, unless this window already asked. Does not wait for
-   * the answer: nothing goes to that server until the user says "Use It".
+   * Asks whether to send requests to the workspace's server, unless this window already asked (`again`: the user
+   * asked to choose again). Does not wait for the answer: nothing goes to that server until the user says "Use It".
    */
-  ask(origin: string, workspaceBaseUrl: string, userBaseUrl: string): void {
-    if (this.asked.has(origin)) return;
+  ask(origin: string, workspaceBaseUrl: string, userBaseUrl: string, options: { again?: boolean } = {}): void {
+    if (this.asked.has(origin) && !options.again) return;
     this.asked.add(origin);
     this.log.info(`The workspace settings name another server (${origin}); asking before any request goes there.`);
     void vscode.window

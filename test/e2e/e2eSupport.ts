@@ -27,6 +27,10 @@ export interface WorkbenchOptions {
   port?: number;
   /** Write `userSettings` as they are, without the tests' defaults (as `npm start` writes its profile's). */
   exactSettings?: boolean;
+  /** Open the workspace untrusted, in Restricted Mode (Workspace Trust on, the folder never trusted). */
+  restrictedMode?: boolean;
+  /** Symbolic links to make in the workspace folder: relative path → target (absolute, or relative to the link). */
+  symlinks?: Record<string, string>;
 }
 
 const artifactsDir = (): string => path.join(repoRoot(), 'test-artifacts', 'e2e');
@@ -53,6 +57,10 @@ export class Workbench {
       fs.mkdirSync(path.dirname(path.join(workspace, name)), { recursive: true });
       fs.writeFileSync(path.join(workspace, name), content);
     }
+    for (const [name, target] of Object.entries(options.symlinks ?? {})) {
+      fs.mkdirSync(path.dirname(path.join(workspace, name)), { recursive: true });
+      fs.symlinkSync(target, path.join(workspace, name));
+    }
     const vsix = options.vsix ?? process.env.ARCEE_E2E_VSIX;
     const unpacked = vscodeChoice() === 'newest';
     const server = await startCodeServer({
@@ -72,8 +80,16 @@ export class Workbench {
               'chat.disableAIFeatures': true,
               // Newer builds open an empty secondary side bar (Chat's home) that squeezes editors into inline diffs.
               'workbench.secondarySideBar.defaultVisibility': 'hidden',
+              ...(options.restrictedMode
+                ? {
+                    'security.workspace.trust.enabled': true,
+                    // The folder stays untrusted, with no start-up dialog: Restricted Mode until someone trusts it.
+                    'security.workspace.trust.startupPrompt': 'never',
+                  }
+                : {}),
               ...options.userSettings,
             },
+      workspaceTrust: options.restrictedMode,
       env: options.env,
       profileDir: options.profileDir,
       port: options.port,

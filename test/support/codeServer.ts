@@ -63,6 +63,11 @@ export function ensureCodeServer(): CodeServerInstall {
 export interface CodeServerOptions {
   /** The folder the workbench opens when the URL names none. */
   folder?: string;
+  /**
+   * Workspace Trust as a user has it: a folder opens in Restricted Mode until trusted. By default every folder is
+   * trusted (`--disable-workspace-trust`). Needs `security.workspace.trust.enabled` in the user settings.
+   */
+  workspaceTrust?: boolean;
   /** Written to the user settings.json before start (an object is serialised as JSON). */
   userSettings?: Record<string, unknown> | string;
   /** Extra environment for code-server; it reaches the extension host (and so the extension and its tests). */
@@ -239,7 +244,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
     'none',
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(options.workspaceTrust ? [] : ['--disable-workspace-trust']),
     ...profileArgs(dirs),
   ];
   if (options.folder) args.push(options.folder);
