@@ -3,7 +3,7 @@
  * setting), run, and given the result that goes back to the model. vscode-free; the controller injects the
  * approval prompt and the workspace tools.
  */
-import { describeToolCall } from '../tools/definitions';
+import { describeToolCall, type ToolPreflight } from '../tools/definitions';
 import type { ChatMessageView, ToolCallView } from '../webview/protocol';
 
 export type Decision = 'allow' | 'deny';
@@ -11,9 +11,15 @@ export type Decision = 'allow' | 'deny';
 export interface ToolTurnDeps {
   /** True when read-only tools may run without asking (read again before each call: "Always" changes it). */
   autoApprove(): boolean;
+  /**
+   * What is known of a call before anyone is asked: refused outright (a link out of the workspace), asked for
+   * even with auto-approval (a file that may hold secrets), where a symbolic link leads. Should not reject.
+   */
+  preflight(name: string, argumentsJson: string): Promise<ToolPreflight>;
   /** Shows the call as waiting and resolves with the user's answer. */
   approve(call: ToolCallView & { id: string }): Promise<Decision>;
-  run(name: string, argumentsJson: string, signal: AbortSignal): Promise<string>;
+  /** Runs an allowed call; `checked` is its preflight, which the run checks again. */
+  run(name: string, argumentsJson: string, signal: AbortSignal, checked: ToolPreflight): Promise<string>;
   /** Something about the calls changed: show it. */
   changed(): void;
   signal: AbortSignal;
@@ -74,8 +80,9 @@ function stopped(signal: AbortSignal): Promise<'stopped'> {
 }
 
 /**
- * Handles the calls of `m` in order. A denied or failed call still gets a result, so the model hears about
- * it; a stop answers every call left with STOPPED_RESULT. Never rejects.
+ * Handles the calls of `m` in order. A denied, refused or failed call still gets a result, so the model hears
+ * about it; a stop answers every call left with STOPPED_RESULT. A call the preflight refuses is not asked for
+ * and not run; one it flags (a file that may hold secrets) is asked for even with auto-approval. Never rejects.
  */
 export async function answerToolCalls(m: ChatMessageView, deps: ToolTurnDeps): Promise<void> {
   prepareToolCalls(m);
@@ -90,8 +97,32 @@ export async function answerToolCalls(m: ChatMessageView, deps: ToolTurnDeps): P
       c.result = STOPPED_RESULT;
       continue;
     }
+    let checked: ToolPreflight | 'stopped';
+    try {
+      checked = await Promise.race([deps.preflight(c.name, c.arguments), stopped(deps.signal)]);
+    } catch (e) {
+      c.status = 'error';
+      c.result = `Error: ${e instanceof Error ? e.message : String(e)}`;
+      deps.changed();
+      continue;
+    }
+    if (checked === 'stopped') {
+      c.status = 'denied';
+      c.result = STOPPED_RESULT;
+      deps.changed();
+      continue;
+    }
+    if (checked.path && checked.realPath) c.link = { path: checked.path, realPath: checked.realPath };
+    if (checked.refused) {
+      c.status = 'refused';
+      c.result = checked.refused;
+      deps.changed();
+      continue;
+    }
+    // A file that may hold secrets is asked for in every call, whatever arcee.chatTools.autoApprove says.
+    if (checked.needsApproval) c.askReason = checked.needsApproval;
     let decision: Decision | 'stopped' = 'allow';
-    if (!deps.autoApprove()) {
+    if (checked.needsApproval || !deps.autoApprove()) {
       c.status = 'pending';
       deps.changed();
       decision = await Promise.race([deps.approve(c), stopped(deps.signal)]);
@@ -105,7 +136,7 @@ export async function answerToolCalls(m: ChatMessageView, deps: ToolTurnDeps): P
     c.status = 'running';
     deps.changed();
     try {
-      c.result = await deps.run(c.name, c.arguments, deps.signal);
+      c.result = await deps.run(c.name, c.arguments, deps.signal, checked);
       c.status = 'done';
     } catch (e) {
       c.status = 'error';

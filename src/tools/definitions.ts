@@ -13,6 +13,21 @@ export type ToolArgs =
   | { name: 'search_text'; query: string; isRegex?: boolean; glob?: string; maxResults?: number }
   | { name: 'get_diagnostics'; path?: string };
 
+/**
+ * What is known about a call before the user is asked and before it runs (workspaceTools'
+ * preflightWorkspaceTool): the run checks the same things again and refuses when they changed.
+ */
+export interface ToolPreflight {
+  /** Refused without asking: the sentence the model gets as the result. */
+  refused?: string;
+  /** Why the user must allow this call even when tools run without asking (a file that may hold secrets). */
+  needsApproval?: string;
+  /** Set when a symbolic link leads elsewhere in the workspace: the path the call names… */
+  path?: string;
+  /** …and the workspace path of the file it really reads. */
+  realPath?: string;
+}
+
 /** What a tool may send back: a model's context is precious, and a whole repository is not an answer. */
 export const LIMITS = {
   readLines: 400,

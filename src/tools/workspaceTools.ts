@@ -8,99 +8,28 @@ import {
   compileQuery,
   formatDiagnostics,
   LIMITS,
-  looksBinary,
   numberedLines,
   parseToolArgs,
-  safeRelativePath,
   searchLines,
   truncateResult,
   type DiagnosticLine,
   type ToolArgs,
+  type ToolPreflight,
 } from './definitions';
 import type { SearchHit, SearchJob } from './searchWorker';
 import { settingValue } from '../config/trust';
-
-const MAX_READ_BYTES = 2_000_000;
-
-function throwIfAborted(signal: AbortSignal): void {
-  if (signal.aborted) throw new Error('Stopped.');
-}
-
-function folders(): readonly vscode.WorkspaceFolder[] {
-  const f = vscode.workspace.workspaceFolders ?? [];
-  if (!f.length) throw new Error('No folder is open in VS Code, so there are no workspace files to use.');
-  return f;
-}
-
-function relative(uri: vscode.Uri): string {
-  return vscode.workspace.asRelativePath(uri, (vscode.workspace.workspaceFolders?.length ?? 0) > 1);
-}
-
-/** The file `path` names in the first folder that has it (a multi-root path may start with its folder's name). */
-async function resolveFile(path: string): Promise<vscode.Uri> {
-  const rel = safeRelativePath(path);
-  const all = folders();
-  const candidates: vscode.Uri[] = [];
-  const [head, ...rest] = rel.split('/');
-  for (const f of all)
-    if (all.length > 1 && f.name === head && rest.length) candidates.push(vscode.Uri.joinPath(f.uri, ...rest));
-  for (const f of all) candidates.push(vscode.Uri.joinPath(f.uri, rel));
-  for (const uri of candidates) {
-    try {
-      const stat = await vscode.workspace.fs.stat(uri);
-      if (stat.type & vscode.FileType.Directory)
-        throw new Error(`"${path}" is a folder; use list_files to see what it holds.`);
-      return uri;
-    } catch (e) {
-      if (e instanceof Error && e.message.includes('is a folder')) throw e;
-    }
-  }
-  throw new Error(`There is no file "${path}" in the workspace. Use list_files to find the right path.`);
-}
-
-/** The file's text: the editor's (unsaved changes included) when open, else the disk's. */
-async function readText(uri: vscode.Uri): Promise<string> {
-  const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-  if (open) return open.getText();
-  const stat = await vscode.workspace.fs.stat(uri);
-  if (stat.size > MAX_READ_BYTES)
-    throw new Error(`${relative(uri)} is ${(stat.size / 1e6).toFixed(1)} MB, too large to read whole.`);
-  const bytes = await vscode.workspace.fs.readFile(uri);
-  if (looksBinary(bytes)) throw new Error(`${relative(uri)} is a binary file.`);
-  return new TextDecoder().decode(bytes);
-}
-
-/** `files.exclude` and `search.exclude` (node_modules, build output…) as one glob for findFiles. */
-function excludeGlob(): string | undefined {
-  const globs = new Set<string>();
-  for (const section of ['files', 'search']) {
-    const map = vscode.workspace.getConfiguration(section).get<Record<string, unknown>>('exclude') ?? {};
-    for (const [glob, on] of Object.entries(map)) if (on === true) globs.add(glob);
-  }
-  return globs.size ? `{${[...globs].join(',')}}` : undefined;
-}
-
-async function findFiles(glob: string | undefined, max: number, signal: AbortSignal): Promise<vscode.Uri[]> {
-  const cts = new vscode.CancellationTokenSource();
-  const onAbort = (): void => cts.cancel();
-  signal.addEventListener('abort', onAbort);
-  try {
-    const include = glob?.trim() || '**/*';
-    const exclude = excludeGlob();
-    const found: vscode.Uri[] = [];
-    for (const f of folders()) {
-      const left = max - found.length;
-      if (left <= 0) break;
-      found.push(
-        ...(await vscode.workspace.findFiles(new vscode.RelativePattern(f, include), exclude, left, cts.token)),
-      );
-    }
-    return found.sort((a, b) => relative(a).localeCompare(relative(b)));
-  } finally {
-    signal.removeEventListener('abort', onAbort);
-    cts.dispose();
-  }
-}
+import {
+  checkedFile,
+  checkTarget,
+  findFiles,
+  inspectPath,
+  keepInside,
+  outsideNote,
+  readText,
+  relative,
+  throwIfAborted,
+  type Target,
+} from './workspaceFiles';
 
 const SEVERITY: DiagnosticLine['severity'][] = ['error', 'warning', 'info', 'hint'];
 
@@ -142,37 +71,47 @@ function searchInWorker(job: SearchJob, signal: AbortSignal): Promise<SearchHit[
   });
 }
 
-async function run(a: ToolArgs, signal: AbortSignal): Promise<string> {
+async function run(a: ToolArgs, signal: AbortSignal, checked: ToolPreflight | undefined): Promise<string> {
   switch (a.name) {
     case 'read_file': {
-      const uri = await resolveFile(a.path);
+      const uri = await checkedFile(a.path, checked);
       const text = await readText(uri);
       return `${relative(uri)}:\n${numberedLines(text, a.startLine ?? 1, a.endLine)}`;
     }
     case 'list_files': {
       const max = a.maxResults ?? LIMITS.listFiles;
-      const files = await findFiles(a.glob, max + 1, signal);
-      if (!files.length) return `No files match ${a.glob ?? '**/*'}.`;
-      const shown = files.slice(0, max).map(relative);
-      return files.length > max ? `${shown.join('\n')}\n… (more files match; narrow the glob)` : shown.join('\n');
+      const found = await findFiles(a.glob, max + 1, signal);
+      const files = found.files.map((f) => f.path);
+      const note = outsideNote(found.outside);
+      if (!files.length) return [`No files match ${a.glob ?? '**/*'}.`, note].filter(Boolean).join('\n');
+      const shown = files.slice(0, max);
+      return [...shown, files.length > max ? '… (more files match; narrow the glob)' : '', note]
+        .filter(Boolean)
+        .join('\n');
     }
     case 'search_text': {
       const re = compileQuery(a.query, a.isRegex === true);
       const max = a.maxResults ?? LIMITS.searchResults;
-      const uris = await findFiles(a.glob, LIMITS.searchFiles, signal);
+      const found = await findFiles(a.glob, LIMITS.searchFiles, signal);
       const files: { path: string; text: string }[] = [];
       let skipped = 0;
+      let secrets = 0;
       let chars = 0;
-      for (const uri of uris) {
+      for (const f of found.files) {
         throwIfAborted(signal);
+        // A search must not show a line of a secret: those files are read only by read_file, when allowed.
+        if (f.secret) {
+          secrets++;
+          continue;
+        }
         if (chars > LIMITS.searchTotalChars) {
           skipped++;
           continue;
         }
         try {
-          const text = await readText(uri);
+          const text = await readText(f.uri);
           chars += text.length;
-          files.push({ path: relative(uri), text });
+          files.push({ path: f.path, text });
         } catch {
           skipped++;
         }
@@ -188,28 +127,46 @@ async function run(a: ToolArgs, signal: AbortSignal): Promise<string> {
         : `No matches for ${a.isRegex ? `/${a.query}/` : `"${a.query}"`} in ${files.length} files.`;
       const notes = [
         hits.length >= max ? `(stopped at ${max} matches)` : '',
-        uris.length >= LIMITS.searchFiles
+        found.files.length + found.outside >= LIMITS.searchFiles
           ? `(searched the first ${LIMITS.searchFiles} files only; narrow the glob)`
           : '',
         skipped
           ? `(${skipped} binary or very large files skipped, or past ${LIMITS.searchTotalChars / 1e6} M characters in all)`
           : '',
+        secrets
+          ? `(${secrets} ${secrets === 1 ? 'file' : 'files'} that may hold secrets not searched; read_file asks the user for one of them)`
+          : '',
+        outsideNote(found.outside),
       ].filter(Boolean);
       return [head, ...notes].join('\n');
     }
     case 'get_diagnostics': {
-      let entries: [vscode.Uri, readonly vscode.Diagnostic[]][];
+      let entries: [Target, readonly vscode.Diagnostic[]][];
+      const notes: string[] = [];
       if (a.path) {
-        const uri = await resolveFile(a.path);
-        entries = [[uri, vscode.languages.getDiagnostics(uri)]];
+        const uri = await checkedFile(a.path, checked);
+        entries = [[{ uri, path: relative(uri), outside: false, secret: false }, vscode.languages.getDiagnostics(uri)]];
       } else {
-        entries = vscode.languages
+        const all = vscode.languages
           .getDiagnostics()
           .filter(([uri]) => vscode.workspace.getWorkspaceFolder(uri) !== undefined);
+        const found = await keepInside(
+          all.map(([uri]) => uri),
+          signal,
+        );
+        const byUri = new Map(all.map(([uri, d]) => [uri.toString(), d]));
+        // A message may quote the line it is about: files that may hold secrets are left out here too.
+        const secrets = found.files.filter((f) => f.secret).length;
+        entries = found.files.filter((f) => !f.secret).map((f) => [f, byUri.get(f.uri.toString()) ?? []]);
+        if (secrets)
+          notes.push(
+            `(${secrets} ${secrets === 1 ? 'file' : 'files'} that may hold secrets left out; ask for one path to see its problems, with the user's approval)`,
+          );
+        notes.push(outsideNote(found.outside));
       }
       const out = formatDiagnostics(
-        entries.map(([uri, diags]) => ({
-          path: relative(uri),
+        entries.map(([f, diags]) => ({
+          path: f.path,
           items: diags.map((d) => ({
             line: d.range.start.line + 1,
             column: d.range.start.character + 1,
@@ -219,16 +176,45 @@ async function run(a: ToolArgs, signal: AbortSignal): Promise<string> {
           })),
         })),
       );
-      return out || (a.path ? `No problems reported for ${a.path}.` : 'No problems reported in the workspace.');
+      return [
+        out || (a.path ? `No problems reported for ${a.path}.` : 'No problems reported in the workspace.'),
+        ...notes,
+      ]
+        .filter(Boolean)
+        .join('\n');
     }
   }
 }
 
-/** Runs one call. Resolves with the text for the model; rejects with an Error that says what went wrong. */
-export async function runWorkspaceTool(name: string, argumentsJson: string, signal: AbortSignal): Promise<string> {
+/**
+ * What is known of a call before the user is asked: refused (its file leads outside the workspace), asked
+ * for even with auto-approval (a file that may hold secrets), and where a symbolic link really leads. A call
+ * whose arguments or file are wrong gets nothing here: its run says what is wrong. Never rejects.
+ */
+export async function preflightWorkspaceTool(name: string, argumentsJson: string): Promise<ToolPreflight> {
+  try {
+    const a = parseToolArgs(name, argumentsJson);
+    const path = a.name === 'read_file' || a.name === 'get_diagnostics' ? a.path : undefined;
+    return path ? checkTarget(await inspectPath(path), path) : {};
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * Runs one call. Resolves with the text for the model; rejects with an Error that says what went wrong.
+ * `checked` is what preflightWorkspaceTool said before the user was asked: without it, a file that may hold
+ * secrets is refused (no one allowed it).
+ */
+export async function runWorkspaceTool(
+  name: string,
+  argumentsJson: string,
+  signal: AbortSignal,
+  checked?: ToolPreflight,
+): Promise<string> {
   const args = parseToolArgs(name, argumentsJson);
   throwIfAborted(signal);
-  return truncateResult(await run(args, signal));
+  return truncateResult(await run(args, signal, checked));
 }
 
 export interface ToolSettings {

@@ -5,7 +5,12 @@ import { logprobPlan } from '../chat/logprobs';
 import { StreamToView } from '../chat/streamToView';
 import { answerToolCalls, holdCutToolCalls, skipToolCalls, wantsToolRound, type Decision } from '../chat/toolTurn';
 import { TOOL_DEFINITIONS } from '../tools/definitions';
-import { allowToolsWithoutAsking, readToolSettings, runWorkspaceTool } from '../tools/workspaceTools';
+import {
+  allowToolsWithoutAsking,
+  preflightWorkspaceTool,
+  readToolSettings,
+  runWorkspaceTool,
+} from '../tools/workspaceTools';
 import { needsKey } from '../config/settings';
 import type { ModelInfo } from '../providers/api';
 import { ArceeError, isArceeError } from '../providers/errors';
@@ -281,6 +286,7 @@ export class ChatController extends Disposable {
         view.finish(undefined, true);
         await answerToolCalls(m, {
           autoApprove: () => readToolSettings().autoApprove,
+          preflight: preflightWorkspaceTool,
           approve: (call) => new Promise<Decision>((resolve) => this.decisions.set(call.id, resolve)),
           run: runWorkspaceTool,
           changed: () => {

@@ -36,9 +36,13 @@ export interface ImageAttachment {
   dataUrl: string;
 }
 
-/** Where a tool call of the chat's workspace tools stands. */
-/** `cut`: complete, but not run because the answer was cut by the length limit (chat/toolTurn.ts). */
-export type ToolCallStatus = 'pending' | 'running' | 'done' | 'denied' | 'error' | 'invalid' | 'skipped' | 'cut';
+/**
+ * Where a tool call of the chat's workspace tools stands.
+ * `cut`: complete, but not run because the answer was cut by the length limit (chat/toolTurn.ts).
+ * `refused`: not asked for and not run, since its path is a symbolic link out of the workspace.
+ */
+export type ToolCallStatus =
+  'pending' | 'running' | 'done' | 'denied' | 'error' | 'invalid' | 'skipped' | 'cut' | 'refused';
 
 export interface ToolCallView {
   id: string | null;
@@ -51,6 +55,10 @@ export interface ToolCallView {
   summary?: string;
   /** The text sent back to the model as this call's `tool` message. */
   result?: string;
+  /** The call's path is (or lies under) a symbolic link to another place in the workspace: where it leads. */
+  link?: { path: string; realPath: string };
+  /** Why the user is asked for this call even when tools run without asking ("… may hold secrets"). */
+  askReason?: string;
 }
 
 export interface UsageView {

@@ -1,6 +1,9 @@
 // Workspace tools in the chat as a person meets them: a call is shown, waits for Allow or Deny, runs, and the
 // model answers with its result. code-server + Chromium against a fake server on 127.0.0.1 started here.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { DENIED_RESULT, STOPPED_RESULT } from '../../src/chat/toolTurn';
 import { sseReply, textStream, toolCallStream } from '../support/fakeServer';
 import { openSidebarChat, send, useChatWorkbench } from './chatSupport';
@@ -117,5 +120,59 @@ describe('chat tools (sidebar)', function () {
       .waitFor({ timeout: 30_000 });
     assert.equal(chat.server.requestsTo('/chat/completions').length, 4);
     assert.equal(await frame.locator('[data-testid="tool-allow"]').count(), 0, 'nothing asked the second time');
+  });
+
+  // After "Always allow": auto-approval is on for what follows.
+  it('with auto-approval, a file that may hold secrets still waits for Allow and says why; a link out is refused', async () => {
+    const wb = workbench();
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'arcee-e2e-outside-'));
+    fs.writeFileSync(path.join(outside, 'canary.txt'), 'outside-canary-e2e\n');
+    fs.mkdirSync(path.join(wb.workspace, 'vendor'), { recursive: true });
+    fs.symlinkSync(outside, path.join(wb.workspace, 'vendor', 'notes'), 'dir');
+    fs.writeFileSync(path.join(wb.workspace, '.env'), 'API_KEY=e2e-secret\n');
+    try {
+      const frame = await openSidebarChat(wb);
+      chat.server.enqueue(
+        '/chat/completions',
+        sseReply(
+          toolCallStream([
+            { name: 'read_file', arguments: '{"path":"vendor/notes/canary.txt"}' },
+            { name: 'read_file', arguments: '{"path":".env"}' },
+          ]),
+        ),
+        sseReply(textStream('The key is set.')),
+      );
+      const before = chat.server.requestsTo('/chat/completions').length;
+      const first = await send(frame, 'Read the notes and the env');
+      const cards = first.locator('[data-testid="chat-tool-call"]');
+      await cards.nth(0).and(frame.locator('[data-status="refused"]')).waitFor();
+      const secret = cards.nth(1);
+      await secret.and(frame.locator('[data-status="pending"]')).waitFor();
+      assert.match(
+        await secret.locator('[data-testid="tool-ask-reason"]').innerText(),
+        /^\.env may hold secrets .*needs your Allow even when tools run without asking/,
+      );
+      assert.equal(await secret.locator('[data-testid="tool-always"]').count(), 0);
+      assert.equal(chat.server.requestsTo('/chat/completions').length, before + 1, 'nothing more until Allow');
+      await wb.screenshot('tool-call-secret');
+
+      await secret.locator('[data-testid="tool-allow"]').click();
+      await secret.and(frame.locator('[data-status="done"]')).waitFor();
+      const answer = frame.locator('[data-testid="chat-message"][data-role="assistant"]').last();
+      await answer
+        .and(frame.locator('[data-state="done"]'))
+        .filter({ hasText: 'The key is set.' })
+        .waitFor({ timeout: 30_000 });
+      const last = chat.server.requestsTo('/chat/completions').at(-1)!.json as Body;
+      const results = last.messages.filter((m) => m.role === 'tool').slice(-2);
+      assert.match(
+        String(results[0].content),
+        /^"vendor\/notes\/canary\.txt" is a symbolic link .*outside the workspace/,
+      );
+      assert.equal(results[1].content, '.env:\n1  API_KEY=e2e-secret');
+      assert.ok(!JSON.stringify(last).includes('outside-canary-e2e'), 'the outside file never reaches the server');
+    } finally {
+      fs.rmSync(outside, { recursive: true, force: true });
+    }
   });
 });

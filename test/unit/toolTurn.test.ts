@@ -11,6 +11,7 @@ import {
   type Decision,
   type ToolTurnDeps,
 } from '../../src/chat/toolTurn';
+import type { ToolPreflight } from '../../src/tools/definitions';
 import type { ChatMessageView, ToolCallView } from '../../src/webview/protocol';
 import { sseFixture } from '../support/paths';
 import { replay } from '../support/replay';
@@ -33,14 +34,21 @@ const answer = (calls: ToolCallView[], state: ChatMessageView['state'] = 'done')
 
 interface Harness {
   deps: ToolTurnDeps;
+  /** Each run with the preflight it was given. */
+  checks: ToolPreflight[];
   ran: string[];
   asked: string[];
   snapshots: string[];
   controller: AbortController;
 }
 
-function harness(decide: (id: string) => Decision | Promise<Decision>, auto = false): Harness {
+function harness(
+  decide: (id: string) => Decision | Promise<Decision>,
+  auto = false,
+  preflight: (name: string, args: string) => Promise<ToolPreflight> = () => Promise.resolve({}),
+): Harness {
   const h: Harness = {
+    checks: [],
     ran: [],
     asked: [],
     snapshots: [],
@@ -50,12 +58,14 @@ function harness(decide: (id: string) => Decision | Promise<Decision>, auto = fa
   const m = { current: undefined as ChatMessageView | undefined };
   h.deps = {
     autoApprove: () => auto,
+    preflight,
     approve: async (c) => {
       h.asked.push(c.id);
       return decide(c.id);
     },
-    run: (name, args) => {
+    run: (name, args, _signal, checked) => {
       h.ran.push(`${name} ${args}`);
+      h.checks.push(checked);
       if (name === 'search_text') return Promise.reject(new Error('"(" is not a valid regular expression'));
       return Promise.resolve(`result of ${name}`);
     },
@@ -123,6 +133,100 @@ describe('tool turn: approval and results', () => {
         ['denied', STOPPED_RESULT],
       ],
     );
+  });
+
+  describe('the preflight: links out refused, secrets always asked for, links shown', () => {
+    const SECRET = '.env may hold secrets (keys, passwords, tokens), so this call needs your Allow.';
+    const OUT = '"vendor/notes/secret.txt" leads outside the workspace; only files inside the workspace can be read.';
+    const preflight = (_name: string, args: string): Promise<ToolPreflight> => {
+      if (args.includes('.env')) return Promise.resolve({ needsApproval: SECRET });
+      if (args.includes('vendor/notes')) return Promise.resolve({ refused: OUT });
+      if (args.includes('src/link.ts')) return Promise.resolve({ path: 'src/link.ts', realPath: 'lib/real.ts' });
+      return Promise.resolve({});
+    };
+
+    it('with auto-approve on, a file that may hold secrets is still asked for, with the reason; others are not', async () => {
+      const seen: (ToolCallView & { id: string })[] = [];
+      const h = harness(() => 'allow', true, preflight);
+      h.deps.approve = (c) => {
+        seen.push({ ...c });
+        return Promise.resolve('allow');
+      };
+      const m = answer([call('read_file', '{"path":"src/a.ts"}'), call('read_file', '{"path":".env"}')]);
+      await answerToolCalls(m, h.deps);
+      assert.deepEqual(
+        seen.map((c) => [c.id, c.status, c.askReason]),
+        [['call_a1_1', 'pending', SECRET]],
+        'only the secret file is asked for',
+      );
+      assert.deepEqual(h.ran, ['read_file {"path":"src/a.ts"}', 'read_file {"path":".env"}']);
+      assert.deepEqual(h.checks, [{}, { needsApproval: SECRET }], 'each run gets its preflight');
+      assert.deepEqual(
+        m.toolCalls!.map((c) => c.status),
+        ['done', 'done'],
+      );
+    });
+
+    it('a denied secret file is not run, and the model hears it was declined', async () => {
+      const h = harness(() => 'deny', true, preflight);
+      const m = answer([call('get_diagnostics', '{"path":".env"}')]);
+      await answerToolCalls(m, h.deps);
+      assert.deepEqual(h.asked, ['call_a1_0']);
+      assert.deepEqual(h.ran, []);
+      assert.deepEqual([m.toolCalls![0].status, m.toolCalls![0].result], ['denied', DENIED_RESULT]);
+    });
+
+    it('a path that leads outside is refused without asking or running; the reason is the result', async () => {
+      for (const auto of [false, true]) {
+        const h = harness(() => 'allow', auto, preflight);
+        const m = answer([call('read_file', '{"path":"vendor/notes/secret.txt"}'), call('list_files', '{}')]);
+        await answerToolCalls(m, h.deps);
+        assert.deepEqual(h.asked, auto ? [] : ['call_a1_1'], `auto-approve ${auto}: only list_files may be asked for`);
+        assert.deepEqual(h.ran, ['list_files {}']);
+        assert.deepEqual([m.toolCalls![0].status, m.toolCalls![0].result], ['refused', OUT]);
+      }
+    });
+
+    it('a link inside the workspace shows where it leads before the user is asked', async () => {
+      let shown: ToolCallView['link'];
+      const h = harness(() => 'allow', false, preflight);
+      h.deps.approve = (c) => {
+        shown = c.link;
+        return Promise.resolve('allow');
+      };
+      const m = answer([call('read_file', '{"path":"src/link.ts"}')]);
+      await answerToolCalls(m, h.deps);
+      assert.deepEqual(shown, { path: 'src/link.ts', realPath: 'lib/real.ts' });
+      assert.equal(m.toolCalls![0].askReason, undefined);
+      assert.deepEqual(h.checks, [{ path: 'src/link.ts', realPath: 'lib/real.ts' }]);
+    });
+
+    it('a preflight that fails answers the call with its error and runs nothing; later calls go on', async () => {
+      const h = harness(
+        () => 'allow',
+        true,
+        (toolName) => (toolName === 'read_file' ? Promise.reject(new Error('realpath exploded')) : Promise.resolve({})),
+      );
+      const m = answer([call('read_file', '{"path":"a"}'), call('list_files', '{}')]);
+      await answerToolCalls(m, h.deps);
+      assert.deepEqual(h.ran, ['list_files {}']);
+      assert.deepEqual([m.toolCalls![0].status, m.toolCalls![0].result], ['error', 'Error: realpath exploded']);
+    });
+
+    it('a stop while the preflight runs answers the call with "stopped"', async () => {
+      const h = harness(
+        () => assert.fail('must not ask'),
+        false,
+        () => new Promise<ToolPreflight>(() => undefined),
+      );
+      const m = answer([call('read_file', '{"path":"a"}')]);
+      const done = answerToolCalls(m, h.deps);
+      await new Promise((r) => setImmediate(r));
+      h.controller.abort();
+      await done;
+      assert.deepEqual(h.ran, []);
+      assert.deepEqual([m.toolCalls![0].status, m.toolCalls![0].result], ['denied', STOPPED_RESULT]);
+    });
   });
 
   it('reports each change, so the chat shows waiting → running → done', async () => {

@@ -334,6 +334,85 @@ describe('chat webview: streaming', () => {
     assert.equal(await card.getByTestId('tool-result').count(), 0);
   });
 
+  it('a file that may hold secrets: the card says why, offers Allow and Deny but not Always; a link shows where it leads', async () => {
+    const { page } = t.wv;
+    const requestId = await ask(t.wv, 'Read the env');
+    const reason = 'settings.txt may hold secrets (keys, passwords, tokens), so this call needs your Allow.';
+    const pending = {
+      id: 'call_s',
+      name: 'read_file',
+      arguments: '{"path":"settings.txt"}',
+      complete: true,
+      status: 'pending' as const,
+      summary: 'Read settings.txt',
+      askReason: reason,
+      link: { path: 'settings.txt', realPath: '<img src=x onerror=alert(1)>/.env' },
+    };
+    await t.wv.send({
+      type: 'chat/done',
+      requestId,
+      message: assistantMsg('a1', '', { toolCalls: [pending] }),
+      more: true,
+    });
+    const card = page.locator('[data-message-id="a1"]').getByTestId('chat-tool-call');
+    await card.and(page.locator('[data-status="pending"]')).waitFor();
+    assert.equal(await card.getByTestId('tool-ask-reason').textContent(), reason);
+    assert.equal(
+      await card.getByTestId('tool-link').textContent(),
+      'settings.txt → <img src=x onerror=alert(1)>/.env',
+      'the real path, as text',
+    );
+    assert.equal(await page.locator('img').count(), 0);
+    assert.equal(await card.getByTestId('tool-allow').isVisible(), true);
+    assert.equal(await card.getByTestId('tool-deny').isVisible(), true);
+    assert.equal(await card.getByTestId('tool-always').count(), 0, 'Always cannot cover a secret file');
+    await t.wv.screenshot('tool-secret-link');
+    await card.getByTestId('tool-allow').click();
+    const decided = await t.wv.waitForPosted('tool/decide');
+    assert.deepEqual([decided.callId, decided.allow, decided.always], ['call_s', true, false]);
+    await t.wv.send({
+      type: 'chat/tools',
+      requestId,
+      messageId: 'a1',
+      toolCalls: [{ ...pending, status: 'done', result: '1  API_KEY=x' }],
+    });
+    await card.and(page.locator('[data-status="done"]')).waitFor();
+    assert.equal(await card.getByTestId('tool-ask-reason').count(), 0, 'the reason goes with the question');
+    assert.equal(await card.getByTestId('tool-link').count(), 1, 'where the link led stays');
+  });
+
+  it('a call refused because its path leads outside shows "refused" and the reason, open, and no buttons', async () => {
+    const { page } = t.wv;
+    const requestId = await ask(t.wv, 'Read the notes');
+    const why =
+      '"vendor/notes/secret.txt" is a symbolic link (or lies under one) that leads outside the workspace; only files inside the workspace can be read.';
+    await t.wv.send({
+      type: 'chat/done',
+      requestId,
+      message: assistantMsg('a1', '', {
+        toolCalls: [
+          {
+            id: 'call_o',
+            name: 'read_file',
+            arguments: '{"path":"vendor/notes/secret.txt"}',
+            complete: true,
+            status: 'refused',
+            summary: 'Read vendor/notes/secret.txt',
+            result: why,
+          },
+        ],
+      }),
+      more: true,
+    });
+    const card = page.locator('[data-message-id="a1"]').getByTestId('chat-tool-call');
+    await card.and(page.locator('[data-status="refused"]')).waitFor();
+    assert.equal(await card.getByTestId('tool-status').textContent(), 'refused');
+    assert.equal(await card.getByTestId('tool-result').getAttribute('open'), '');
+    assert.equal(await card.getByTestId('tool-result').locator('code').textContent(), why);
+    assert.equal(await card.getByTestId('tool-allow').count(), 0);
+    await t.wv.screenshot('tool-refused');
+  });
+
   it('Regenerate on the last answer and Edit & resend on a user message post new requests', async () => {
     const { page } = t.wv;
     await t.wv.send({

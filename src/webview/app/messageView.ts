@@ -330,7 +330,27 @@ export class AssistantMessageView {
     );
     // Waiting for the user: the arguments are shown open, since that is what is being approved.
     if (status === 'pending' || !c.status) args.open = true;
-    const parts: HTMLElement[] = [head, args];
+    const parts: HTMLElement[] = [head];
+    // Where a symbolic link really leads, and why a call is asked for although tools may run without asking:
+    // text only (these come from the model's arguments and the workspace).
+    if (c.link)
+      parts.push(
+        h('div', {
+          className: 'tool-note tool-link',
+          title: `${c.link.path} is a symbolic link (or lies under one): the file read is ${c.link.realPath}`,
+          textContent: `${c.link.path} → ${c.link.realPath}`,
+          dataset: { testid: 'tool-link' },
+        }),
+      );
+    if (c.askReason && (status === 'pending' || c.status === undefined))
+      parts.push(
+        h('div', {
+          className: 'tool-note tool-ask-reason',
+          textContent: c.askReason,
+          dataset: { testid: 'tool-ask-reason' },
+        }),
+      );
+    parts.push(args);
     if (status === 'pending' && c.id) {
       const id = c.id;
       const decide = (allow: boolean, always: boolean) => (): void => {
@@ -348,27 +368,31 @@ export class AssistantMessageView {
           className: 'secondary',
           dataset: { testid: 'tool-deny' },
         }),
-        button(
-          'Always allow read-only tools',
-          'Allow this call, and run read-only workspace tools without asking from now on (arcee.chatTools.autoApprove)',
-          decide(true, true),
-          {
-            className: 'link-button',
-            dataset: { testid: 'tool-always' },
-          },
-        ),
+        // Files that may hold secrets are asked for in every call: "always" would promise what it cannot keep.
+        c.askReason
+          ? ''
+          : button(
+              'Always allow read-only tools',
+              'Allow this call, and run read-only workspace tools without asking from now on (arcee.chatTools.autoApprove)',
+              decide(true, true),
+              {
+                className: 'link-button',
+                dataset: { testid: 'tool-always' },
+              },
+            ),
       );
       parts.push(bar);
     }
     if (c.result !== undefined && status !== 'denied') {
-      parts.push(
-        h(
-          'details',
-          { className: 'tool-detail tool-result', dataset: { testid: 'tool-result' } },
-          h('summary', {}, status === 'error' ? 'Error' : 'Result'),
-          h('pre', { className: 'tool-args' }, h('code', { textContent: c.result })),
-        ),
+      const result = h(
+        'details',
+        { className: 'tool-detail tool-result', dataset: { testid: 'tool-result' } },
+        h('summary', {}, status === 'error' ? 'Error' : status === 'refused' ? 'Why' : 'Result'),
+        h('pre', { className: 'tool-args' }, h('code', { textContent: c.result })),
       );
+      // A refusal is a sentence the user never approved: it shows open, so the card says why at once.
+      if (status === 'refused') result.open = true;
+      parts.push(result);
     }
     return h(
       'div',
@@ -392,6 +416,7 @@ const STATUS_LABELS: Record<string, string> = {
   invalid: 'not run: cut off or invalid arguments',
   skipped: 'not run: round limit reached',
   cut: 'not run: the answer was cut off',
+  refused: 'refused',
 };
 
 function prettyArgs(args: string): string {
