@@ -35,12 +35,17 @@ export class WorkspaceServers extends Disposable {
     return d === 'use' || d === 'keep' ? d : undefined;
   }
 
-  async remember(origin: string, decision: WorkspaceServerDecision | undefined): Promise<void> {
+  /**
+   * Keeps the answer for this workspace. It applies at once (the memento holds the new value as soon as `update`
+   * is called): the next request, typed right after the modal closes, must not wait for the write to finish.
+   */
+  remember(origin: string, decision: WorkspaceServerDecision | undefined): Promise<void> {
     const all = { ...(this.state.get<Record<string, WorkspaceServerDecision>>(DECISIONS_KEY) ?? {}) };
     if (decision) all[origin] = decision;
     else delete all[origin];
-    await this.state.update(DECISIONS_KEY, all);
+    const saved = this.state.update(DECISIONS_KEY, all);
     if (decision) this.decided.fire({ origin, decision });
+    return Promise.resolve(saved);
   }
 
   /**
