@@ -15,8 +15,9 @@ export interface Inspected<T = unknown> {
 
 /**
  * Settings that widen what runs or where your data goes: only the user's settings may set them, never a
- * repository's. They are `machine`-scoped in package.json (VS Code's Settings editor does not offer them for a
- * workspace), and a workspace value is ignored here as well, with one log line.
+ * repository's: a workspace value is ignored here, with one log line. They are not `machine`-scoped in
+ * package.json: in a remote window (code-server, SSH, WSL) VS Code reads `machine` settings from the remote's
+ * settings only, so the user's own value would be ignored (the newest code-server does that; the e2e tests saw it).
  * - `chatTools.autoApprove`: tool calls would run with no Allow click.
  * - `completions.enabled`: the code you type would be sent as you type it.
  * - `completions.maxRequestsPerMinute`: how much typing may cost.

@@ -34,6 +34,8 @@ export class KeyStore implements vscode.Disposable {
   /** Fires with the origin whose key changed. */
   readonly onDidChange = this.emitter.event;
   private readonly subscription: vscode.Disposable;
+  /** The origin a 1.x key moves to (migrateLegacyKey); a read that finds no key there looks for it again. */
+  private legacyOrigin: string | undefined;
   /** Reads wait for this: a key still being imported or migrated at start-up is not read as missing. */
   private importing: Promise<unknown> = Promise.resolve();
 
@@ -56,12 +58,16 @@ export class KeyStore implements vscode.Disposable {
   /** The key entered for `origin`, if any. */
   async get(origin: string): Promise<string | undefined> {
     await this.importing;
+    let v: string | undefined;
     try {
-      const v = await this.secrets.get(secretIdFor(origin));
-      return v?.trim() || undefined;
+      v = (await this.secrets.get(secretIdFor(origin)))?.trim();
     } catch (e) {
       throw keyringError('read', e);
     }
+    // The 1.x key may have been out of reach when activation looked (a keyring unlocked late): look again.
+    if (!v && origin === this.legacyOrigin && (await this.migrateLegacyKey(origin)))
+      v = (await this.secrets.get(secretIdFor(origin)))?.trim();
+    return v || undefined;
   }
 
   async set(origin: string, key: string): Promise<void> {
@@ -89,6 +95,7 @@ export class KeyStore implements vscode.Disposable {
    * Resolves true when a key was moved.
    */
   async migrateLegacyKey(origin: string): Promise<boolean> {
+    this.legacyOrigin = origin;
     try {
       const legacy = (await this.secrets.get(KeyStore.LEGACY_SECRET_ID))?.trim();
       if (!legacy) return false;

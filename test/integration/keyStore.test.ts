@@ -93,6 +93,17 @@ describe('KeyStore', () => {
     keys.dispose();
   });
 
+  it('a 1.x key that appears after start-up (the keyring was locked) is still moved, on the first read', async () => {
+    const secrets = memorySecrets();
+    const keys = new KeyStore(secrets);
+    assert.equal(await keys.migrateLegacyKey('https://api.arcee.ai'), false);
+    await secrets.store(KeyStore.LEGACY_SECRET_ID, 'rcai-late');
+    assert.equal(await keys.get('http://127.0.0.1:9000'), undefined, 'only for the origin it belongs to');
+    assert.equal(await keys.get('https://api.arcee.ai'), 'rcai-late');
+    assert.equal(secrets.values.has(KeyStore.LEGACY_SECRET_ID), false);
+    keys.dispose();
+  });
+
   it('a read made while the start-up key is still being stored waits for it, and a failed import holds nothing', async () => {
     const keys = new KeyStore(memorySecrets());
     const o = 'https://api.arcee.ai';
