@@ -68,7 +68,12 @@ describe('chat tools (sidebar)', function () {
     const card = first.locator('[data-testid="chat-tool-call"]');
     await card.locator('[data-testid="tool-deny"]').click();
     await card.and(frame.locator('[data-status="denied"]')).waitFor();
-    const answer = frame.locator('[data-testid="chat-message"][data-role="assistant"]').nth(1);
+    // This conversation goes on from the test before: its second assistant message is that test's answer, done
+    // already. Wait for this test's own answer (reading the requests before it came was a flake).
+    const answer = frame
+      .locator('[data-testid="chat-message"][data-role="assistant"]')
+      .last()
+      .filter({ hasText: 'Without the file I cannot tell.' });
     await answer.and(frame.locator('[data-state="done"]')).waitFor({ timeout: 30_000 });
     const [, second] = chat.server.requestsTo('/chat/completions').map((r) => r.json as Body);
     assert.equal(second.messages.at(-1)?.content, DENIED_RESULT);
