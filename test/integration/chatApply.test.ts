@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { EditOutcome } from '../../src/edit/inlineEdit';
-import { diffTabs, openFile, until, waitForPreview } from '../support/hostTest';
+import { diffTabs, openFile, until, waitForPreview, activateExtension } from '../support/hostTest';
 
 /** What the chat does on Apply: `{type:'code/apply', code, language}` → runCodeAction → this command. */
 function apply(code: string, language = 'typescript'): Thenable<EditOutcome | undefined> {
@@ -15,9 +15,7 @@ describe('chat Apply through the inline edit diff', function () {
 
   before(async () => {
     // Run alone (ARCEE_TEST_GREP), this suite may start before the host has registered the extension.
-    await (
-      await until('the extension', () => vscode.extensions.getExtension('arcee-community.arcee-vscode'), 20_000)
-    ).activate();
+    await activateExtension();
   });
   afterEach(async () => {
     await vscode.commands.executeCommand('arcee.inlineEdit.reject');

@@ -3,7 +3,15 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { EditOutcome } from '../../src/edit/inlineEdit';
 import { FakeServer, jsonReply, sseReply, DEFAULT_MODELS, type RecordedRequest } from '../support/fakeServer';
-import { diffTabs, openFile, proposedText, setConfig, until, waitForPreview } from '../support/hostTest';
+import {
+  diffTabs,
+  openFile,
+  proposedText,
+  setConfig,
+  until,
+  waitForPreview,
+  activateExtension,
+} from '../support/hostTest';
 
 interface Body {
   model: string;
@@ -65,9 +73,7 @@ describe('selection commands and inline edits', function () {
     server = await FakeServer.start();
     server.setDefault('/models', models());
     // Run alone (ARCEE_TEST_GREP), this suite may start before the host has registered the extension.
-    await (
-      await until('the extension', () => vscode.extensions.getExtension('arcee-community.arcee-vscode'), 20_000)
-    ).activate();
+    await activateExtension();
     await setConfig({
       baseUrl: server.baseUrl,
       model: 'trinity-mini',

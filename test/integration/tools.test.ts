@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { runWorkspaceTool } from '../../src/tools/workspaceTools';
 import { FakeServer, sseReply, textStream, toolCallStream } from '../support/fakeServer';
-import { openFile, setConfig, until, workspaceUri } from '../support/hostTest';
+import { openFile, setConfig, workspaceUri, activateExtension } from '../support/hostTest';
 
 const write = (rel: string, content: string | Uint8Array): Thenable<void> =>
   vscode.workspace.fs.writeFile(
@@ -19,9 +19,7 @@ describe('workspace tools against the real workspace', function () {
   this.timeout(60_000);
 
   before(async () => {
-    await (
-      await until('the extension', () => vscode.extensions.getExtension('arcee-community.arcee-vscode'), 20_000)
-    ).activate();
+    await activateExtension();
     await write('tooltest/src/alpha.ts', 'export function alpha() {\n  return "needle-one";\n}\n');
     await write('tooltest/docs/notes.md', '# Notes\nNothing to see.\nNEEDLE-ONE in caps\n');
     await write('tooltest/node_modules/dep/index.js', 'module.exports = "needle-one";\n');
@@ -138,9 +136,7 @@ describe('the chat’s tool loop against a fake server', function () {
 
   before(async () => {
     server = await FakeServer.start();
-    await (
-      await until('the extension', () => vscode.extensions.getExtension('arcee-community.arcee-vscode'), 20_000)
-    ).activate();
+    await activateExtension();
     await setConfig({
       baseUrl: server.baseUrl,
       model: 'trinity-mini',

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { preflightWorkspaceTool, runWorkspaceTool } from '../../src/tools/workspaceTools';
 import { FakeServer, sseReply, textStream, toolCallStream } from '../support/fakeServer';
-import { openFile, setConfig, until, workspaceUri } from '../support/hostTest';
+import { openFile, setConfig, workspaceUri, activateExtension } from '../support/hostTest';
 
 const CANARY = 'canary-4d1f-outside-text';
 const SECRET = 'canary-8b2e-secret-value';
@@ -22,9 +22,7 @@ describe('workspace tools stay inside the workspace', function () {
   let root: string;
 
   before(async () => {
-    await (
-      await until('the extension', () => vscode.extensions.getExtension('arcee-community.arcee-vscode'), 20_000)
-    ).activate();
+    await activateExtension();
     await vscode.workspace.getConfiguration('search').update('followSymlinks', true, vscode.ConfigurationTarget.Global);
     outside = fs.mkdtempSync(path.join(os.tmpdir(), 'arcee-outside-'));
     root = path.join(workspaceUri().fsPath, 'confine');
@@ -170,9 +168,7 @@ describe('the chat’s tool loop with a link out of the workspace', function () 
 
   before(async () => {
     server = await FakeServer.start();
-    await (
-      await until('the extension', () => vscode.extensions.getExtension('arcee-community.arcee-vscode'), 20_000)
-    ).activate();
+    await activateExtension();
     await setConfig({
       baseUrl: server.baseUrl,
       model: 'trinity-mini',

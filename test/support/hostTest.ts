@@ -23,6 +23,16 @@ export async function until<T>(
   }
 }
 
+/**
+ * Activates the extension under test, waiting (bounded) until the host has registered it: a suite run alone
+ * (ARCEE_TEST_GREP) may start before that.
+ */
+export async function activateExtension(): Promise<void> {
+  await (
+    await until('the extension', () => vscode.extensions.getExtension('arcee-community.arcee-vscode'), 20_000)
+  ).activate();
+}
+
 export const workspaceUri = (): vscode.Uri => vscode.workspace.workspaceFolders![0].uri;
 
 /** Writes a file into the test workspace and shows it. */
