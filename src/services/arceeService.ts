@@ -173,7 +173,7 @@ export class ArceeService extends Disposable {
    */
   async client(options: { askForKey?: boolean; maxAttempts?: number } = {}): Promise<ArceeClient | undefined> {
     const s = this.current;
-    const origin = keyOrigin(s.baseUrl);
+    const origin = this.keyOrigin;
     let key = await this.keys.get(origin);
     if (!key && needsKey(s.baseUrl) && options.askForKey !== false) {
       const set = await vscode.commands.executeCommand<boolean>('arcee.setApiKey');
